@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs everything the build, the tests and the demo need, skipping what is already present.
+# Safe to run again and again (warm: a few seconds). Sources: rustup, crates.io, Debian apt, npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_PACK_VERSION=0.15.1
+GECKODRIVER_VERSION=0.37.1
+# wasm-bindgen-cli must equal the wasm-bindgen crate pinned (=X) in Cargo.toml / Cargo.lock.
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p; s/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml | head -n1)
+[ -n "$WASM_BINDGEN_VERSION" ] || { echo "setup: no pinned wasm-bindgen version in Cargo.toml" >&2; exit 1; }
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+installed_version() { "$1" --version 2>/dev/null | awk '{print $2}' | sed 's/^v//'; }
+
+if [ "$(installed_version wasm-pack)" != "$WASM_PACK_VERSION" ]; then
+  log "installing wasm-pack $WASM_PACK_VERSION (cargo, ~3 min)"
+  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --quiet
+fi
+if [ "$(installed_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (cargo, ~3 min)"
+  # No --locked: its lockfile pins a crate version the registry here lacks.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force --quiet
+fi
+
+apt_missing=()
+command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
+command -v firefox-esr >/dev/null 2>&1 || command -v firefox >/dev/null 2>&1 || apt_missing+=(firefox-esr)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  log "installing ${apt_missing[*]} (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
+fi
+if [ "$(installed_version geckodriver)" != "$GECKODRIVER_VERSION" ]; then
+  log "installing geckodriver $GECKODRIVER_VERSION (cargo, ~4 min)"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --quiet
+fi
+
+# npm dev tools (wasm-opt from the npm binaryen package, never Debian's; test and bench deps).
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm dev dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+log "toolchain ready"

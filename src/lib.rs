@@ -1,0 +1,5 @@
+//! cognito-wasm: verify Amazon Cognito tokens and sign in with the hosted UI, from WebAssembly.
+//!
+//! `protocol` is the pure core (no JS, clock, RNG or I/O); `bindings` is the thin wasm-bindgen layer.
+
+pub mod protocol;
