@@ -1,0 +1,98 @@
+// The test IdP harness on its own: a headless code flow with client_secret_post, like Cognito's.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { PADDING_CLAIM, startIdp } from '../idp/server.mjs';
+import { decodePayload, postForm } from './harness.mjs';
+
+const CALLBACK = 'http://127.0.0.1:9/oauth2/idpresponse';
+const client = { client_id: 'cognito', client_secret: 'shh', redirect_uris: [CALLBACK] };
+let idp;
+let discovery;
+
+before(async () => {
+  idp = await startIdp({ clients: [client] });
+  discovery = await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json();
+});
+after(() => idp.close());
+
+function authorizeUrl(extra = {}) {
+  const url = new URL(discovery.authorization_endpoint);
+  const params = { response_type: 'code', client_id: client.client_id, redirect_uri: CALLBACK, scope: 'openid email profile', state: 'st-1', nonce: 'n-1', ...extra };
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return url.href;
+}
+
+async function signIn(account, extra) {
+  const { url } = await idp.drive(authorizeUrl(extra), { account });
+  const callback = new URL(url);
+  assert.equal(`${callback.origin}${callback.pathname}`, CALLBACK);
+  assert.equal(callback.searchParams.get('state'), 'st-1');
+  const response = await postForm(discovery.token_endpoint, {
+    grant_type: 'authorization_code',
+    code: callback.searchParams.get('code'),
+    redirect_uri: CALLBACK,
+    client_id: client.client_id,
+    client_secret: client.client_secret,
+  });
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+test('discovery advertises the endpoints and client_secret_post', () => {
+  assert.equal(discovery.issuer, idp.issuer);
+  assert.match(idp.issuer, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.ok(discovery.token_endpoint_auth_methods_supported.includes('client_secret_post'));
+  assert.ok(discovery.userinfo_endpoint.startsWith(idp.issuer));
+});
+
+test('a headless sign-in yields an ID token with the account claims and the nonce', async () => {
+  const tokens = await signIn('bob');
+  const claims = decodePayload(tokens.id_token);
+  assert.equal(claims.iss, idp.issuer);
+  assert.equal(claims.aud, client.client_id);
+  assert.equal(claims.sub, 'bob');
+  assert.equal(claims.nonce, 'n-1');
+  assert.equal(claims.email, 'bob@corp.example');
+  assert.equal(claims.email_verified, false);
+  assert.equal(claims[PADDING_CLAIM], undefined);
+  assert.deepEqual(idp.issued.at(-1).id_token, tokens.id_token);
+
+  const userinfo = await fetch(discovery.userinfo_endpoint, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+  assert.equal(userinfo.status, 200);
+  assert.equal((await userinfo.json()).name, 'Bob Builder');
+});
+
+test('idTokenPadding makes the ID token longer than 2,048 characters', async () => {
+  idp.idTokenPadding = 2100;
+  try {
+    const { id_token: idToken } = await signIn('alice');
+    assert.ok(idToken.length > 2048, `length ${idToken.length}`);
+    assert.equal(decodePayload(idToken)[PADDING_CLAIM].length, 2100);
+  } finally {
+    idp.idTokenPadding = 0;
+  }
+});
+
+test('an unregistered redirect URI is refused, and setRedirectUris changes it at run time', async () => {
+  const other = 'http://127.0.0.1:10/oauth2/idpresponse';
+  const refused = await idp.drive(authorizeUrl({ redirect_uri: other }), { account: 'alice' });
+  assert.equal(refused.status, 400);
+  assert.match(refused.body, /redirect_uri did not match/);
+
+  idp.setRedirectUris(client.client_id, [other]);
+  try {
+    const { url } = await idp.drive(authorizeUrl({ redirect_uri: other }), { account: 'alice' });
+    assert.ok(url.startsWith(`${other}?code=`), url);
+  } finally {
+    idp.setRedirectUris(client.client_id, [CALLBACK]);
+  }
+});
+
+test('GET /_test/drive completes a sign-in over HTTP', async () => {
+  const drive = new URL('/_test/drive', idp.issuer);
+  drive.searchParams.set('url', authorizeUrl());
+  drive.searchParams.set('account', 'alice');
+  const { url } = await (await fetch(drive)).json();
+  assert.ok(url.startsWith(`${CALLBACK}?code=`), url);
+});
