@@ -5,73 +5,39 @@
 //! 1. `/oauth2/authorize?identity_provider=X` (or `idp_identifier=…`): [`Federation::begin`] keeps
 //!    the app's (already validated) request under a fresh `state` + `nonce` and returns the IdP's
 //!    authorize URL.
-//! 2. `/oauth2/idpresponse?code=…&state=…`: [`Federation::complete`] exchanges the code with
-//!    `client_secret_post`, validates the IdP ID token against the IdP's JWKS (kid, iss, aud, exp,
-//!    nonce; RS256), reads userInfo (`attributes_request_method` GET or POST) and applies the
-//!    `AttributeMapping`, including the IdP's raw `id_token` / `access_token`.
+//! 2. `/oauth2/idpresponse?code=…&state=…`: [`Federation::take`] finds that request again, and
+//!    [`Federation::complete`] exchanges the code with `client_secret_post`, validates the IdP ID
+//!    token against the IdP's JWKS (kid, iss, aud, exp, nonce; RS256) and reads userInfo
+//!    (`attributes_request_method` GET or POST). The merged claims, plus the IdP's raw `id_token`
+//!    and `access_token`, then go through `AttributeMapping` ([`crate::user::plan_federated_user`]).
 //!
 //! Every IdP fault becomes a [`FederationError`] whose `Display` is the `error_description` sent to
-//! the app (reference §8.3); nothing here panics on IdP input. Deviation from Cognito: the IdP may be
-//! plain `http://` (meant for loopback test IdPs such as `tests/idp/server.mjs`).
+//! the app (reference §8.3); nothing here panics on IdP input, and no token or secret is ever part
+//! of an error. Deviation from Cognito: the IdP may be plain `http://` (meant for loopback test IdPs
+//! such as `tests/idp/server.mjs`), on any port.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use jwt_compact::{alg::Rsa, AlgorithmExt, Claims, UntrustedToken};
-use rand::RngCore;
+use jwt_compact::{alg::Rsa, AlgorithmExt, UntrustedToken};
 use rsa::{BigUint, RsaPublicKey};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-/// Cognito's limit on the length of any attribute value.
-pub const MAX_ATTRIBUTE_LENGTH: usize = 2048;
+use crate::config::{IdentityProvider, JsonObject, ProviderDetails};
+use crate::http::{append_query, random_token};
 
 /// How long a federation round trip may take (reference §9.8).
-pub const ROUND_TRIP_SECONDS: u64 = 300;
+pub const ROUND_TRIP_SECONDS: i64 = 300;
 
 /// How long the emulator waits for any single IdP call.
 const IDP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Clock skew tolerated on the IdP ID token's `exp`.
 const LEEWAY_SECONDS: i64 = 60;
-
-/// `ProviderDetails` of an OIDC identity provider (reference §11.2), in Cognito's key names.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ProviderDetails {
-    pub client_id: String,
-    #[serde(default)]
-    pub client_secret: String,
-    #[serde(default = "default_scopes")]
-    pub authorize_scopes: String,
-    #[serde(default)]
-    pub attributes_request_method: RequestMethod,
-    #[serde(default)]
-    pub oidc_issuer: Option<String>,
-    #[serde(default)]
-    pub authorize_url: Option<String>,
-    #[serde(default)]
-    pub token_url: Option<String>,
-    #[serde(default)]
-    pub attributes_url: Option<String>,
-    #[serde(default)]
-    pub jwks_uri: Option<String>,
-}
-
-fn default_scopes() -> String {
-    "openid".to_owned()
-}
-
-/// How the IdP's userInfo endpoint is called.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum RequestMethod {
-    #[default]
-    Get,
-    Post,
-}
 
 /// The IdP endpoints the flow needs, from discovery or from explicit `ProviderDetails`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -84,10 +50,10 @@ pub struct OidcEndpoints {
     pub jwks_uri: String,
 }
 
-/// A federation failure. `Display` is the exact `error_description` delivered to the app.
+/// A federation failure on the IdP leg. `Display` is the `error_description` delivered to the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FederationError {
-    /// No discovery document (or no explicit endpoints) for the provider.
+    /// No usable discovery document at `oidc_issuer`.
     Discovery { provider: String },
     /// The token endpoint did not answer in time.
     TokenTimeout,
@@ -95,19 +61,17 @@ pub enum FederationError {
     TokenConnection,
     /// The token endpoint answered with an error status.
     TokenStatus { provider: String, status: u16 },
-    /// The token response was not JSON with an `id_token` and `access_token`.
+    /// The token response was not JSON with an `id_token` and an `access_token`.
     BadTokenResponse,
     /// The JWKS could not be fetched or parsed.
     Jwks,
     /// The IdP ID token failed validation.
     InvalidIdToken(&'static str),
-    /// The userInfo endpoint failed.
+    /// The userInfo endpoint failed or contradicted the ID token.
     UserInfo {
         provider: String,
         status: Option<u16>,
     },
-    /// A mapped value is longer than an attribute may be.
-    AttributeTooLong { max: usize },
     /// The IdP redirected back with `error=…`.
     Idp { provider: String, error: String },
 }
@@ -115,10 +79,12 @@ pub enum FederationError {
 impl fmt::Display for FederationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Discovery { provider } => write!(
-                f,
-                "{provider} Error - unable to read the IdP discovery document"
-            ),
+            Self::Discovery { provider } => {
+                write!(
+                    f,
+                    "{provider} Error - unable to read the discovery document"
+                )
+            }
             Self::TokenTimeout => f.write_str("Timeout occurred in calling IdP token endpoint"),
             Self::TokenConnection => f.write_str("Connection reset"),
             Self::TokenStatus { provider, status } => {
@@ -130,17 +96,11 @@ impl fmt::Display for FederationError {
             Self::UserInfo {
                 provider,
                 status: Some(status),
-            } => {
-                write!(f, "{provider} Error - {status} error getting user info")
-            }
+            } => write!(f, "{provider} Error - {status} error getting user info"),
             Self::UserInfo {
                 provider,
                 status: None,
             } => write!(f, "{provider} Error - error getting user info"),
-            Self::AttributeTooLong { max } => write!(
-                f,
-                "String attributes cannot have a length of more than {max}"
-            ),
             Self::Idp { provider, error } => write!(f, "{provider} Error - {error}"),
         }
     }
@@ -150,34 +110,31 @@ impl std::error::Error for FederationError {}
 
 /// The IdP's token response (only what Cognito uses).
 #[derive(Clone, Deserialize)]
-pub struct IdpTokens {
-    pub id_token: String,
-    pub access_token: String,
-}
-
-impl fmt::Debug for IdpTokens {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("IdpTokens([redacted])")
-    }
-}
-
-/// A signed-in external identity: the merged ID token + userInfo claims and the raw IdP tokens.
-#[derive(Debug, Clone)]
-pub struct ExternalIdentity {
-    pub claims: Map<String, Value>,
-    pub tokens: IdpTokens,
+struct IdpTokens {
+    id_token: String,
+    access_token: String,
 }
 
 /// A sign-in waiting for the IdP to come back.
 #[derive(Debug)]
 pub struct Pending<R> {
+    /// The `ProviderName` the sign-in went to.
     pub provider: String,
+    /// The nonce sent to the IdP; also the Cognito ID token's `nonce` when the app sent none.
     pub nonce: String,
+    /// The app's validated authorize request.
     pub request: R,
-    expires_at: u64,
+    expires_at: i64,
 }
 
-/// Outbound HTTP to IdPs plus the pending round trips, keyed by the state sent to the IdP.
+/// Optional pass-through parameters of the app's authorize request (reference §11.3 step 2).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Passthrough<'a> {
+    pub login_hint: Option<&'a str>,
+    pub prompt: Option<&'a str>,
+}
+
+/// Outbound HTTP to IdPs plus the pending round trips, keyed by the `state` sent to the IdP.
 /// `R` is the app's validated authorize request, handed back untouched on completion.
 pub struct Federation<R> {
     agent: ureq::Agent,
@@ -204,31 +161,108 @@ impl<R> Default for Federation<R> {
     }
 }
 
-/// A random URL-safe token (state, nonce).
-fn random_token() -> String {
-    let mut bytes = [0_u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    Base64UrlUnpadded::encode_string(&bytes)
-}
-
-/// Optional pass-through parameters of the app's authorize request (reference §11.3 step 2).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Passthrough<'a> {
-    pub login_hint: Option<&'a str>,
-    pub prompt: Option<&'a str>,
-}
-
 impl<R> Federation<R> {
-    /// Resolves the provider's endpoints: explicit `ProviderDetails` URLs win, else discovery at
-    /// `oidc_issuer`.
-    pub fn endpoints(
+    /// Starts a federated sign-in: remembers `request` and returns the IdP authorize URL.
+    pub fn begin(
         &self,
-        provider: &str,
-        details: &ProviderDetails,
-    ) -> Result<OidcEndpoints, FederationError> {
-        let discovery_error = || FederationError::Discovery {
-            provider: provider.to_owned(),
+        idp: &IdentityProvider,
+        idpresponse_uri: &str,
+        passthrough: Passthrough<'_>,
+        request: R,
+        now: i64,
+    ) -> Result<String, FederationError> {
+        let endpoints = self.endpoints(idp)?;
+        let state = random_token(32);
+        let nonce = random_token(32);
+        let details = &idp.provider_details;
+        let url = build_authorize_url(
+            &endpoints,
+            details,
+            idpresponse_uri,
+            &state,
+            &nonce,
+            passthrough,
+        );
+        let mut pending = self.lock();
+        pending.retain(|_, entry| entry.expires_at > now);
+        pending.insert(
+            state,
+            Pending {
+                provider: idp.provider_name.clone(),
+                nonce,
+                request,
+                expires_at: now + ROUND_TRIP_SECONDS,
+            },
+        );
+        Ok(url)
+    }
+
+    /// Takes the pending sign-in for `state` (single use). `None` for unknown or expired states.
+    pub fn take(&self, state: &str, now: i64) -> Option<Pending<R>> {
+        self.lock()
+            .remove(state)
+            .filter(|entry| entry.expires_at > now)
+    }
+
+    /// Finishes the IdP leg (code exchange, ID token validation, userInfo) and returns the merged
+    /// ID token + userInfo claims, with the raw IdP tokens under `id_token` and `access_token`.
+    pub fn complete(
+        &self,
+        pending: &Pending<R>,
+        idp: &IdentityProvider,
+        idpresponse_uri: &str,
+        code: &str,
+        now: i64,
+    ) -> Result<JsonObject, FederationError> {
+        let provider = idp.provider_name.as_str();
+        let details = &idp.provider_details;
+        let endpoints = self.endpoints(idp)?;
+        let tokens = self.exchange_code(provider, &endpoints, details, code, idpresponse_uri)?;
+        let jwks = self
+            .get(&endpoints.jwks_uri, None)
+            .ok()
+            .filter(|(status, _)| *status == 200)
+            .and_then(|(_, body)| serde_json::from_str::<Jwks>(&body).ok())
+            .ok_or(FederationError::Jwks)?;
+        let expected = IdTokenExpectations {
+            issuer: &endpoints.issuer,
+            client_id: &details.client_id,
+            nonce: &pending.nonce,
+            now,
         };
+        let mut claims = validate_id_token(&tokens.id_token, &jwks, &expected)?;
+        if let Some(url) = &endpoints.userinfo_endpoint {
+            let post = details
+                .attributes_request_method
+                .eq_ignore_ascii_case("POST");
+            let info = self.userinfo(provider, url, post, &tokens.access_token)?;
+            // userInfo must describe the ID token's subject (OIDC Core §5.3.2).
+            if info
+                .get("sub")
+                .is_some_and(|sub| Some(sub) != claims.get("sub"))
+            {
+                return Err(FederationError::UserInfo {
+                    provider: provider.to_owned(),
+                    status: None,
+                });
+            }
+            claims.extend(info);
+        }
+        claims.insert("id_token".into(), Value::String(tokens.id_token));
+        claims.insert("access_token".into(), Value::String(tokens.access_token));
+        Ok(claims)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pending<R>>> {
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The provider's endpoints: explicit `ProviderDetails` URLs when all are given, else
+    /// discovery at `oidc_issuer` (with `attributes_url`, when given, overriding userInfo).
+    fn endpoints(&self, idp: &IdentityProvider) -> Result<OidcEndpoints, FederationError> {
+        let details = &idp.provider_details;
         if let (Some(authorization), Some(token), Some(jwks)) = (
             &details.authorize_url,
             &details.token_url,
@@ -242,114 +276,26 @@ impl<R> Federation<R> {
                 jwks_uri: jwks.clone(),
             });
         }
+        let discovery_error = || FederationError::Discovery {
+            provider: idp.provider_name.clone(),
+        };
         let issuer = details.oidc_issuer.as_deref().ok_or_else(discovery_error)?;
         let url = format!(
             "{}/.well-known/openid-configuration",
             issuer.trim_end_matches('/')
         );
-        let (status, body) = self.get(&url, None).map_err(|_| discovery_error())?;
-        if status != 200 {
-            return Err(discovery_error());
-        }
-        let mut endpoints: OidcEndpoints =
-            serde_json::from_str(&body).map_err(|_| discovery_error())?;
-        if let Some(attributes) = &details.attributes_url {
-            endpoints.userinfo_endpoint = Some(attributes.clone());
+        let mut endpoints = self
+            .get(&url, None)
+            .ok()
+            .filter(|(status, _)| *status == 200)
+            .and_then(|(_, body)| serde_json::from_str::<OidcEndpoints>(&body).ok())
+            .ok_or_else(discovery_error)?;
+        if details.attributes_url.is_some() {
+            endpoints
+                .userinfo_endpoint
+                .clone_from(&details.attributes_url);
         }
         Ok(endpoints)
-    }
-
-    /// Starts a federated sign-in: remembers `request` and returns the IdP authorize URL.
-    #[allow(clippy::too_many_arguments)]
-    pub fn begin(
-        &self,
-        provider: &str,
-        details: &ProviderDetails,
-        idpresponse_uri: &str,
-        passthrough: Passthrough<'_>,
-        request: R,
-        now: u64,
-    ) -> Result<String, FederationError> {
-        let endpoints = self.endpoints(provider, details)?;
-        let state = random_token();
-        let nonce = random_token();
-        let url = build_authorize_url(
-            &endpoints,
-            details,
-            idpresponse_uri,
-            &state,
-            &nonce,
-            passthrough,
-        );
-        let mut pending = self
-            .pending
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        pending.retain(|_, entry| entry.expires_at > now);
-        pending.insert(
-            state,
-            Pending {
-                provider: provider.to_owned(),
-                nonce,
-                request,
-                expires_at: now + ROUND_TRIP_SECONDS,
-            },
-        );
-        Ok(url)
-    }
-
-    /// Takes the pending sign-in for `state` (single use). `None` for unknown or expired states.
-    pub fn take(&self, state: &str, now: u64) -> Option<Pending<R>> {
-        let mut pending = self
-            .pending
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        pending.remove(state).filter(|entry| entry.expires_at > now)
-    }
-
-    /// Finishes the IdP leg: code exchange, ID token validation, userInfo.
-    pub fn complete(
-        &self,
-        pending: &Pending<R>,
-        details: &ProviderDetails,
-        idpresponse_uri: &str,
-        code: &str,
-        now: u64,
-    ) -> Result<ExternalIdentity, FederationError> {
-        let provider = pending.provider.as_str();
-        let endpoints = self.endpoints(provider, details)?;
-        let tokens = self.exchange_code(provider, &endpoints, details, code, idpresponse_uri)?;
-        let (_, jwks) = self
-            .get(&endpoints.jwks_uri, None)
-            .map_err(|_| FederationError::Jwks)?;
-        let jwks: Jwks = serde_json::from_str(&jwks).map_err(|_| FederationError::Jwks)?;
-        let expected = IdTokenExpectations {
-            issuer: &endpoints.issuer,
-            client_id: &details.client_id,
-            nonce: &pending.nonce,
-            now,
-        };
-        let mut claims = validate_id_token(&tokens.id_token, &jwks, &expected)?;
-        if let Some(userinfo) = &endpoints.userinfo_endpoint {
-            let info = self.userinfo(
-                provider,
-                userinfo,
-                details.attributes_request_method,
-                &tokens.access_token,
-            )?;
-            // userInfo may not contradict the ID token's subject (OIDC Core §5.3.2).
-            if info
-                .get("sub")
-                .is_some_and(|sub| Some(sub) != claims.get("sub"))
-            {
-                return Err(FederationError::UserInfo {
-                    provider: provider.to_owned(),
-                    status: None,
-                });
-            }
-            claims.extend(info);
-        }
-        Ok(ExternalIdentity { claims, tokens })
     }
 
     fn exchange_code(
@@ -365,27 +311,22 @@ impl<R> Federation<R> {
             ("code", code),
             ("redirect_uri", redirect_uri),
             ("client_id", details.client_id.as_str()),
-            ("client_secret", details.client_secret.as_str()),
+            (
+                "client_secret",
+                details.client_secret.as_deref().unwrap_or(""),
+            ),
         ];
-        let mut response = self
-            .agent
-            .post(&endpoints.token_endpoint)
-            .send_form(form)
-            .map_err(|error| match error {
-                ureq::Error::Timeout(_) => FederationError::TokenTimeout,
-                _ => FederationError::TokenConnection,
-            })?;
-        let status = response.status().as_u16();
+        let response = self.agent.post(&endpoints.token_endpoint).send_form(form);
+        let (status, body) = read(response).map_err(|error| match error {
+            ureq::Error::Timeout(_) => FederationError::TokenTimeout,
+            _ => FederationError::TokenConnection,
+        })?;
         if status != 200 {
             return Err(FederationError::TokenStatus {
                 provider: provider.to_owned(),
                 status,
             });
         }
-        let body = response
-            .body_mut()
-            .read_to_string()
-            .map_err(|_| FederationError::BadTokenResponse)?;
         serde_json::from_str(&body).map_err(|_| FederationError::BadTokenResponse)
     }
 
@@ -393,24 +334,25 @@ impl<R> Federation<R> {
         &self,
         provider: &str,
         url: &str,
-        method: RequestMethod,
+        post: bool,
         access_token: &str,
-    ) -> Result<Map<String, Value>, FederationError> {
+    ) -> Result<JsonObject, FederationError> {
         let failed = |status| FederationError::UserInfo {
             provider: provider.to_owned(),
             status,
         };
         let bearer = format!("Bearer {access_token}");
-        let (status, body) = match method {
-            RequestMethod::Get => self.get(url, Some(&bearer)),
-            RequestMethod::Post => read(
+        let response = if post {
+            read(
                 self.agent
                     .post(url)
                     .header("Authorization", &bearer)
                     .send_empty(),
-            ),
-        }
-        .map_err(|_| failed(None))?;
+            )
+        } else {
+            self.get(url, Some(&bearer))
+        };
+        let (status, body) = response.map_err(|_| failed(None))?;
         if status != 200 {
             return Err(failed(Some(status)));
         }
@@ -427,6 +369,7 @@ impl<R> Federation<R> {
     }
 }
 
+/// Status and body text of a response.
 fn read(
     response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
 ) -> Result<(u16, String), ureq::Error> {
@@ -436,7 +379,7 @@ fn read(
 }
 
 /// The IdP authorize URL (reference §11.3 step 2).
-pub fn build_authorize_url(
+fn build_authorize_url(
     endpoints: &OidcEndpoints,
     details: &ProviderDetails,
     idpresponse_uri: &str,
@@ -444,36 +387,27 @@ pub fn build_authorize_url(
     nonce: &str,
     passthrough: Passthrough<'_>,
 ) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    query
-        .append_pair("response_type", "code")
-        .append_pair("client_id", &details.client_id)
-        .append_pair("redirect_uri", idpresponse_uri)
-        .append_pair("scope", &details.authorize_scopes)
-        .append_pair("state", state)
-        .append_pair("nonce", nonce);
+    let mut pairs = vec![
+        ("response_type", "code"),
+        ("client_id", details.client_id.as_str()),
+        ("redirect_uri", idpresponse_uri),
+        ("scope", details.authorize_scopes.as_str()),
+        ("state", state),
+        ("nonce", nonce),
+    ];
     if let Some(hint) = passthrough.login_hint {
-        query.append_pair("login_hint", hint);
+        pairs.push(("login_hint", hint));
     }
     if let Some(prompt) = passthrough.prompt.filter(|prompt| *prompt != "none") {
-        query.append_pair("prompt", prompt);
+        pairs.push(("prompt", prompt));
     }
-    let separator = if endpoints.authorization_endpoint.contains('?') {
-        '&'
-    } else {
-        '?'
-    };
-    format!(
-        "{}{separator}{}",
-        endpoints.authorization_endpoint,
-        query.finish()
-    )
+    append_query(&endpoints.authorization_endpoint, pairs)
 }
 
-/// A JSON Web Key Set, RSA keys only (others are ignored).
+/// A JSON Web Key Set; only RSA keys can match.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Jwks {
-    pub keys: Vec<Value>,
+struct Jwks {
+    keys: Vec<Value>,
 }
 
 impl Jwks {
@@ -488,9 +422,8 @@ impl Jwks {
         }
         let number = |name: &str| {
             let text = key.get(name)?.as_str()?;
-            Base64UrlUnpadded::decode_vec(text)
-                .ok()
-                .map(|bytes| BigUint::from_bytes_be(&bytes))
+            let bytes = Base64UrlUnpadded::decode_vec(text).ok()?;
+            Some(BigUint::from_bytes_be(&bytes))
         };
         RsaPublicKey::new(number("n")?, number("e")?).ok()
     }
@@ -498,21 +431,21 @@ impl Jwks {
 
 /// What the IdP ID token must match.
 #[derive(Debug, Clone, Copy)]
-pub struct IdTokenExpectations<'a> {
-    pub issuer: &'a str,
-    pub client_id: &'a str,
-    pub nonce: &'a str,
-    /// Current time, epoch seconds.
-    pub now: u64,
+struct IdTokenExpectations<'a> {
+    issuer: &'a str,
+    client_id: &'a str,
+    nonce: &'a str,
+    /// Current emulator time, epoch seconds.
+    now: i64,
 }
 
-/// Validates the IdP ID token (RS256 only: the signature by `kid`, then `iss`, `aud`, `exp` and
-/// `nonce`) and returns its claims.
-pub fn validate_id_token(
+/// Validates the IdP ID token (RS256 only: the signature by `kid`, then `iss`, `aud`, `exp`,
+/// `nonce` and a non-empty `sub`) and returns its claims.
+fn validate_id_token(
     id_token: &str,
     jwks: &Jwks,
     expected: &IdTokenExpectations<'_>,
-) -> Result<Map<String, Value>, FederationError> {
+) -> Result<JsonObject, FederationError> {
     use FederationError::InvalidIdToken;
     let token = UntrustedToken::new(id_token).map_err(|_| InvalidIdToken("malformed token"))?;
     if token.algorithm() != "RS256" {
@@ -525,10 +458,10 @@ pub fn validate_id_token(
         .ok_or(InvalidIdToken("no kid"))?;
     let key = jwks.rsa_key(kid).ok_or(InvalidIdToken("unknown kid"))?;
     let verified = Rsa::rs256()
-        .validator::<Map<String, Value>>(&key)
+        .validator::<JsonObject>(&key)
         .validate(&token)
         .map_err(|_| InvalidIdToken("bad signature"))?;
-    let claims: &Claims<Map<String, Value>> = verified.claims();
+    let claims = verified.claims();
     let custom = &claims.custom;
     let text = |name: &str| custom.get(name).and_then(Value::as_str);
     if text("iss") != Some(expected.issuer) {
@@ -544,9 +477,8 @@ pub fn validate_id_token(
     if !audience_ok {
         return Err(InvalidIdToken("audience mismatch"));
     }
-    let now = i64::try_from(expected.now).unwrap_or(i64::MAX);
     match claims.expiration {
-        Some(exp) if exp.timestamp() + LEEWAY_SECONDS > now => {}
+        Some(exp) if exp.timestamp() + LEEWAY_SECONDS > expected.now => {}
         _ => return Err(InvalidIdToken("expired")),
     }
     if text("nonce") != Some(expected.nonce) {
@@ -558,58 +490,15 @@ pub fn validate_id_token(
     Ok(custom.clone())
 }
 
-/// Renders one IdP claim as an attribute string: strings as they are, other scalars as JSON text,
-/// multi-valued claims URL-form-encoded and comma-joined (reference §11.5).
-fn claim_to_string(value: &Value) -> Option<String> {
-    match value {
-        Value::Null => None,
-        Value::String(text) => Some(text.clone()),
-        Value::Array(items) => Some(
-            items
-                .iter()
-                .filter_map(claim_to_string)
-                .map(|item| form_urlencoded::byte_serialize(item.as_bytes()).collect::<String>())
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        other => Some(other.to_string()),
-    }
-}
-
-/// Applies `AttributeMapping` (pool attribute → IdP claim). The IdP claims `id_token` and
-/// `access_token` name the IdP's raw tokens. Claims the IdP did not send are skipped (the old
-/// value stays). Any value longer than [`MAX_ATTRIBUTE_LENGTH`] fails the sign-in.
-pub fn map_attributes(
-    mapping: &BTreeMap<String, String>,
-    identity: &ExternalIdentity,
-) -> Result<BTreeMap<String, String>, FederationError> {
-    let mut attributes = BTreeMap::new();
-    for (attribute, claim) in mapping {
-        let value = match claim.as_str() {
-            "id_token" => Some(identity.tokens.id_token.clone()),
-            "access_token" => Some(identity.tokens.access_token.clone()),
-            _ => identity.claims.get(claim).and_then(claim_to_string),
-        };
-        if let Some(value) = value {
-            if value.chars().count() > MAX_ATTRIBUTE_LENGTH {
-                return Err(FederationError::AttributeTooLong {
-                    max: MAX_ATTRIBUTE_LENGTH,
-                });
-            }
-            attributes.insert(attribute.clone(), value);
-        }
-    }
-    Ok(attributes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jwt_compact::Header;
+    use jwt_compact::{Claims, Header};
     use rsa::{traits::PublicKeyParts, RsaPrivateKey};
+    use serde_json::json;
 
     const ISSUER: &str = "http://127.0.0.1:9/idp";
-    const NOW: u64 = 1_800_000_000;
+    const NOW: i64 = 1_800_000_000;
 
     /// Two RSA keys, generated once (key generation is slow in debug builds).
     fn keys() -> &'static [RsaPrivateKey; 2] {
@@ -624,12 +513,12 @@ mod tests {
         let b64 = |n: &BigUint| Base64UrlUnpadded::encode_string(&n.to_bytes_be());
         Jwks {
             keys: vec![
-                serde_json::json!({"kty": "RSA", "kid": kid, "n": b64(public.n()), "e": b64(public.e())}),
+                json!({"kty": "RSA", "kid": kid, "n": b64(public.n()), "e": b64(public.e())}),
             ],
         }
     }
 
-    fn sign(key: &RsaPrivateKey, kid: &str, claims: Value, exp: u64) -> String {
+    fn sign(key: &RsaPrivateKey, kid: &str, claims: Value, exp: i64) -> String {
         let header = Header::empty().with_key_id(kid);
         let Value::Object(mut custom) = claims else {
             panic!("claims must be an object")
@@ -650,7 +539,7 @@ mod tests {
     }
 
     fn good_claims() -> Value {
-        serde_json::json!({"iss": ISSUER, "aud": "cog", "nonce": "n-1", "sub": "alice", "email": "a@x"})
+        json!({"iss": ISSUER, "aud": "cog", "nonce": "n-1", "sub": "alice", "email": "a@x"})
     }
 
     #[test]
@@ -660,6 +549,9 @@ mod tests {
         let claims = validate_id_token(&token, &jwks(key, "k1"), &expectations()).expect("valid");
         assert_eq!(claims["sub"], "alice");
         assert_eq!(claims["email"], "a@x");
+        let audiences = json!({"iss": ISSUER, "aud": ["x", "cog"], "nonce": "n-1", "sub": "a"});
+        let token = sign(key, "k1", audiences, NOW + 60);
+        assert!(validate_id_token(&token, &jwks(key, "k1"), &expectations()).is_ok());
     }
 
     #[test]
@@ -687,6 +579,10 @@ mod tests {
                 "nonce mismatch",
             ),
             (
+                sign(key, "k1", with("sub", "".into()), NOW + 60),
+                "no subject",
+            ),
+            (
                 sign(other_key, "k1", good_claims(), NOW + 60),
                 "bad signature",
             ),
@@ -700,69 +596,6 @@ mod tests {
                 format!("Invalid identity token: {reason}")
             );
         }
-        let audiences = with("aud", serde_json::json!(["x", "cog"]));
-        assert!(
-            validate_id_token(&sign(key, "k1", audiences, NOW + 60), &set, &expectations()).is_ok()
-        );
-    }
-
-    fn identity(claims: Value, id_token: &str) -> ExternalIdentity {
-        let Value::Object(claims) = claims else {
-            panic!("object")
-        };
-        ExternalIdentity {
-            claims,
-            tokens: IdpTokens {
-                id_token: id_token.to_owned(),
-                access_token: "at-1".to_owned(),
-            },
-        }
-    }
-
-    fn mapping(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(a, c)| ((*a).to_owned(), (*c).to_owned()))
-            .collect()
-    }
-
-    #[test]
-    fn maps_claims_and_raw_tokens_into_attributes() {
-        let identity = identity(
-            serde_json::json!({"sub": "alice", "email_verified": true, "groups": ["a b", "c.d"], "age": 42}),
-            "the.id.token",
-        );
-        let map = mapping(&[
-            ("email_verified", "email_verified"),
-            ("custom:groups", "groups"),
-            ("custom:age", "age"),
-            ("custom:id_token", "id_token"),
-            ("custom:access_token", "access_token"),
-            ("name", "name"),
-        ]);
-        let attributes = map_attributes(&map, &identity).expect("mapped");
-        assert_eq!(
-            attributes,
-            mapping(&[
-                ("email_verified", "true"),
-                ("custom:groups", "a+b,c.d"),
-                ("custom:age", "42"),
-                ("custom:id_token", "the.id.token"),
-                ("custom:access_token", "at-1"),
-            ])
-        );
-    }
-
-    #[test]
-    fn a_value_over_2048_characters_fails_with_cognitos_text() {
-        let map = mapping(&[("custom:id_token", "id_token")]);
-        assert!(map_attributes(&map, &identity(serde_json::json!({}), &"x".repeat(2048))).is_ok());
-        let error = map_attributes(&map, &identity(serde_json::json!({}), &"x".repeat(2049)))
-            .expect_err("too long");
-        assert_eq!(
-            error.to_string(),
-            "String attributes cannot have a length of more than 2048"
-        );
     }
 
     #[test]
@@ -774,11 +607,9 @@ mod tests {
             userinfo_endpoint: None,
             jwks_uri: String::new(),
         };
-        let details = ProviderDetails {
-            client_id: "cog".to_owned(),
-            authorize_scopes: "openid email".to_owned(),
-            ..ProviderDetails::default()
-        };
+        let details: ProviderDetails =
+            serde_json::from_value(json!({"client_id": "cog", "authorize_scopes": "openid email"}))
+                .expect("details");
         let passthrough = Passthrough {
             login_hint: Some("a@x"),
             prompt: Some("none"),
@@ -793,7 +624,9 @@ mod tests {
         );
         assert_eq!(
             url,
-            "http://127.0.0.1:9/idp/auth?response_type=code&client_id=cog&redirect_uri=http%3A%2F%2Fe%2Foauth2%2Fidpresponse&scope=openid+email&state=s&nonce=n&login_hint=a%40x"
+            "http://127.0.0.1:9/idp/auth?response_type=code&client_id=cog\
+             &redirect_uri=http%3A%2F%2Fe%2Foauth2%2Fidpresponse&scope=openid+email&state=s&nonce=n\
+             &login_hint=a%40x"
         );
     }
 }
