@@ -1,0 +1,500 @@
+// Types of cognito-wasm (hand-written; the package's only declaration file).
+// Option and error names follow aws-jwt-verify where they overlap, so migrating is an import change.
+
+// ---------------------------------------------------------------------------------------------
+// JSON and JWT model
+
+export type JsonPrimitive = string | number | boolean | null;
+export type Json = JsonPrimitive | Json[] | JsonObject;
+export interface JsonObject {
+  [name: string]: Json;
+}
+
+/** A decoded JOSE header. */
+export type JwtHeader = {
+  alg?: string;
+  kid?: string;
+  typ?: string;
+} & JsonObject;
+
+/** A decoded JWT payload with the registered claims typed. */
+export type JwtPayload = {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  jti?: string;
+  scope?: string;
+} & JsonObject;
+
+/** A decoded JWT: header and payload. */
+export interface Jwt {
+  header: JwtHeader;
+  payload: JwtPayload;
+}
+
+/** One entry of an ID token's `identities` claim (federated users). Cognito writes strings. */
+export interface CognitoIdentity {
+  userId: string;
+  providerName: string;
+  providerType: "Google" | "Facebook" | "LoginWithAmazon" | "SignInWithApple" | "OIDC" | "SAML" | (string & {});
+  /** `null` for OIDC and social providers; the SAML entity ID for SAML. */
+  issuer: string | null;
+  /** `"true"` or `"false"` (a string, as Cognito writes it). */
+  primary: string;
+  /** Epoch milliseconds, as a string. */
+  dateCreated: string;
+}
+
+/** Claims common to Cognito ID and access tokens. */
+interface CognitoJwtFields {
+  token_use: "id" | "access";
+  sub: string;
+  iss: string;
+  exp: number;
+  iat: number;
+  auth_time: number;
+  jti?: string;
+  /** Present when token revocation is enabled and the session has a refresh token. */
+  origin_jti?: string;
+  event_id?: string;
+  /** Present only when the user is in at least one group. */
+  "cognito:groups"?: string[];
+}
+
+/** Payload of a Cognito ID token (`token_use: "id"`). */
+export type CognitoIdTokenPayload = CognitoJwtFields & {
+  token_use: "id";
+  /** The app client ID. */
+  aud: string;
+  "cognito:username": string;
+  at_hash?: string;
+  nonce?: string;
+  email?: string;
+  email_verified?: boolean;
+  phone_number?: string;
+  phone_number_verified?: boolean;
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  middle_name?: string;
+  nickname?: string;
+  preferred_username?: string;
+  profile?: string;
+  picture?: string;
+  website?: string;
+  gender?: string;
+  birthdate?: string;
+  zoneinfo?: string;
+  locale?: string;
+  updated_at?: number;
+  address?: { formatted?: string };
+  identities?: CognitoIdentity[];
+  "cognito:roles"?: string[];
+  "cognito:preferred_role"?: string;
+  acr?: string;
+  amr?: string[];
+} & JsonObject;
+
+/** Payload of a Cognito access token (`token_use: "access"`). Access tokens have no `aud` by default. */
+export type CognitoAccessTokenPayload = CognitoJwtFields & {
+  token_use: "access";
+  /** The app client ID. */
+  client_id: string;
+  /** Space-separated scopes. */
+  scope: string;
+  version?: number;
+  /** Absent in client-credentials (machine-to-machine) tokens. */
+  username?: string;
+  device_key?: string;
+  /** Only with resource binding. */
+  aud?: string;
+} & JsonObject;
+
+/** An ID or an access token payload; narrow it with `payload.token_use`. */
+export type CognitoJwtPayload = CognitoIdTokenPayload | CognitoAccessTokenPayload;
+
+/** A JSON Web Key as found in a JWKS. */
+export type Jwk = {
+  kty: string;
+  kid?: string;
+  use?: string;
+  alg?: string;
+  n?: string;
+  e?: string;
+} & JsonObject;
+
+/** A JSON Web Key Set, e.g. a user pool's `/.well-known/jwks.json`. */
+export interface Jwks {
+  keys: Jwk[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+/** The fetch function the verifier uses for JWKS documents (`globalThis.fetch` by default). */
+export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
+
+/**
+ * Called after the signature and all standard claims verified. Throw (or reject) to fail the
+ * verification: the error you throw reaches the caller of `verify` unchanged.
+ */
+export type CustomJwtCheck<P extends JwtPayload = JwtPayload> = (props: {
+  header: JwtHeader;
+  payload: P;
+  jwk: Jwk;
+}) => void | Promise<void>;
+
+/** Checks that can be set at creation and overridden per `verify` call. */
+export interface VerifyProperties<P extends JwtPayload = JwtPayload> {
+  /**
+   * Accepted scopes: the token's space-separated `scope` claim must contain at least one of them
+   * (aws-jwt-verify semantics). Unset or `null`: not checked.
+   */
+  scope?: string | readonly string[] | null;
+  /** Like `scope`, but the token must carry every one of them. */
+  scopeAllOf?: string | readonly string[] | null;
+  /** Seconds of leeway for `exp` and `nbf` (default 0). */
+  graceSeconds?: number;
+  /** Reject tokens whose `iat` lies more than this many seconds in the future (default 30). */
+  clockSkewSeconds?: number;
+  /** Your own check, run last. */
+  customJwtCheck?: CustomJwtCheck<P> | null;
+  /**
+   * Attach the decoded header and payload (`rawJwt`) to claim errors. Only claim errors carry it,
+   * and only once the signature verified. Default `false`.
+   */
+  includeRawJwtInErrors?: boolean;
+}
+
+/** Cognito checks that must be given (or explicitly set to `null`) at creation or per call. */
+export interface CognitoVerifyProperties<P extends JwtPayload = CognitoJwtPayload> extends VerifyProperties<P> {
+  /** Which token to accept: `"id"`, `"access"`, or `null` for both (a conscious choice). */
+  tokenUse: "id" | "access" | null;
+  /**
+   * Accepted app client IDs: checked against `aud` in ID tokens and `client_id` in access
+   * tokens. `null` skips the check.
+   */
+  clientId: string | readonly string[] | null;
+  /** Accepted groups: `cognito:groups` must contain at least one of them. */
+  groups?: string | readonly string[] | null;
+  /** Like `groups`, but the user must be in every one of them. */
+  groupsAllOf?: string | readonly string[] | null;
+}
+
+/** Where keys come from and how the JWKS cache behaves. */
+export interface JwksProperties {
+  /** The JWKS URL. Cognito default: `<issuer>/.well-known/jwks.json`; override it e.g. for a local emulator. */
+  jwksUri?: string;
+  /** The fetch function used for the JWKS (default `globalThis.fetch`). */
+  fetch?: FetchFunction;
+  /** Abort a JWKS fetch after this many milliseconds (default 3000). */
+  fetchTimeoutMs?: number;
+  /** After an unknown `kid` was not found in a fresh JWKS, do not refetch for this long (default 10). */
+  penaltyBoxSeconds?: number;
+  /** Refetch a cached JWKS once it is older than this (default: never, keys are kept). */
+  jwksMaxAgeSeconds?: number;
+  /** Reject longer tokens before decoding them (default 65536 characters). */
+  maxTokenLength?: number;
+  /** Reject header or payload JSON nested deeper than this (default 32). */
+  maxJsonDepth?: number;
+}
+
+/** Options of `CognitoJwtVerifier.create` for one user pool. */
+export type CognitoJwtVerifierProperties = {
+  /** The user pool ID, e.g. `us-east-1_AbCdEf123`: the issuer and JWKS URL derive from it. */
+  userPoolId: string;
+  /** Override the derived issuer (e.g. for the local emulator). */
+  issuer?: string;
+} & Partial<CognitoVerifyProperties> &
+  JwksProperties;
+
+/** Options of `JwtVerifier.create` for one OIDC issuer. */
+export type JwtVerifierProperties = {
+  /** The exact `iss` value to accept. */
+  issuer: string;
+  /** Accepted `aud` values; `null` skips the check (a conscious choice). */
+  audience: string | readonly string[] | null;
+} & VerifyProperties &
+  JwksProperties;
+
+// ---------------------------------------------------------------------------------------------
+// Verifiers
+
+/** Rejects option names that do not exist (typos), which a generic parameter would otherwise accept. */
+type NoExtra<T, Allowed> = T & { readonly [K in Exclude<keyof T, keyof Allowed>]: never };
+
+type IsSet<Cfg, K extends string> = Cfg extends { readonly [key in K]: infer V } ? ([V] extends [undefined] ? false : true) : false;
+type Missing<Cfg> =
+  | (false extends IsSet<Cfg, "tokenUse"> ? "tokenUse" : never)
+  | (false extends IsSet<Cfg, "clientId"> ? "clientId" : never);
+
+type PayloadOf<U> = U extends "id" ? CognitoIdTokenPayload : U extends "access" ? CognitoAccessTokenPayload : CognitoJwtPayload;
+type ConfiguredPayload<Cfg> = Cfg extends { readonly tokenUse: infer U } ? PayloadOf<U> : CognitoJwtPayload;
+
+/** The payload `verify` resolves to: narrowed by `tokenUse` of the call, else of the configuration. */
+export type CognitoPayload<Cfg, Props> = Props extends { readonly tokenUse: infer U }
+  ? PayloadOf<U>
+  : ConfiguredPayload<Cfg>;
+
+/** Per-call options: anything not given at creation must be given here. */
+export type CognitoVerifyOverrides<Cfg> = [Missing<Cfg>] extends [never]
+  ? Partial<CognitoVerifyProperties>
+  : Partial<CognitoVerifyProperties> & Pick<CognitoVerifyProperties, Missing<Cfg>>;
+
+type VerifyArgs<Cfg, Props> = [Missing<Cfg>] extends [never] ? [props?: Props] : [props: Props];
+
+/**
+ * Verifies Amazon Cognito user pool tokens with WebCrypto: signature (RS256, keys from the
+ * pool's JWKS, cached), then issuer, expiry, `token_use`, client ID, and the optional checks.
+ */
+export declare class CognitoJwtVerifier<Cfg = CognitoJwtVerifierProperties> {
+  private constructor();
+  /** One user pool. Throws `ParameterValidationError` on invalid options. */
+  static create<const T extends CognitoJwtVerifierProperties>(options: NoExtra<T, CognitoJwtVerifierProperties>): CognitoJwtVerifier<T>;
+  /** Several user pools: the token's `iss` selects the pool. */
+  static create<const T extends readonly CognitoJwtVerifierProperties[]>(
+    options: T & { readonly [I in keyof T]: NoExtra<T[I], CognitoJwtVerifierProperties> },
+  ): CognitoJwtVerifier<T[number]>;
+  /**
+   * Verifies `token` and resolves to its payload, or rejects with one of this package's errors
+   * (or the error your `customJwtCheck` threw).
+   */
+  verify<const P extends CognitoVerifyOverrides<Cfg>>(token: string, ...props: VerifyArgs<Cfg, P>): Promise<CognitoPayload<Cfg, P>>;
+  /** Fetches the JWKS of every configured pool now, so the first `verify` does not wait for it. */
+  hydrate(): Promise<void>;
+  /**
+   * Loads a JWKS into the cache (no fetch). With several pools, `issuer` selects which one; an
+   * empty `{ keys: [] }` empties the cache.
+   */
+  cacheJwks(jwks: Jwks, issuer?: string): void;
+}
+
+/** Verifies JWTs of any OIDC issuer (e.g. an upstream identity provider) with WebCrypto. */
+export declare class JwtVerifier {
+  private constructor();
+  /** One issuer, or several (the token's `iss` selects one). Throws `ParameterValidationError`. */
+  static create(options: JwtVerifierProperties | readonly JwtVerifierProperties[]): JwtVerifier;
+  /** Verifies `token` and resolves to its payload. */
+  verify(token: string, props?: Partial<VerifyProperties> & { audience?: string | readonly string[] | null }): Promise<JwtPayload>;
+  /** Fetches every configured JWKS now. */
+  hydrate(): Promise<void>;
+  /** Loads a JWKS into the cache (no fetch); `issuer` selects the issuer when there are several. */
+  cacheJwks(jwks: Jwks, issuer?: string): void;
+}
+
+/** One entry of the core's error catalogue: a code, its class name and that class's parent. */
+export interface ErrorCatalogEntry {
+  code: CognitoWasmErrorCode;
+  name: string;
+  parent: string;
+}
+
+/** Every error code with the class that carries it. */
+export declare function errorCatalog(): ErrorCatalogEntry[];
+
+// ---------------------------------------------------------------------------------------------
+// Errors: class names and hierarchy are aws-jwt-verify's; `code` is stable and discriminates.
+
+/** Base class of every error this package throws. */
+export declare abstract class JwtBaseError extends Error {
+  readonly code: CognitoWasmErrorCode;
+}
+
+/** A value did not match: `failedAssertion` holds what was found and what was accepted. */
+export declare abstract class FailedAssertionError extends JwtBaseError {
+  failedAssertion: {
+    actual: unknown;
+    expected?: string | number | readonly string[];
+  };
+}
+
+/** A claim check failed. */
+export declare abstract class JwtInvalidClaimError extends FailedAssertionError {
+  /** The decoded token; only with `includeRawJwtInErrors` (set after the signature verified). */
+  rawJwt?: Jwt;
+  readonly code: JwtInvalidClaimErrorCode;
+}
+
+type JwtInvalidClaimErrorCode =
+  | "ERR_JWT_EXPIRED"
+  | "ERR_JWT_MISSING_EXP"
+  | "ERR_JWT_NOT_BEFORE"
+  | "ERR_JWT_IAT_IN_FUTURE"
+  | "ERR_JWT_INVALID_ISSUER"
+  | "ERR_JWT_INVALID_AUDIENCE"
+  | "ERR_JWT_INVALID_SCOPE"
+  | "ERR_JWT_INVALID_GROUP"
+  | "ERR_JWT_INVALID_TOKEN_USE"
+  | "ERR_JWT_INVALID_CLIENT_ID";
+
+export declare class ParameterValidationError extends JwtBaseError {
+  readonly code:
+    | "ERR_PARAM_INVALID_OPTIONS"
+    | "ERR_PARAM_INVALID_USER_POOL_ID"
+    | "ERR_PARAM_MISSING_TOKEN_USE"
+    | "ERR_PARAM_MISSING_CLIENT_ID"
+    | "ERR_PARAM_MISSING_AUDIENCE"
+    | "ERR_PARAM_UNSUPPORTED_ALGORITHM"
+    | "ERR_PARAM_ISSUER_NOT_CONFIGURED";
+}
+export declare class JwtParseError extends JwtBaseError {
+  readonly code:
+    | "ERR_JWT_MALFORMED"
+    | "ERR_JWT_BASE64"
+    | "ERR_JWT_JSON"
+    | "ERR_JWT_DUPLICATE_KEY"
+    | "ERR_JWT_CLAIM_TYPE"
+    | JwtTooLargeError["code"]
+    | JwtJsonTooDeepError["code"]
+    | JwtCritHeaderError["code"];
+}
+export declare class JwtTooLargeError extends JwtParseError {
+  readonly code: "ERR_JWT_TOO_LARGE";
+}
+export declare class JwtJsonTooDeepError extends JwtParseError {
+  readonly code: "ERR_JWT_JSON_TOO_DEEP";
+}
+export declare class JwtCritHeaderError extends JwtParseError {
+  readonly code: "ERR_JWT_CRIT";
+}
+export declare class JwtInvalidSignatureAlgorithmError extends FailedAssertionError {
+  readonly code: "ERR_JWT_ALG_NOT_ALLOWED" | "ERR_JWT_ALG_JWK_MISMATCH";
+}
+export declare class JwtWithoutValidKidError extends JwtBaseError {
+  readonly code: "ERR_JWT_MISSING_KID";
+}
+export declare class JwksValidationError extends JwtBaseError {
+  readonly code: "ERR_JWKS_INVALID";
+}
+export declare class DiscoveryValidationError extends JwtBaseError {
+  readonly code: "ERR_DISCOVERY_INVALID";
+}
+export declare class JwkValidationError extends JwtBaseError {
+  readonly code: "ERR_JWK_INVALID" | JwkWeakKeyError["code"];
+}
+export declare class JwkWeakKeyError extends JwkValidationError {
+  readonly code: "ERR_JWK_WEAK_KEY";
+}
+export declare class JwkInvalidUseError extends FailedAssertionError {
+  readonly code: "ERR_JWK_INVALID_USE";
+}
+export declare class JwkInvalidKtyError extends FailedAssertionError {
+  readonly code: "ERR_JWK_INVALID_KTY";
+}
+export declare class KidNotFoundInJwksError extends JwtBaseError {
+  readonly code: "ERR_JWKS_KID_NOT_FOUND";
+}
+export declare class WaitPeriodNotYetEndedJwkError extends JwtBaseError {
+  readonly code: "ERR_JWKS_PENALTY_BOX";
+}
+export declare class JwtInvalidSignatureError extends JwtBaseError {
+  readonly code: "ERR_JWT_INVALID_SIGNATURE";
+}
+export declare class CryptoError extends JwtBaseError {
+  readonly code: "ERR_CRYPTO";
+}
+export declare class JwtExpiredError extends JwtInvalidClaimError {
+  readonly code: "ERR_JWT_EXPIRED";
+}
+export declare class JwtMissingExpirationError extends JwtInvalidClaimError {
+  readonly code: "ERR_JWT_MISSING_EXP";
+}
+export declare class JwtNotBeforeError extends JwtInvalidClaimError {
+  readonly code: "ERR_JWT_NOT_BEFORE";
+}
+export declare class JwtIssuedInFutureError extends JwtInvalidClaimError {
+  readonly code: "ERR_JWT_IAT_IN_FUTURE";
+}
+export declare class JwtInvalidIssuerError extends JwtInvalidClaimError {
+  readonly code: "ERR_JWT_INVALID_ISSUER";
+}
+export declare class JwtInvalidAudienceError extends JwtInvalidClaimError {
+  readonly code: "ERR_JWT_INVALID_AUDIENCE";
+}
+export declare class JwtInvalidScopeError extends JwtInvalidClaimError {
+  readonly code: "ERR_JWT_INVALID_SCOPE";
+}
+export declare class CognitoJwtInvalidGroupError extends JwtInvalidClaimError {
+  readonly code: "ERR_JWT_INVALID_GROUP";
+}
+export declare class CognitoJwtInvalidTokenUseError extends JwtInvalidClaimError {
+  readonly code: "ERR_JWT_INVALID_TOKEN_USE";
+}
+export declare class CognitoJwtInvalidClientIdError extends JwtInvalidClaimError {
+  readonly code: "ERR_JWT_INVALID_CLIENT_ID";
+}
+export declare class FetchError extends JwtBaseError {
+  readonly code: "ERR_FETCH" | "ERR_FETCH_TIMEOUT" | NonRetryableFetchError["code"];
+}
+export declare class NonRetryableFetchError extends FetchError {
+  readonly code: "ERR_FETCH_STATUS" | "ERR_FETCH_TOO_LARGE";
+}
+
+/** Every concrete error class, by name. */
+export declare const errorClasses: {
+  readonly JwtBaseError: typeof JwtBaseError;
+  readonly FailedAssertionError: typeof FailedAssertionError;
+  readonly JwtInvalidClaimError: typeof JwtInvalidClaimError;
+  readonly ParameterValidationError: typeof ParameterValidationError;
+  readonly JwtParseError: typeof JwtParseError;
+  readonly JwtTooLargeError: typeof JwtTooLargeError;
+  readonly JwtJsonTooDeepError: typeof JwtJsonTooDeepError;
+  readonly JwtCritHeaderError: typeof JwtCritHeaderError;
+  readonly JwtInvalidSignatureAlgorithmError: typeof JwtInvalidSignatureAlgorithmError;
+  readonly JwtWithoutValidKidError: typeof JwtWithoutValidKidError;
+  readonly JwksValidationError: typeof JwksValidationError;
+  readonly DiscoveryValidationError: typeof DiscoveryValidationError;
+  readonly JwkValidationError: typeof JwkValidationError;
+  readonly JwkWeakKeyError: typeof JwkWeakKeyError;
+  readonly JwkInvalidUseError: typeof JwkInvalidUseError;
+  readonly JwkInvalidKtyError: typeof JwkInvalidKtyError;
+  readonly KidNotFoundInJwksError: typeof KidNotFoundInJwksError;
+  readonly WaitPeriodNotYetEndedJwkError: typeof WaitPeriodNotYetEndedJwkError;
+  readonly JwtInvalidSignatureError: typeof JwtInvalidSignatureError;
+  readonly CryptoError: typeof CryptoError;
+  readonly JwtExpiredError: typeof JwtExpiredError;
+  readonly JwtMissingExpirationError: typeof JwtMissingExpirationError;
+  readonly JwtNotBeforeError: typeof JwtNotBeforeError;
+  readonly JwtIssuedInFutureError: typeof JwtIssuedInFutureError;
+  readonly JwtInvalidIssuerError: typeof JwtInvalidIssuerError;
+  readonly JwtInvalidAudienceError: typeof JwtInvalidAudienceError;
+  readonly JwtInvalidScopeError: typeof JwtInvalidScopeError;
+  readonly CognitoJwtInvalidGroupError: typeof CognitoJwtInvalidGroupError;
+  readonly CognitoJwtInvalidTokenUseError: typeof CognitoJwtInvalidTokenUseError;
+  readonly CognitoJwtInvalidClientIdError: typeof CognitoJwtInvalidClientIdError;
+  readonly FetchError: typeof FetchError;
+  readonly NonRetryableFetchError: typeof NonRetryableFetchError;
+};
+
+/** Any error this package throws, discriminated by `code` (`switch (err.code)` narrows it). */
+export type AnyCognitoWasmError =
+  | ParameterValidationError
+  | JwtParseError
+  | JwtInvalidSignatureAlgorithmError
+  | JwtWithoutValidKidError
+  | JwksValidationError
+  | DiscoveryValidationError
+  | JwkValidationError
+  | JwkInvalidUseError
+  | JwkInvalidKtyError
+  | KidNotFoundInJwksError
+  | WaitPeriodNotYetEndedJwkError
+  | JwtInvalidSignatureError
+  | CryptoError
+  | JwtExpiredError
+  | JwtMissingExpirationError
+  | JwtNotBeforeError
+  | JwtIssuedInFutureError
+  | JwtInvalidIssuerError
+  | JwtInvalidAudienceError
+  | JwtInvalidScopeError
+  | CognitoJwtInvalidGroupError
+  | CognitoJwtInvalidTokenUseError
+  | CognitoJwtInvalidClientIdError
+  | FetchError;
+
+/** Every `ERR_*` code. */
+export type CognitoWasmErrorCode = AnyCognitoWasmError["code"];

@@ -1,0 +1,3 @@
+// The public surface, shared by every entry point (node.js, web.js, workerd.js).
+export * from "./errors.js";
+export * from "./verifier.js";

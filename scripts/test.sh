@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The test command (README; .ci/run calls exactly this). Installs what is missing (scripts/setup.sh),
+# then runs every stage in order, stopping at the first failure. The last line is always
+# "N passed, N failed" (CI reads it): tests counted from each tool's own summary, plus one per
+# lint or build check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+logs=target/test-logs
+mkdir -p "$logs"
+
+passed=0
+failed=0
+summary() { echo "$passed passed, $failed failed"; }
+trap summary EXIT
+
+# ---------------------------------------------------------------------------------------------
+# Helpers. `check NAME CMD...` runs CMD, logs its output to target/test-logs/NAME.log and counts
+# the tests it reports (cargo / wasm-bindgen-test "test result:" lines, node:test "ℹ pass/fail"
+# lines, or 1 for a command that reports none). A failing command ends the run.
+# `tests NAME CMD...` is the same but also fails when CMD ran no test at all.
+count() { grep -aoE "$1" "$2" | grep -oE '[0-9]+$' | awk '{s += $1} END {print s + 0}' || true; }
+
+run() {
+  local name=$1 must_test=$2 log="$logs/$1.log" status ok bad
+  shift 2
+  echo "=== $name: $*"
+  set +e
+  "$@" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+  ok=$(( $(count 'test result: [a-zA-Z]+\. [0-9]+' "$log") + $(count '^ℹ pass [0-9]+' "$log") ))
+  bad=$(( $(count 'passed; [0-9]+ failed' "$log") + $(count '^ℹ fail [0-9]+' "$log") ))
+  if [ "$must_test" = yes ] && [ "$ok" -eq 0 ]; then
+    echo "=== $name: FAILED: ran 0 tests (a skipped browser run looks exactly like this)"
+    status=1
+  fi
+  if [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then
+    if [ "$status" -eq 0 ]; then ok=1; else bad=1; fi
+  elif [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
+    bad=1
+  fi
+  passed=$((passed + ok))
+  failed=$((failed + bad))
+  if [ "$status" -ne 0 ]; then
+    echo "=== $name: FAILED (exit $status; log: $log)"
+    exit 1
+  fi
+}
+check() { run "$1" no "${@:2}"; }
+tests() { run "$1" yes "${@:2}"; }
+
+# ---------------------------------------------------------------------------------------------
+# Stages.
+stage_lint() {
+  check fmt cargo fmt --all -- --check
+  check clippy cargo clippy --workspace --all-targets -- -D warnings
+  check clippy-wasm cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+}
+
+stage_cargo_tests() {
+  tests cargo-test cargo test --workspace
+}
+
+stage_wasm_tests() {
+  # webdriver.json (crate root) carries the browser flags and binaries; root needs --no-sandbox.
+  tests wasm-node wasm-pack test --node
+  tests wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 \
+    wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
+  tests wasm-chromium-worker env WASM_BINDGEN_USE_DEDICATED_WORKER=1 \
+    wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
+  tests wasm-firefox env WASM_BINDGEN_USE_BROWSER=1 \
+    wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)"
+}
+
+# The packed npm package, installed into a scratch project exactly as a user would.
+scratch=tests/js/.scratch
+stage_package_tests() {
+  check build-pkg ./scripts/build-pkg.sh
+  rm -rf "$scratch"
+  mkdir -p "$scratch/types"
+  check npm-pack npm pack --silent --pack-destination "$root/$scratch" ./pkg
+  printf '{ "name": "scratch", "private": true, "type": "module" }\n' >"$scratch/package.json"
+  check npm-install npm install --prefix "$scratch" --offline --no-audit --no-fund --loglevel=error \
+    "$root/$scratch"/cognito-wasm-*.tgz
+  cp tests/js/*.mjs tests/js/*.cjs "$scratch/"
+  tests node-test node --test --test-reporter=spec "$scratch"/*.test.mjs "$scratch"/*.test.cjs
+}
+
+stage_type_tests() {
+  cp tests/types/*.ts tests/types/tsconfig.json "$scratch/types/"
+  tests type-tests node --test-reporter=spec tests/types/check.mjs "$scratch/types"
+}
+
+stage_setup() {
+  check setup ./scripts/setup.sh
+}
+
+stages=(stage_setup stage_lint stage_cargo_tests stage_wasm_tests stage_package_tests stage_type_tests)
+
+# ---------------------------------------------------------------------------------------------
+# Emulator stages (owned by the emulator work): define stage_* functions here and append them,
+# e.g. stages+=(stage_emulator_e2e).
+
+# ---------------------------------------------------------------------------------------------
+for stage in "${stages[@]}"; do
+  "$stage"
+done

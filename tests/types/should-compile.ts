@@ -1,0 +1,102 @@
+// Correct uses of the public types: this file must compile with zero errors.
+import {
+  CognitoJwtVerifier,
+  JwtVerifier,
+  JwtBaseError,
+  JwtExpiredError,
+  JwtInvalidClaimError,
+  errorCatalog,
+  type AnyCognitoWasmError,
+  type CognitoAccessTokenPayload,
+  type CognitoIdTokenPayload,
+  type CognitoJwtPayload,
+  type CognitoWasmErrorCode,
+  type JwtPayload,
+} from "cognito-wasm";
+
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function assertType<T extends true>(): T | void {}
+
+const userPoolId = "us-east-1_AbCdEf123";
+const token: string = "a.b.c";
+
+export async function narrowing(): Promise<void> {
+  // tokenUse fixed at creation: verify narrows the payload, per-call options are optional.
+  const access = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId: "client" });
+  const a = await access.verify(token);
+  assertType<Equals<typeof a, CognitoAccessTokenPayload>>();
+  const scope: string = a.scope;
+  const clientId: string = a.client_id;
+
+  const id = CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId: ["one", "two"], groups: "admins" });
+  const i = await id.verify(token, { graceSeconds: 5 });
+  assertType<Equals<typeof i, CognitoIdTokenPayload>>();
+  const aud: string = i.aud;
+  const username: string = i["cognito:username"];
+  const verified: boolean | undefined = i.email_verified;
+
+  // tokenUse null: either payload, discriminated by token_use.
+  const either = CognitoJwtVerifier.create({ userPoolId, tokenUse: null, clientId: null });
+  const e = await either.verify(token);
+  assertType<Equals<typeof e, CognitoJwtPayload>>();
+  if (e.token_use === "access") {
+    const s: string = e.scope;
+  } else {
+    const au: string = e.aud;
+  }
+
+  // tokenUse and clientId given per call instead.
+  const late = CognitoJwtVerifier.create({ userPoolId, jwksUri: "http://127.0.0.1:9/jwks.json" });
+  const l = await late.verify(token, { tokenUse: "id", clientId: "client" });
+  assertType<Equals<typeof l, CognitoIdTokenPayload>>();
+
+  // Several pools.
+  const multi = CognitoJwtVerifier.create([
+    { userPoolId, tokenUse: "access", clientId: "a" },
+    { userPoolId: "eu-west-1_XyZ", tokenUse: "access", clientId: "b" },
+  ]);
+  const m = await multi.verify(token);
+  assertType<Equals<typeof m, CognitoAccessTokenPayload>>();
+
+  // Custom check, fetch override, cache.
+  const custom = CognitoJwtVerifier.create({
+    userPoolId,
+    tokenUse: "access",
+    clientId: "c",
+    scope: ["read", "write"],
+    customJwtCheck: async ({ header, payload, jwk }) => {
+      if (header.kid !== jwk.kid || payload.sub === "") throw new Error("nope");
+    },
+    fetch: (input, init) => fetch(input, init),
+    includeRawJwtInErrors: true,
+  });
+  custom.cacheJwks({ keys: [{ kty: "RSA", kid: "k", n: "AQAB", e: "AQAB" }] });
+  await custom.hydrate();
+
+  const generic = JwtVerifier.create({ issuer: "https://idp.example", audience: "api", jwksUri: "https://idp.example/jwks" });
+  const g: JwtPayload = await generic.verify(token);
+  const sub: string | undefined = g.sub;
+}
+
+export function errors(err: unknown): string | undefined {
+  if (err instanceof JwtExpiredError) {
+    const code: "ERR_JWT_EXPIRED" = err.code;
+    const actual: unknown = err.failedAssertion.actual;
+    return err.rawJwt?.payload.sub ?? code;
+  }
+  if (err instanceof JwtInvalidClaimError) return err.rawJwt?.header.kid;
+  if (err instanceof JwtBaseError) {
+    const e = err as AnyCognitoWasmError;
+    switch (e.code) {
+      case "ERR_JWKS_PENALTY_BOX":
+        assertType<Equals<typeof e, import("cognito-wasm").WaitPeriodNotYetEndedJwkError>>();
+        return e.message;
+      case "ERR_JWT_INVALID_CLIENT_ID":
+        return String(e.failedAssertion.expected);
+      default:
+        return e.code;
+    }
+  }
+  const codes: CognitoWasmErrorCode[] = errorCatalog().map((entry) => entry.code);
+  return codes[0];
+}

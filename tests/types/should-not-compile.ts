@@ -1,0 +1,49 @@
+// Misuses of the public types. Each misuse line is preceded by `// @ts-expect-error`: tsc must
+// accept the file as is (every directive is used), and check.mjs also removes the directives and
+// asserts that tsc then reports an error on each of those lines.
+import { CognitoJwtVerifier, JwtVerifier, JwtExpiredError, type CognitoIdTokenPayload } from "cognito-wasm";
+
+const userPoolId = "us-east-1_AbCdEf123";
+const token = "a.b.c";
+
+export async function misuse(): Promise<void> {
+  // @ts-expect-error userPoolId is required
+  CognitoJwtVerifier.create({ tokenUse: "id", clientId: "c" });
+  // @ts-expect-error tokenUse must be "id", "access" or null
+  CognitoJwtVerifier.create({ userPoolId, tokenUse: "refresh", clientId: "c" });
+  // @ts-expect-error clientId must be strings
+  CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId: 42 });
+  // @ts-expect-error unknown option names are typos
+  CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId: "c", graceSecond: 5 });
+  // @ts-expect-error a typo inside one pool of several
+  CognitoJwtVerifier.create([{ userPoolId, tokenUse: "id", clientId: "c", clientID: "d" }]);
+  // @ts-expect-error graceSeconds is a number
+  CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId: "c", graceSeconds: "5" });
+
+  // @ts-expect-error the constructor is private: use create()
+  new CognitoJwtVerifier();
+
+  const noTokenUse = CognitoJwtVerifier.create({ userPoolId, clientId: "c" });
+  // @ts-expect-error tokenUse was not given at creation, so verify needs it
+  await noTokenUse.verify(token);
+  // @ts-expect-error ... and giving only clientId is not enough
+  await noTokenUse.verify(token, { clientId: "c" });
+
+  const access = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId: "c" });
+  const payload = await access.verify(token);
+  // @ts-expect-error access tokens have no cognito:username (that is an ID-token claim) typed as string
+  const username: string = payload["cognito:username"];
+  // @ts-expect-error an access-token payload is not an ID-token payload
+  const id: CognitoIdTokenPayload = payload;
+  // @ts-expect-error token must be a string
+  await access.verify(42);
+
+  // @ts-expect-error the generic verifier needs an audience (or null)
+  JwtVerifier.create({ issuer: "https://idp.example" });
+
+  const err = new Error("x") as unknown;
+  if (err instanceof JwtExpiredError) {
+    // @ts-expect-error an expired error's code is exactly ERR_JWT_EXPIRED
+    const code: "ERR_JWT_INVALID_ISSUER" = err.code;
+  }
+}
