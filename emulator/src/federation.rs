@@ -2,23 +2,20 @@
 //!
 //! The emulator plays Cognito's part as an intermediate relying party:
 //!
-//! 1. `/oauth2/authorize?identity_provider=X` (or `idp_identifier=…`): [`Federation::begin`] keeps
-//!    the app's (already validated) request under a fresh `state` + `nonce` and returns the IdP's
-//!    authorize URL.
-//! 2. `/oauth2/idpresponse?code=…&state=…`: [`Federation::take`] finds that request again, and
-//!    [`Federation::complete`] exchanges the code with `client_secret_post`, validates the IdP ID
-//!    token against the IdP's JWKS (kid, iss, aud, exp, nonce; RS256) and reads userInfo
-//!    (`attributes_request_method` GET or POST). The merged claims, plus the IdP's raw `id_token`
-//!    and `access_token`, then go through `AttributeMapping` ([`crate::user::plan_federated_user`]).
+//! 1. `/oauth2/authorize?identity_provider=X` (or `idp_identifier=…`): the app's validated request
+//!    is kept under a fresh `state` + `nonce`, and the browser goes to [`authorize_url`].
+//! 2. `/oauth2/idpresponse?code=…&state=…`: [`sign_in`] exchanges the code with
+//!    `client_secret_post`, validates the IdP ID token against the IdP's JWKS (kid, iss, aud, exp,
+//!    nonce; RS256) and reads userInfo (`attributes_request_method` GET or POST). The merged claims,
+//!    plus the IdP's raw `id_token` and `access_token`, then go through `AttributeMapping`
+//!    ([`crate::user::plan_federated_user`]).
 //!
 //! Every IdP fault becomes a [`FederationError`] whose `Display` is the `error_description` sent to
 //! the app (reference §8.3); nothing here panics on IdP input, and no token or secret is ever part
 //! of an error. Deviation from Cognito: the IdP may be plain `http://` (meant for loopback test IdPs
 //! such as `tests/idp/server.mjs`), on any port.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
@@ -28,10 +25,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::config::{IdentityProvider, JsonObject, ProviderDetails};
-use crate::http::{append_query, random_token};
-
-/// How long a federation round trip may take (reference §9.8).
-pub const ROUND_TRIP_SECONDS: i64 = 300;
+use crate::http::append_query;
 
 /// How long the emulator waits for any single IdP call.
 const IDP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -115,18 +109,6 @@ struct IdpTokens {
     access_token: String,
 }
 
-/// A sign-in waiting for the IdP to come back.
-#[derive(Debug)]
-pub struct Pending<R> {
-    /// The `ProviderName` the sign-in went to.
-    pub provider: String,
-    /// The nonce sent to the IdP; also the Cognito ID token's `nonce` when the app sent none.
-    pub nonce: String,
-    /// The app's validated authorize request.
-    pub request: R,
-    expires_at: i64,
-}
-
 /// Optional pass-through parameters of the app's authorize request (reference §11.3 step 2).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Passthrough<'a> {
@@ -134,239 +116,198 @@ pub struct Passthrough<'a> {
     pub prompt: Option<&'a str>,
 }
 
-/// Outbound HTTP to IdPs plus the pending round trips, keyed by the `state` sent to the IdP.
-/// `R` is the app's validated authorize request, handed back untouched on completion.
-pub struct Federation<R> {
-    agent: ureq::Agent,
-    pending: Mutex<HashMap<String, Pending<R>>>,
+/// An HTTP client for IdP calls: bounded in time, no redirects, error statuses as responses.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(IDP_TIMEOUT))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
 }
 
-impl<R> fmt::Debug for Federation<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Federation").finish_non_exhaustive()
-    }
+/// The IdP authorize URL for a new federated sign-in (reference §11.3 step 2), carrying the
+/// emulator's own `state` and `nonce`.
+pub fn authorize_url(
+    idp: &IdentityProvider,
+    idpresponse_uri: &str,
+    state: &str,
+    nonce: &str,
+    passthrough: Passthrough<'_>,
+) -> Result<String, FederationError> {
+    let endpoints = endpoints(&agent(), idp)?;
+    Ok(build_authorize_url(
+        &endpoints,
+        &idp.provider_details,
+        idpresponse_uri,
+        state,
+        nonce,
+        passthrough,
+    ))
 }
 
-impl<R> Default for Federation<R> {
-    fn default() -> Self {
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(IDP_TIMEOUT))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .build();
-        Self {
-            agent: config.into(),
-            pending: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-impl<R> Federation<R> {
-    /// Starts a federated sign-in: remembers `request` and returns the IdP authorize URL.
-    pub fn begin(
-        &self,
-        idp: &IdentityProvider,
-        idpresponse_uri: &str,
-        passthrough: Passthrough<'_>,
-        request: R,
-        now: i64,
-    ) -> Result<String, FederationError> {
-        let endpoints = self.endpoints(idp)?;
-        let state = random_token(32);
-        let nonce = random_token(32);
-        let details = &idp.provider_details;
-        let url = build_authorize_url(
-            &endpoints,
-            details,
-            idpresponse_uri,
-            &state,
-            &nonce,
-            passthrough,
-        );
-        let mut pending = self.lock();
-        pending.retain(|_, entry| entry.expires_at > now);
-        pending.insert(
-            state,
-            Pending {
-                provider: idp.provider_name.clone(),
-                nonce,
-                request,
-                expires_at: now + ROUND_TRIP_SECONDS,
-            },
-        );
-        Ok(url)
-    }
-
-    /// Takes the pending sign-in for `state` (single use). `None` for unknown or expired states.
-    pub fn take(&self, state: &str, now: i64) -> Option<Pending<R>> {
-        self.lock()
-            .remove(state)
-            .filter(|entry| entry.expires_at > now)
-    }
-
-    /// Finishes the IdP leg (code exchange, ID token validation, userInfo) and returns the merged
-    /// ID token + userInfo claims, with the raw IdP tokens under `id_token` and `access_token`.
-    pub fn complete(
-        &self,
-        pending: &Pending<R>,
-        idp: &IdentityProvider,
-        idpresponse_uri: &str,
-        code: &str,
-        now: i64,
-    ) -> Result<JsonObject, FederationError> {
-        let provider = idp.provider_name.as_str();
-        let details = &idp.provider_details;
-        let endpoints = self.endpoints(idp)?;
-        let tokens = self.exchange_code(provider, &endpoints, details, code, idpresponse_uri)?;
-        let jwks = self
-            .get(&endpoints.jwks_uri, None)
-            .ok()
-            .filter(|(status, _)| *status == 200)
-            .and_then(|(_, body)| serde_json::from_str::<Jwks>(&body).ok())
-            .ok_or(FederationError::Jwks)?;
-        let expected = IdTokenExpectations {
-            issuer: &endpoints.issuer,
-            client_id: &details.client_id,
-            nonce: &pending.nonce,
-            now,
-        };
-        let mut claims = validate_id_token(&tokens.id_token, &jwks, &expected)?;
-        if let Some(url) = &endpoints.userinfo_endpoint {
-            let post = details
-                .attributes_request_method
-                .eq_ignore_ascii_case("POST");
-            let info = self.userinfo(provider, url, post, &tokens.access_token)?;
-            // userInfo must describe the ID token's subject (OIDC Core §5.3.2).
-            if info
-                .get("sub")
-                .is_some_and(|sub| Some(sub) != claims.get("sub"))
-            {
-                return Err(FederationError::UserInfo {
-                    provider: provider.to_owned(),
-                    status: None,
-                });
-            }
-            claims.extend(info);
-        }
-        claims.insert("id_token".into(), Value::String(tokens.id_token));
-        claims.insert("access_token".into(), Value::String(tokens.access_token));
-        Ok(claims)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pending<R>>> {
-        self.pending
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// The provider's endpoints: explicit `ProviderDetails` URLs when all are given, else
-    /// discovery at `oidc_issuer` (with `attributes_url`, when given, overriding userInfo).
-    fn endpoints(&self, idp: &IdentityProvider) -> Result<OidcEndpoints, FederationError> {
-        let details = &idp.provider_details;
-        if let (Some(authorization), Some(token), Some(jwks)) = (
-            &details.authorize_url,
-            &details.token_url,
-            &details.jwks_uri,
-        ) {
-            return Ok(OidcEndpoints {
-                issuer: details.oidc_issuer.clone().unwrap_or_default(),
-                authorization_endpoint: authorization.clone(),
-                token_endpoint: token.clone(),
-                userinfo_endpoint: details.attributes_url.clone(),
-                jwks_uri: jwks.clone(),
-            });
-        }
-        let discovery_error = || FederationError::Discovery {
-            provider: idp.provider_name.clone(),
-        };
-        let issuer = details.oidc_issuer.as_deref().ok_or_else(discovery_error)?;
-        let url = format!(
-            "{}/.well-known/openid-configuration",
-            issuer.trim_end_matches('/')
-        );
-        let mut endpoints = self
-            .get(&url, None)
-            .ok()
-            .filter(|(status, _)| *status == 200)
-            .and_then(|(_, body)| serde_json::from_str::<OidcEndpoints>(&body).ok())
-            .ok_or_else(discovery_error)?;
-        if details.attributes_url.is_some() {
-            endpoints
-                .userinfo_endpoint
-                .clone_from(&details.attributes_url);
-        }
-        Ok(endpoints)
-    }
-
-    fn exchange_code(
-        &self,
-        provider: &str,
-        endpoints: &OidcEndpoints,
-        details: &ProviderDetails,
-        code: &str,
-        redirect_uri: &str,
-    ) -> Result<IdpTokens, FederationError> {
-        let form = [
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", redirect_uri),
-            ("client_id", details.client_id.as_str()),
-            (
-                "client_secret",
-                details.client_secret.as_deref().unwrap_or(""),
-            ),
-        ];
-        let response = self.agent.post(&endpoints.token_endpoint).send_form(form);
-        let (status, body) = read(response).map_err(|error| match error {
-            ureq::Error::Timeout(_) => FederationError::TokenTimeout,
-            _ => FederationError::TokenConnection,
-        })?;
-        if status != 200 {
-            return Err(FederationError::TokenStatus {
+/// Finishes the IdP leg (code exchange, ID token validation against `nonce`, userInfo) and returns
+/// the merged ID token + userInfo claims, with the raw IdP tokens under `id_token` and
+/// `access_token` for `AttributeMapping`.
+pub fn sign_in(
+    idp: &IdentityProvider,
+    idpresponse_uri: &str,
+    code: &str,
+    nonce: &str,
+    now: i64,
+) -> Result<JsonObject, FederationError> {
+    let agent = agent();
+    let provider = idp.provider_name.as_str();
+    let details = &idp.provider_details;
+    let endpoints = endpoints(&agent, idp)?;
+    let tokens = exchange_code(&agent, provider, &endpoints, details, code, idpresponse_uri)?;
+    let jwks = get(&agent, &endpoints.jwks_uri, None)
+        .ok()
+        .filter(|(status, _)| *status == 200)
+        .and_then(|(_, body)| serde_json::from_str::<Jwks>(&body).ok())
+        .ok_or(FederationError::Jwks)?;
+    let expected = IdTokenExpectations {
+        issuer: &endpoints.issuer,
+        client_id: &details.client_id,
+        nonce,
+        now,
+    };
+    let mut claims = validate_id_token(&tokens.id_token, &jwks, &expected)?;
+    if let Some(url) = &endpoints.userinfo_endpoint {
+        let post = details
+            .attributes_request_method
+            .eq_ignore_ascii_case("POST");
+        let info = userinfo(&agent, provider, url, post, &tokens.access_token)?;
+        // userInfo must describe the ID token's subject (OIDC Core §5.3.2).
+        if info
+            .get("sub")
+            .is_some_and(|sub| Some(sub) != claims.get("sub"))
+        {
+            return Err(FederationError::UserInfo {
                 provider: provider.to_owned(),
-                status,
+                status: None,
             });
         }
-        serde_json::from_str(&body).map_err(|_| FederationError::BadTokenResponse)
+        claims.extend(info);
     }
+    claims.insert("id_token".into(), Value::String(tokens.id_token));
+    claims.insert("access_token".into(), Value::String(tokens.access_token));
+    Ok(claims)
+}
 
-    fn userinfo(
-        &self,
-        provider: &str,
-        url: &str,
-        post: bool,
-        access_token: &str,
-    ) -> Result<JsonObject, FederationError> {
-        let failed = |status| FederationError::UserInfo {
+/// The provider's endpoints: explicit `ProviderDetails` URLs when all are given, else discovery at
+/// `oidc_issuer` (with `attributes_url`, when given, overriding userInfo).
+fn endpoints(
+    agent: &ureq::Agent,
+    idp: &IdentityProvider,
+) -> Result<OidcEndpoints, FederationError> {
+    let details = &idp.provider_details;
+    if let (Some(authorization), Some(token), Some(jwks)) = (
+        &details.authorize_url,
+        &details.token_url,
+        &details.jwks_uri,
+    ) {
+        return Ok(OidcEndpoints {
+            issuer: details.oidc_issuer.clone().unwrap_or_default(),
+            authorization_endpoint: authorization.clone(),
+            token_endpoint: token.clone(),
+            userinfo_endpoint: details.attributes_url.clone(),
+            jwks_uri: jwks.clone(),
+        });
+    }
+    let discovery_error = || FederationError::Discovery {
+        provider: idp.provider_name.clone(),
+    };
+    let issuer = details.oidc_issuer.as_deref().ok_or_else(discovery_error)?;
+    let url = format!(
+        "{}/.well-known/openid-configuration",
+        issuer.trim_end_matches('/')
+    );
+    let mut endpoints = get(agent, &url, None)
+        .ok()
+        .filter(|(status, _)| *status == 200)
+        .and_then(|(_, body)| serde_json::from_str::<OidcEndpoints>(&body).ok())
+        .ok_or_else(discovery_error)?;
+    if details.attributes_url.is_some() {
+        endpoints
+            .userinfo_endpoint
+            .clone_from(&details.attributes_url);
+    }
+    Ok(endpoints)
+}
+
+fn exchange_code(
+    agent: &ureq::Agent,
+    provider: &str,
+    endpoints: &OidcEndpoints,
+    details: &ProviderDetails,
+    code: &str,
+    redirect_uri: &str,
+) -> Result<IdpTokens, FederationError> {
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", redirect_uri),
+        ("client_id", details.client_id.as_str()),
+        (
+            "client_secret",
+            details.client_secret.as_deref().unwrap_or(""),
+        ),
+    ];
+    let response = agent.post(&endpoints.token_endpoint).send_form(form);
+    let (status, body) = read(response).map_err(|error| match error {
+        ureq::Error::Timeout(_) => FederationError::TokenTimeout,
+        _ => FederationError::TokenConnection,
+    })?;
+    if status != 200 {
+        return Err(FederationError::TokenStatus {
             provider: provider.to_owned(),
             status,
-        };
-        let bearer = format!("Bearer {access_token}");
-        let response = if post {
-            read(
-                self.agent
-                    .post(url)
-                    .header("Authorization", &bearer)
-                    .send_empty(),
-            )
-        } else {
-            self.get(url, Some(&bearer))
-        };
-        let (status, body) = response.map_err(|_| failed(None))?;
-        if status != 200 {
-            return Err(failed(Some(status)));
-        }
-        serde_json::from_str(&body).map_err(|_| failed(Some(status)))
+        });
     }
+    serde_json::from_str(&body).map_err(|_| FederationError::BadTokenResponse)
+}
 
-    fn get(&self, url: &str, authorization: Option<&str>) -> Result<(u16, String), ureq::Error> {
-        let request = self.agent.get(url);
-        let request = match authorization {
-            Some(value) => request.header("Authorization", value),
-            None => request,
-        };
-        read(request.call())
+fn userinfo(
+    agent: &ureq::Agent,
+    provider: &str,
+    url: &str,
+    post: bool,
+    access_token: &str,
+) -> Result<JsonObject, FederationError> {
+    let failed = |status| FederationError::UserInfo {
+        provider: provider.to_owned(),
+        status,
+    };
+    let bearer = format!("Bearer {access_token}");
+    let response = if post {
+        read(
+            agent
+                .post(url)
+                .header("Authorization", &bearer)
+                .send_empty(),
+        )
+    } else {
+        get(agent, url, Some(&bearer))
+    };
+    let (status, body) = response.map_err(|_| failed(None))?;
+    if status != 200 {
+        return Err(failed(Some(status)));
     }
+    serde_json::from_str(&body).map_err(|_| failed(Some(status)))
+}
+
+fn get(
+    agent: &ureq::Agent,
+    url: &str,
+    authorization: Option<&str>,
+) -> Result<(u16, String), ureq::Error> {
+    let request = agent.get(url);
+    let request = match authorization {
+        Some(value) => request.header("Authorization", value),
+        None => request,
+    };
+    read(request.call())
 }
 
 /// Status and body text of a response.
