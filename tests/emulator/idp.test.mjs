@@ -89,6 +89,14 @@ test('an unregistered redirect URI is refused, and setRedirectUris changes it at
   }
 });
 
+test('cancelling at the IdP returns access_denied to the client', async () => {
+  const { url } = await idp.drive(authorizeUrl(), { cancel: true });
+  const callback = new URL(url);
+  assert.equal(callback.searchParams.get('error'), 'access_denied');
+  assert.equal(callback.searchParams.get('state'), 'st-1');
+  assert.equal(callback.searchParams.get('code'), null);
+});
+
 test('GET /_test/drive completes a sign-in over HTTP', async () => {
   const drive = new URL('/_test/drive', idp.issuer);
   drive.searchParams.set('url', authorizeUrl());

@@ -5,8 +5,9 @@
 //                             [--redirect-uri URI]... [--any-loopback-port] [--id-token-padding N]
 //
 // The CLI prints the issuer URL as its first stdout line, then serves until SIGINT/SIGTERM.
-// Test-only endpoint (on by default): GET /_test/drive?url=<authorize URL>&account=<id> completes a
-// sign-in headlessly and answers {"url": "<first redirect outside the IdP and the start origin>"}.
+// Test-only endpoint (on by default): GET /_test/drive?url=<authorize URL>&account=<id>[&cancel]
+// completes (or cancels) a sign-in headlessly and answers {"url": "<first redirect outside the IdP
+// and the start origin>"}.
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -235,7 +236,10 @@ export async function startIdp(options = {}) {
       if (interaction) {
         await handleInteraction(provider, accounts, req, res, interaction[2]);
       } else if (testEndpoints && url.pathname === '/_test/drive' && req.method === 'GET') {
-        const result = await idp.drive(url.searchParams.get('url'), { account: url.searchParams.get('account') });
+        const result = await idp.drive(url.searchParams.get('url'), {
+          account: url.searchParams.get('account') ?? undefined,
+          cancel: url.searchParams.has('cancel'),
+        });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
       } else {
         oidc(req, res);
@@ -270,10 +274,11 @@ async function handleInteraction(provider, accounts, req, res, action) {
 
 /**
  * Walks a sign-in without a browser: follows redirects (with cookies) from `url` while they stay on
- * the IdP or on the start URL's origin, answers the IdP login form with `account`, and returns the
- * first redirect target outside those origins (the app's callback), or the last response's details.
+ * the IdP or on the start URL's origin, answers the IdP login form with `account` (or cancels it
+ * with `cancel: true`), and returns the first redirect target outside those origins (the app's
+ * callback), or the last response's details.
  */
-export async function drive(idp, url, { account = Object.keys(idp.accounts)[0], maxHops = 20 } = {}) {
+export async function drive(idp, url, { account = Object.keys(idp.accounts)[0], cancel = false, maxHops = 20 } = {}) {
   const jar = new CookieJar();
   const followed = new Set([new URL(idp.issuer).origin, new URL(url).origin]);
   let next = { url, init: { method: 'GET' } };
@@ -290,7 +295,7 @@ export async function drive(idp, url, { account = Object.keys(idp.accounts)[0], 
       && /^\/interaction\/[^/]+$/.test(new URL(next.url).pathname)) {
       await response.arrayBuffer();
       next = {
-        url: `${next.url}/login`,
+        url: `${next.url}/${cancel ? 'abort' : 'login'}`,
         init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ login: account }).toString() },
       };
     } else {
