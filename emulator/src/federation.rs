@@ -24,8 +24,10 @@ use rsa::{BigUint, RsaPublicKey};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::authorize::{complete_sign_in, error_redirect, AuthorizeRequest};
 use crate::config::{IdentityProvider, JsonObject, ProviderDetails};
-use crate::http::append_query;
+use crate::http::{append_query, html_escape, random_token, Request, Response};
+use crate::state::Ctx;
 
 /// How long the emulator waits for any single IdP call.
 const IDP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -114,6 +116,80 @@ struct IdpTokens {
 pub struct Passthrough<'a> {
     pub login_hint: Option<&'a str>,
     pub prompt: Option<&'a str>,
+}
+
+/// `/oauth2/authorize` for an external IdP: keeps the validated app request under a fresh `state`
+/// and `nonce`, then sends the browser to the IdP. An unusable IdP is an error redirect to the app.
+pub fn start(ctx: &Ctx, idp: &IdentityProvider, req: &AuthorizeRequest) -> Response {
+    let nonce = random_token(32);
+    let state = ctx.store_pending(req.clone(), &idp.provider_name, &nonce);
+    let passthrough = Passthrough {
+        login_hint: req.login_hint.as_deref(),
+        prompt: req.prompt.as_deref(),
+    };
+    match authorize_url(idp, &idpresponse_uri(ctx), &state, &nonce, passthrough) {
+        Ok(url) => Response::redirect(&url),
+        Err(error) => {
+            ctx.take_pending(&state);
+            error_redirect(req, "invalid_request", Some(&error.to_string()))
+        }
+    }
+}
+
+/// `GET /oauth2/idpresponse`: the IdP's answer. An unknown or expired `state` is an error page
+/// (there is no trustworthy app to redirect to); every later failure is an error redirect to the
+/// app (reference §8.3); success creates or updates the federated user and completes the sign-in
+/// with a Cognito code (or tokens).
+pub fn handle_idpresponse(ctx: &Ctx, request: &Request) -> Response {
+    let pending = request
+        .query
+        .get("state")
+        .and_then(|state| ctx.take_pending(state));
+    let Some(pending) = pending else {
+        return invalid_state_page();
+    };
+    let Some(idp) = ctx.config.identity_provider(&pending.provider_name) else {
+        return invalid_state_page();
+    };
+    let mut req = pending.request;
+    let fail = |req: &AuthorizeRequest, error: &dyn fmt::Display| {
+        error_redirect(req, "invalid_request", Some(&error.to_string()))
+    };
+    let code = match (request.query.get("error"), request.query.get("code")) {
+        (None, Some(code)) => code,
+        (error, _) => {
+            let error = FederationError::Idp {
+                provider: idp.provider_name.clone(),
+                error: error.unwrap_or("no authorization code").to_owned(),
+            };
+            return fail(&req, &error);
+        }
+    };
+    let claims = match sign_in(idp, &idpresponse_uri(ctx), code, &pending.nonce, ctx.now()) {
+        Ok(claims) => claims,
+        Err(error) => return fail(&req, &error),
+    };
+    let username = match ctx.upsert_federated_user(idp, &claims) {
+        Ok(username) => username,
+        Err(error) => return fail(&req, &error.0),
+    };
+    // Without an app nonce, the ID token carries Cognito's own (reference §9.2).
+    req.nonce.get_or_insert(pending.nonce);
+    complete_sign_in(ctx, &req, &username)
+}
+
+fn invalid_state_page() -> Response {
+    let body = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Error</title></head>\
+         <body><h1>{}</h1></body></html>\n",
+        html_escape("Invalid state")
+    );
+    Response::html(400, body).no_store()
+}
+
+/// The emulator's `/oauth2/idpresponse`, the redirect URI registered at every IdP.
+fn idpresponse_uri(ctx: &Ctx) -> String {
+    format!("{}/oauth2/idpresponse", ctx.base_url)
 }
 
 /// An HTTP client for IdP calls: bounded in time, no redirects, error statuses as responses.
