@@ -1,0 +1,517 @@
+//! Typed claims and their checks (reference §9, §12.2, §12.3). No `serde_json::Value`: only the
+//! claims we check are deserialized; everything else is skipped.
+//!
+//! Types follow aws-jwt-verify: `exp`/`nbf`/`iat` numbers, `iss`/`sub`/`scope`/`jti`/`token_use`/
+//! `client_id` strings, `aud` and `cognito:groups` a string or an array of strings. A wrong type
+//! is a parse error ([`ParseError::ClaimType`]).
+
+use super::error::{Asserted, ClaimError, ParseError, Part};
+use super::jwt::from_json;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+
+/// A string or an array of strings (`aud`, `cognito:groups`, the `clientId` option).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OneOrMany(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(OneOrMany(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The claims we check. Unknown claims are skipped without being built.
+#[derive(Debug, Default, Deserialize)]
+pub struct Claims {
+    #[serde(default)]
+    pub iss: Option<String>,
+    #[serde(default)]
+    pub exp: Option<f64>,
+    #[serde(default)]
+    pub nbf: Option<f64>,
+    #[serde(default)]
+    pub iat: Option<f64>,
+    #[serde(default)]
+    pub aud: Option<OneOrMany>,
+    #[serde(default)]
+    pub scope: Option<String>,
+    #[serde(default)]
+    pub token_use: Option<String>,
+    #[serde(default)]
+    pub client_id: Option<String>,
+    #[serde(default, rename = "cognito:groups")]
+    pub groups: Option<OneOrMany>,
+    /// Type-checked only.
+    #[serde(default, rename = "sub")]
+    _sub: Option<String>,
+    /// Type-checked only.
+    #[serde(default, rename = "jti")]
+    _jti: Option<String>,
+}
+
+impl Claims {
+    /// Parses a payload that already passed [`super::limits::scan_json`].
+    pub fn parse(payload_json: &str) -> Result<Claims, ParseError> {
+        from_json(payload_json, Part::Payload)
+    }
+}
+
+/// An any-of or all-of requirement on a set of strings (`scope`, `groups`).
+///
+/// Option forms: `"a"` or `["a","b"]` (any of, aws-jwt-verify semantics), `{"anyOf":[...]}`,
+/// `{"allOf":[...]}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Match {
+    AnyOf(Vec<String>),
+    AllOf(Vec<String>),
+}
+
+impl Match {
+    /// True when `have` satisfies the requirement.
+    pub fn accepts<'a>(&self, have: impl Iterator<Item = &'a str> + Clone) -> bool {
+        match self {
+            Match::AnyOf(want) => have.clone().any(|h| want.iter().any(|w| w == h)),
+            Match::AllOf(want) => want.iter().all(|w| have.clone().any(|h| h == w)),
+        }
+    }
+
+    /// The required values.
+    pub fn values(&self) -> &[String] {
+        match self {
+            Match::AnyOf(v) | Match::AllOf(v) => v,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Match {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "camelCase")]
+        enum Form {
+            AnyOf(OneOrMany),
+            AllOf(OneOrMany),
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Match;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string, an array of strings, {anyOf: [...]} or {allOf: [...]}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Match, E> {
+                OneOrMany::deserialize(de::value::StrDeserializer::new(v))
+                    .map(|v| Match::AnyOf(v.0))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Match, A::Error> {
+                OneOrMany::deserialize(de::value::SeqAccessDeserializer::new(seq))
+                    .map(|v| Match::AnyOf(v.0))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Match, A::Error> {
+                Ok(
+                    match Form::deserialize(de::value::MapAccessDeserializer::new(map))? {
+                        Form::AnyOf(v) => Match::AnyOf(v.0),
+                        Form::AllOf(v) => Match::AllOf(v.0),
+                    },
+                )
+            }
+        }
+        let m = d.deserialize_any(V)?;
+        if m.values().is_empty() {
+            return Err(de::Error::custom("needs at least one value"));
+        }
+        Ok(m)
+    }
+}
+
+/// Which Cognito token kinds are accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenUse {
+    Id,
+    Access,
+}
+
+impl TokenUse {
+    fn name(self) -> &'static str {
+        match self {
+            TokenUse::Id => "id",
+            TokenUse::Access => "access",
+        }
+    }
+}
+
+/// The checks for one verification, resolved from create-time options and verify-time
+/// overrides. Cognito-only fields are `None` for generic issuers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rules<'a> {
+    /// Accepted `iss` values (exact).
+    pub issuers: &'a [String],
+    /// Accepted `aud` values (generic verifier); `None` = not checked.
+    pub audience: Option<&'a [String]>,
+    pub scope: Option<&'a Match>,
+    pub grace_seconds: f64,
+    pub clock_skew_seconds: f64,
+    /// `Some` for Cognito issuers.
+    pub cognito: Option<CognitoRules<'a>>,
+}
+
+/// Cognito's extra checks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CognitoRules<'a> {
+    /// `None` accepts `id` and `access` (the claim must still be one of them).
+    pub token_use: Option<TokenUse>,
+    /// `None` skips the client check.
+    pub client_ids: Option<&'a [String]>,
+    pub groups: Option<&'a Match>,
+}
+
+fn list(v: &[String]) -> Vec<String> {
+    v.to_vec()
+}
+
+fn asserted(v: Option<&[String]>) -> Asserted {
+    v.map_or(Asserted::Missing, |v| Asserted::List(v.to_vec()))
+}
+
+impl Rules<'_> {
+    /// Runs every claim check at time `now` (seconds since the epoch).
+    pub fn validate(&self, c: &Claims, now: f64) -> Result<(), ClaimError> {
+        let exp = c.exp.ok_or(ClaimError::MissingExp)?;
+        if exp + self.grace_seconds <= now {
+            return Err(ClaimError::Expired {
+                expected: now,
+                actual: exp,
+            });
+        }
+        if let Some(nbf) = c.nbf.filter(|nbf| nbf - self.grace_seconds > now) {
+            return Err(ClaimError::NotBefore {
+                expected: now,
+                actual: nbf,
+            });
+        }
+        if let Some(iat) = c.iat.filter(|iat| iat - self.clock_skew_seconds > now) {
+            return Err(ClaimError::IatInFuture {
+                expected: now,
+                actual: iat,
+            });
+        }
+        if !c.iss.as_ref().is_some_and(|i| self.issuers.contains(i)) {
+            return Err(ClaimError::Issuer {
+                expected: list(self.issuers),
+                actual: c.iss.clone(),
+            });
+        }
+        let aud = c.aud.as_ref().map(|a| a.0.as_slice());
+        if let Some(want) = self.audience {
+            if !aud.is_some_and(|a| a.iter().any(|x| want.contains(x))) {
+                return Err(ClaimError::Audience {
+                    expected: list(want),
+                    actual: asserted(aud),
+                });
+            }
+        }
+        if let Some(want) = self.scope {
+            let have = c.scope.as_deref().unwrap_or("");
+            if !want.accepts(have.split(' ').filter(|s| !s.is_empty())) {
+                return Err(ClaimError::Scope {
+                    expected: list(want.values()),
+                    actual: c.scope.clone().map_or(Asserted::Missing, Asserted::Str),
+                });
+            }
+        }
+        match &self.cognito {
+            Some(cognito) => cognito.validate(c, aud),
+            None => Ok(()),
+        }
+    }
+}
+
+impl CognitoRules<'_> {
+    fn validate(&self, c: &Claims, aud: Option<&[String]>) -> Result<(), ClaimError> {
+        let groups = c.groups.as_ref().map(|g| g.0.as_slice());
+        if let Some(want) = self.groups {
+            let have = groups.unwrap_or(&[]).iter().map(String::as_str);
+            if !want.accepts(have) {
+                return Err(ClaimError::Group {
+                    expected: list(want.values()),
+                    actual: asserted(groups),
+                });
+            }
+        }
+        let allowed: &[TokenUse] = match &self.token_use {
+            Some(t) => std::slice::from_ref(t),
+            None => &[TokenUse::Id, TokenUse::Access],
+        };
+        let used = allowed
+            .iter()
+            .find(|t| c.token_use.as_deref() == Some(t.name()))
+            .ok_or_else(|| ClaimError::TokenUse {
+                expected: allowed.iter().map(|t| t.name().to_owned()).collect(),
+                actual: c.token_use.clone(),
+            })?;
+        if let Some(want) = self.client_ids {
+            let (ok, actual) = match used {
+                TokenUse::Id => (
+                    aud.is_some_and(|a| a.iter().any(|x| want.contains(x))),
+                    aud.map(|a| a.join(" ")),
+                ),
+                TokenUse::Access => (
+                    c.client_id.as_ref().is_some_and(|x| want.contains(x)),
+                    c.client_id.clone(),
+                ),
+            };
+            if !ok {
+                return Err(ClaimError::ClientId {
+                    expected: list(want),
+                    actual,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISS: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
+
+    fn claims(json: &str) -> Claims {
+        Claims::parse(json).unwrap()
+    }
+
+    fn rules<'a>(issuers: &'a [String], cognito: Option<CognitoRules<'a>>) -> Rules<'a> {
+        Rules {
+            issuers,
+            audience: None,
+            scope: None,
+            grace_seconds: 0.0,
+            clock_skew_seconds: 30.0,
+            cognito,
+        }
+    }
+
+    fn access(extra: &str) -> Claims {
+        claims(&format!(
+            r#"{{"iss":"{ISS}","exp":100,"iat":50,"token_use":"access","client_id":"c1","scope":"openid read"{extra}}}"#
+        ))
+    }
+
+    #[test]
+    fn type_checks_follow_aws_jwt_verify() {
+        for bad in [
+            r#"{"exp":"1"}"#,
+            r#"{"iss":1}"#,
+            r#"{"aud":[1]}"#,
+            r#"{"sub":{}}"#,
+            r#"{"scope":["a"]}"#,
+            r#"{"jti":5}"#,
+        ] {
+            assert_eq!(
+                Claims::parse(bad).unwrap_err(),
+                ParseError::ClaimType {
+                    part: Part::Payload
+                },
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            Claims::parse("{\"exp\":1").unwrap_err(),
+            ParseError::Json {
+                part: Part::Payload
+            }
+        );
+        let c = claims(r#"{"aud":"a","cognito:groups":["g1","g2"],"exp":1.5,"other":{"x":[1]}}"#);
+        assert_eq!(c.aud, Some(OneOrMany(vec!["a".into()])));
+        assert_eq!(c.exp, Some(1.5));
+        // Cognito escapes slashes
+        assert_eq!(
+            claims(r#"{"iss":"https:\/\/x"}"#).iss.as_deref(),
+            Some("https://x")
+        );
+    }
+
+    #[test]
+    fn time_checks() {
+        let iss = [ISS.to_owned()];
+        let r = rules(&iss, None);
+        let c = access("");
+        assert_eq!(r.validate(&c, 99.0), Ok(()));
+        assert_eq!(
+            r.validate(&c, 100.0),
+            Err(ClaimError::Expired {
+                expected: 100.0,
+                actual: 100.0
+            })
+        );
+        let graced = Rules {
+            grace_seconds: 5.0,
+            ..r
+        };
+        assert_eq!(graced.validate(&c, 104.0), Ok(()));
+        assert_eq!(
+            r.validate(&claims(&format!(r#"{{"iss":"{ISS}"}}"#)), 0.0),
+            Err(ClaimError::MissingExp)
+        );
+        let nbf = access(r#","nbf":60"#);
+        assert_eq!(
+            r.validate(&nbf, 59.0),
+            Err(ClaimError::NotBefore {
+                expected: 59.0,
+                actual: 60.0
+            })
+        );
+        assert_eq!(r.validate(&nbf, 60.0), Ok(()));
+        // iat 50 is 30 s ahead of 20: allowed; 31 s is not
+        assert_eq!(r.validate(&c, 20.0), Ok(()));
+        assert_eq!(
+            r.validate(&c, 19.0),
+            Err(ClaimError::IatInFuture {
+                expected: 19.0,
+                actual: 50.0
+            })
+        );
+    }
+
+    #[test]
+    fn issuer_audience_and_scope() {
+        let iss = [ISS.to_owned()];
+        let other = ["https://other".to_owned()];
+        let c = access(r#","aud":["x","y"]"#);
+        assert_eq!(
+            rules(&other, None).validate(&c, 60.0),
+            Err(ClaimError::Issuer {
+                expected: vec!["https://other".into()],
+                actual: Some(ISS.into())
+            })
+        );
+        let aud = ["y".to_owned()];
+        let r = Rules {
+            audience: Some(&aud),
+            ..rules(&iss, None)
+        };
+        assert_eq!(r.validate(&c, 60.0), Ok(()));
+        let aud = ["z".to_owned()];
+        let r = Rules {
+            audience: Some(&aud),
+            ..rules(&iss, None)
+        };
+        assert!(matches!(
+            r.validate(&c, 60.0),
+            Err(ClaimError::Audience { .. })
+        ));
+        let any = Match::AnyOf(vec!["write".into(), "read".into()]);
+        let all = Match::AllOf(vec!["openid".into(), "write".into()]);
+        let r = Rules {
+            scope: Some(&any),
+            ..rules(&iss, None)
+        };
+        assert_eq!(r.validate(&c, 60.0), Ok(()));
+        let r = Rules {
+            scope: Some(&all),
+            ..rules(&iss, None)
+        };
+        assert_eq!(
+            r.validate(&c, 60.0),
+            Err(ClaimError::Scope {
+                expected: vec!["openid".into(), "write".into()],
+                actual: Asserted::Str("openid read".into())
+            })
+        );
+    }
+
+    #[test]
+    fn cognito_token_use_client_and_groups() {
+        let iss = [ISS.to_owned()];
+        let clients = ["c1".to_owned()];
+        let either = CognitoRules {
+            token_use: None,
+            client_ids: Some(&clients),
+            groups: None,
+        };
+        assert_eq!(
+            rules(&iss, Some(either)).validate(&access(""), 60.0),
+            Ok(())
+        );
+        // id token: client checked against aud, not client_id
+        let id = claims(&format!(
+            r#"{{"iss":"{ISS}","exp":100,"token_use":"id","aud":"c1","client_id":"zz"}}"#
+        ));
+        assert_eq!(rules(&iss, Some(either)).validate(&id, 60.0), Ok(()));
+        let c2 = claims(&format!(
+            r#"{{"iss":"{ISS}","exp":100,"token_use":"access","client_id":"c2"}}"#
+        ));
+        assert_eq!(
+            rules(&iss, Some(either)).validate(&c2, 60.0),
+            Err(ClaimError::ClientId {
+                expected: vec!["c1".into()],
+                actual: Some("c2".into())
+            })
+        );
+        let only_id = CognitoRules {
+            token_use: Some(TokenUse::Id),
+            ..either
+        };
+        assert_eq!(
+            rules(&iss, Some(only_id)).validate(&access(""), 60.0),
+            Err(ClaimError::TokenUse {
+                expected: vec!["id".into()],
+                actual: Some("access".into())
+            })
+        );
+        let odd = claims(&format!(
+            r#"{{"iss":"{ISS}","exp":100,"token_use":"refresh"}}"#
+        ));
+        assert!(matches!(
+            rules(&iss, Some(either)).validate(&odd, 60.0),
+            Err(ClaimError::TokenUse { .. })
+        ));
+        let admins = Match::AnyOf(vec!["admins".into()]);
+        let grouped = CognitoRules {
+            groups: Some(&admins),
+            ..either
+        };
+        assert_eq!(
+            rules(&iss, Some(grouped)).validate(&access(""), 60.0),
+            Err(ClaimError::Group {
+                expected: vec!["admins".into()],
+                actual: Asserted::Missing
+            })
+        );
+        let member = access(r#","cognito:groups":["users","admins"]"#);
+        assert_eq!(rules(&iss, Some(grouped)).validate(&member, 60.0), Ok(()));
+    }
+
+    #[test]
+    fn match_option_forms() {
+        let m: Match = serde_json::from_str(r#""a""#).unwrap();
+        assert_eq!(m, Match::AnyOf(vec!["a".into()]));
+        let m: Match = serde_json::from_str(r#"["a","b"]"#).unwrap();
+        assert_eq!(m, Match::AnyOf(vec!["a".into(), "b".into()]));
+        let m: Match = serde_json::from_str(r#"{"allOf":["a","b"]}"#).unwrap();
+        assert_eq!(m, Match::AllOf(vec!["a".into(), "b".into()]));
+        let m: Match = serde_json::from_str(r#"{"anyOf":"a"}"#).unwrap();
+        assert_eq!(m, Match::AnyOf(vec!["a".into()]));
+        assert!(serde_json::from_str::<Match>("[]").is_err());
+        assert!(serde_json::from_str::<Match>(r#"{"oneOf":["a"]}"#).is_err());
+        assert!(serde_json::from_str::<Match>("5").is_err());
+    }
+}

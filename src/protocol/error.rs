@@ -1,0 +1,539 @@
+//! Errors of the verifier, one `#[non_exhaustive]` enum per phase, wrapped by [`Error`].
+//!
+//! Every failure has a stable `ERR_*` code ([`Error::code`]) and the class name that
+//! aws-jwt-verify uses for the same failure ([`Error::js_name`]), or our own `*Error` name for
+//! checks aws-jwt-verify does not make. [`CATALOG`] lists every `(code, name, parent)` so the JS
+//! side can build its class hierarchy. `Display` is lowercase and never contains token text.
+
+use std::fmt;
+
+/// JS base classes that have no code of their own (aws-jwt-verify's abstract classes).
+/// `JwtBaseError extends Error`, `FailedAssertionError extends JwtBaseError`,
+/// `JwtInvalidClaimError extends FailedAssertionError`.
+pub const BASE_CLASSES: [(&str, &str); 3] = [
+    ("JwtBaseError", "Error"),
+    ("FailedAssertionError", "JwtBaseError"),
+    ("JwtInvalidClaimError", "FailedAssertionError"),
+];
+
+macro_rules! codes {
+    ($($variant:ident => $code:literal, $name:literal, $parent:literal;)+) => {
+        /// Stable identity of a failure: its code, JS class name and JS parent class.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum Code { $($variant,)+ }
+
+        /// Every code with its JS class name and parent class.
+        pub const CATALOG: &[Code] = &[$(Code::$variant,)+];
+
+        impl Code {
+            /// The stable `ERR_*` string.
+            pub fn code(self) -> &'static str {
+                match self { $(Code::$variant => $code,)+ }
+            }
+            /// The JS class name (aws-jwt-verify's where it has one).
+            pub fn js_name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)+ }
+            }
+            /// The JS parent class of [`Code::js_name`].
+            pub fn parent(self) -> &'static str {
+                match self { $(Code::$variant => $parent,)+ }
+            }
+        }
+    };
+}
+
+codes! {
+    InvalidOptions => "ERR_PARAM_INVALID_OPTIONS", "ParameterValidationError", "JwtBaseError";
+    InvalidUserPoolId => "ERR_PARAM_INVALID_USER_POOL_ID", "ParameterValidationError", "JwtBaseError";
+    MissingTokenUse => "ERR_PARAM_MISSING_TOKEN_USE", "ParameterValidationError", "JwtBaseError";
+    MissingClientId => "ERR_PARAM_MISSING_CLIENT_ID", "ParameterValidationError", "JwtBaseError";
+    MissingAudience => "ERR_PARAM_MISSING_AUDIENCE", "ParameterValidationError", "JwtBaseError";
+    UnsupportedAlgorithm => "ERR_PARAM_UNSUPPORTED_ALGORITHM", "ParameterValidationError", "JwtBaseError";
+    IssuerNotConfigured => "ERR_PARAM_ISSUER_NOT_CONFIGURED", "ParameterValidationError", "JwtBaseError";
+    TooLarge => "ERR_JWT_TOO_LARGE", "JwtTooLargeError", "JwtParseError";
+    TooDeep => "ERR_JWT_JSON_TOO_DEEP", "JwtJsonTooDeepError", "JwtParseError";
+    Malformed => "ERR_JWT_MALFORMED", "JwtParseError", "JwtBaseError";
+    Base64 => "ERR_JWT_BASE64", "JwtParseError", "JwtBaseError";
+    Json => "ERR_JWT_JSON", "JwtParseError", "JwtBaseError";
+    DuplicateKey => "ERR_JWT_DUPLICATE_KEY", "JwtParseError", "JwtBaseError";
+    ClaimType => "ERR_JWT_CLAIM_TYPE", "JwtParseError", "JwtBaseError";
+    Crit => "ERR_JWT_CRIT", "JwtCritHeaderError", "JwtParseError";
+    AlgNotAllowed => "ERR_JWT_ALG_NOT_ALLOWED", "JwtInvalidSignatureAlgorithmError", "FailedAssertionError";
+    AlgJwkMismatch => "ERR_JWT_ALG_JWK_MISMATCH", "JwtInvalidSignatureAlgorithmError", "FailedAssertionError";
+    MissingKid => "ERR_JWT_MISSING_KID", "JwtWithoutValidKidError", "JwtBaseError";
+    JwksInvalid => "ERR_JWKS_INVALID", "JwksValidationError", "JwtBaseError";
+    DiscoveryInvalid => "ERR_DISCOVERY_INVALID", "DiscoveryValidationError", "JwtBaseError";
+    JwkInvalid => "ERR_JWK_INVALID", "JwkValidationError", "JwtBaseError";
+    JwkWeak => "ERR_JWK_WEAK_KEY", "JwkWeakKeyError", "JwkValidationError";
+    JwkInvalidUse => "ERR_JWK_INVALID_USE", "JwkInvalidUseError", "FailedAssertionError";
+    JwkInvalidKty => "ERR_JWK_INVALID_KTY", "JwkInvalidKtyError", "FailedAssertionError";
+    KidNotFound => "ERR_JWKS_KID_NOT_FOUND", "KidNotFoundInJwksError", "JwtBaseError";
+    PenaltyBox => "ERR_JWKS_PENALTY_BOX", "WaitPeriodNotYetEndedJwkError", "JwtBaseError";
+    InvalidSignature => "ERR_JWT_INVALID_SIGNATURE", "JwtInvalidSignatureError", "JwtBaseError";
+    Crypto => "ERR_CRYPTO", "CryptoError", "JwtBaseError";
+    Expired => "ERR_JWT_EXPIRED", "JwtExpiredError", "JwtInvalidClaimError";
+    MissingExp => "ERR_JWT_MISSING_EXP", "JwtMissingExpirationError", "JwtInvalidClaimError";
+    NotBefore => "ERR_JWT_NOT_BEFORE", "JwtNotBeforeError", "JwtInvalidClaimError";
+    IatInFuture => "ERR_JWT_IAT_IN_FUTURE", "JwtIssuedInFutureError", "JwtInvalidClaimError";
+    InvalidIssuer => "ERR_JWT_INVALID_ISSUER", "JwtInvalidIssuerError", "JwtInvalidClaimError";
+    InvalidAudience => "ERR_JWT_INVALID_AUDIENCE", "JwtInvalidAudienceError", "JwtInvalidClaimError";
+    InvalidScope => "ERR_JWT_INVALID_SCOPE", "JwtInvalidScopeError", "JwtInvalidClaimError";
+    InvalidGroup => "ERR_JWT_INVALID_GROUP", "CognitoJwtInvalidGroupError", "JwtInvalidClaimError";
+    InvalidTokenUse => "ERR_JWT_INVALID_TOKEN_USE", "CognitoJwtInvalidTokenUseError", "JwtInvalidClaimError";
+    InvalidClientId => "ERR_JWT_INVALID_CLIENT_ID", "CognitoJwtInvalidClientIdError", "JwtInvalidClaimError";
+    Fetch => "ERR_FETCH", "FetchError", "JwtBaseError";
+    FetchTimeout => "ERR_FETCH_TIMEOUT", "FetchError", "JwtBaseError";
+    FetchStatus => "ERR_FETCH_STATUS", "NonRetryableFetchError", "FetchError";
+    FetchTooLarge => "ERR_FETCH_TOO_LARGE", "NonRetryableFetchError", "FetchError";
+}
+
+/// A value in a failed assertion (aws-jwt-verify's `failedAssertion.{expected,actual}`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Asserted {
+    /// The claim or field was absent (JS `undefined`).
+    Missing,
+    /// A string value.
+    Str(String),
+    /// A number (times in seconds since the epoch).
+    Num(f64),
+    /// A list of strings (e.g. the accepted values).
+    List(Vec<String>),
+}
+
+/// Invalid options given to `create` or `verify`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum OptionsError {
+    /// Options are not an object, have a wrong type or an unknown name.
+    Invalid { detail: String },
+    /// `userPoolId` does not match the Cognito format.
+    InvalidUserPoolId,
+    /// `tokenUse` was neither given nor set to `null`.
+    MissingTokenUse,
+    /// `clientId` was neither given nor set to `null`.
+    MissingClientId,
+    /// `audience` was neither given nor set to `null` (generic verifier).
+    MissingAudience,
+    /// An `algorithms` entry we cannot verify.
+    UnsupportedAlgorithm { alg: String },
+    /// A multi-issuer verifier got a token whose `iss` matches no configured issuer.
+    IssuerNotConfigured,
+}
+
+/// The token could not be decoded (checked before any key is looked up).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The token is longer than `maxTokenLength`.
+    TooLarge { max: usize, actual: usize },
+    /// Header or payload JSON nests deeper than `maxJsonDepth`.
+    TooDeep { max: usize },
+    /// Not a string, empty, or not three dot-separated segments.
+    Malformed,
+    /// A segment is not base64url.
+    Base64,
+    /// Header or payload is not a UTF-8 JSON object.
+    Json { part: Part },
+    /// Header or payload has the same key twice at the top level.
+    DuplicateKey { part: Part },
+    /// A claim or header field has the wrong JSON type.
+    ClaimType { part: Part },
+    /// The header has a `crit` member (no extensions are understood).
+    Crit,
+}
+
+/// Which JWT segment a parse error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Header,
+    Payload,
+}
+
+/// Algorithm, key id and key problems (before the signature is checked).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// Header `alg` is not in the allow-list.
+    AlgNotAllowed {
+        expected: Vec<String>,
+        actual: Option<String>,
+    },
+    /// The JWK's `alg` differs from the header's.
+    AlgJwkMismatch { expected: String, actual: String },
+    /// Header `kid` missing or not a string.
+    MissingKid,
+    /// The JWKS document is not `{"keys":[...]}` with well-typed keys.
+    JwksInvalid,
+    /// The OIDC discovery document lacks `jwks_uri` or names another issuer.
+    DiscoveryInvalid,
+    /// The JWK lacks `n`/`e` or they are not base64url.
+    JwkInvalid,
+    /// The RSA modulus is shorter than 2048 bits.
+    JwkWeak { bits: usize },
+    /// JWK `use` present and not `sig`.
+    JwkInvalidUse { actual: String },
+    /// JWK `kty` is not `RSA`.
+    JwkInvalidKty { actual: String },
+    /// The kid is not in the JWKS, even after a fetch.
+    KidNotFound,
+    /// A recent miss put this JWKS URI in the penalty box.
+    PenaltyBox { retry_after_seconds: f64 },
+}
+
+/// The signature check failed.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// The signature does not match.
+    Invalid,
+    /// The crypto backend refused the key or the operation.
+    Crypto,
+}
+
+/// A claim check failed (only reported after the signature verified).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ClaimError {
+    Expired {
+        expected: f64,
+        actual: f64,
+    },
+    MissingExp,
+    NotBefore {
+        expected: f64,
+        actual: f64,
+    },
+    IatInFuture {
+        expected: f64,
+        actual: f64,
+    },
+    Issuer {
+        expected: Vec<String>,
+        actual: Option<String>,
+    },
+    Audience {
+        expected: Vec<String>,
+        actual: Asserted,
+    },
+    Scope {
+        expected: Vec<String>,
+        actual: Asserted,
+    },
+    Group {
+        expected: Vec<String>,
+        actual: Asserted,
+    },
+    TokenUse {
+        expected: Vec<String>,
+        actual: Option<String>,
+    },
+    ClientId {
+        expected: Vec<String>,
+        actual: Option<String>,
+    },
+}
+
+/// Fetching a JWKS or discovery document failed.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum FetchError {
+    /// Network error or the fetch function threw.
+    Failed,
+    /// No response within the timeout.
+    Timeout { ms: f64 },
+    /// The response status was not 200.
+    Status { status: u16 },
+    /// The body is larger than the cap.
+    TooLarge { max: usize },
+}
+
+/// Any verifier failure.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    Options(OptionsError),
+    Parse(ParseError),
+    Key(KeyError),
+    Signature(SignatureError),
+    Claim(ClaimError),
+    Fetch(FetchError),
+}
+
+macro_rules! from_phase {
+    ($($variant:ident($phase:ident)),+) => {$(
+        impl From<$phase> for Error {
+            fn from(e: $phase) -> Self {
+                Error::$variant(e)
+            }
+        }
+    )+};
+}
+from_phase!(
+    Options(OptionsError),
+    Parse(ParseError),
+    Key(KeyError),
+    Signature(SignatureError),
+    Claim(ClaimError),
+    Fetch(FetchError)
+);
+
+impl Error {
+    /// The catalog entry of this failure.
+    pub fn kind(&self) -> Code {
+        use Code as C;
+        match self {
+            Error::Options(e) => match e {
+                OptionsError::Invalid { .. } => C::InvalidOptions,
+                OptionsError::InvalidUserPoolId => C::InvalidUserPoolId,
+                OptionsError::MissingTokenUse => C::MissingTokenUse,
+                OptionsError::MissingClientId => C::MissingClientId,
+                OptionsError::MissingAudience => C::MissingAudience,
+                OptionsError::UnsupportedAlgorithm { .. } => C::UnsupportedAlgorithm,
+                OptionsError::IssuerNotConfigured => C::IssuerNotConfigured,
+            },
+            Error::Parse(e) => match e {
+                ParseError::TooLarge { .. } => C::TooLarge,
+                ParseError::TooDeep { .. } => C::TooDeep,
+                ParseError::Malformed => C::Malformed,
+                ParseError::Base64 => C::Base64,
+                ParseError::Json { .. } => C::Json,
+                ParseError::DuplicateKey { .. } => C::DuplicateKey,
+                ParseError::ClaimType { .. } => C::ClaimType,
+                ParseError::Crit => C::Crit,
+            },
+            Error::Key(e) => match e {
+                KeyError::AlgNotAllowed { .. } => C::AlgNotAllowed,
+                KeyError::AlgJwkMismatch { .. } => C::AlgJwkMismatch,
+                KeyError::MissingKid => C::MissingKid,
+                KeyError::JwksInvalid => C::JwksInvalid,
+                KeyError::DiscoveryInvalid => C::DiscoveryInvalid,
+                KeyError::JwkInvalid => C::JwkInvalid,
+                KeyError::JwkWeak { .. } => C::JwkWeak,
+                KeyError::JwkInvalidUse { .. } => C::JwkInvalidUse,
+                KeyError::JwkInvalidKty { .. } => C::JwkInvalidKty,
+                KeyError::KidNotFound => C::KidNotFound,
+                KeyError::PenaltyBox { .. } => C::PenaltyBox,
+            },
+            Error::Signature(e) => match e {
+                SignatureError::Invalid => C::InvalidSignature,
+                SignatureError::Crypto => C::Crypto,
+            },
+            Error::Claim(e) => match e {
+                ClaimError::Expired { .. } => C::Expired,
+                ClaimError::MissingExp => C::MissingExp,
+                ClaimError::NotBefore { .. } => C::NotBefore,
+                ClaimError::IatInFuture { .. } => C::IatInFuture,
+                ClaimError::Issuer { .. } => C::InvalidIssuer,
+                ClaimError::Audience { .. } => C::InvalidAudience,
+                ClaimError::Scope { .. } => C::InvalidScope,
+                ClaimError::Group { .. } => C::InvalidGroup,
+                ClaimError::TokenUse { .. } => C::InvalidTokenUse,
+                ClaimError::ClientId { .. } => C::InvalidClientId,
+            },
+            Error::Fetch(e) => match e {
+                FetchError::Failed => C::Fetch,
+                FetchError::Timeout { .. } => C::FetchTimeout,
+                FetchError::Status { .. } => C::FetchStatus,
+                FetchError::TooLarge { .. } => C::FetchTooLarge,
+            },
+        }
+    }
+
+    /// Stable `ERR_*` code.
+    pub fn code(&self) -> &'static str {
+        self.kind().code()
+    }
+
+    /// aws-jwt-verify's class name for this failure (or ours for new checks).
+    pub fn js_name(&self) -> &'static str {
+        self.kind().js_name()
+    }
+
+    /// aws-jwt-verify's `failedAssertion` as `(expected, actual)`, when the class carries one.
+    pub fn failed_assertion(&self) -> Option<(Asserted, Asserted)> {
+        let list = |v: &[String]| Asserted::List(v.to_vec());
+        let opt = |v: &Option<String>| v.clone().map_or(Asserted::Missing, Asserted::Str);
+        let pair = match self {
+            Error::Key(KeyError::AlgNotAllowed { expected, actual }) => {
+                (list(expected), opt(actual))
+            }
+            Error::Key(KeyError::AlgJwkMismatch { expected, actual }) => (
+                Asserted::Str(expected.clone()),
+                Asserted::Str(actual.clone()),
+            ),
+            Error::Key(KeyError::JwkInvalidUse { actual }) => {
+                (Asserted::Str("sig".into()), Asserted::Str(actual.clone()))
+            }
+            Error::Key(KeyError::JwkInvalidKty { actual }) => {
+                (Asserted::Str("RSA".into()), Asserted::Str(actual.clone()))
+            }
+            Error::Claim(c) => match c {
+                ClaimError::Expired { expected, actual }
+                | ClaimError::NotBefore { expected, actual }
+                | ClaimError::IatInFuture { expected, actual } => {
+                    (Asserted::Num(*expected), Asserted::Num(*actual))
+                }
+                ClaimError::MissingExp => (Asserted::Str("exp".into()), Asserted::Missing),
+                ClaimError::Issuer { expected, actual }
+                | ClaimError::TokenUse { expected, actual }
+                | ClaimError::ClientId { expected, actual } => (list(expected), opt(actual)),
+                ClaimError::Audience { expected, actual }
+                | ClaimError::Scope { expected, actual }
+                | ClaimError::Group { expected, actual } => (list(expected), actual.clone()),
+            },
+            _ => return None,
+        };
+        Some(pair)
+    }
+
+    /// True for claim errors: the only ones that may carry `rawJwt` (opt-in, after the
+    /// signature verified).
+    pub fn is_claim_error(&self) -> bool {
+        matches!(self, Error::Claim(_))
+    }
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Part::Header => "header",
+            Part::Payload => "payload",
+        })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Options(e) => match e {
+                OptionsError::Invalid { detail } => write!(f, "invalid options: {detail}"),
+                OptionsError::InvalidUserPoolId => f.write_str("invalid cognito user pool id"),
+                OptionsError::MissingTokenUse => {
+                    f.write_str("tokenUse must be provided or set to null explicitly")
+                }
+                OptionsError::MissingClientId => {
+                    f.write_str("clientId must be provided or set to null explicitly")
+                }
+                OptionsError::MissingAudience => {
+                    f.write_str("audience must be provided or set to null explicitly")
+                }
+                OptionsError::UnsupportedAlgorithm { alg } => {
+                    write!(f, "unsupported algorithm in options: {alg}")
+                }
+                OptionsError::IssuerNotConfigured => f.write_str("issuer not configured"),
+            },
+            Error::Parse(e) => match e {
+                ParseError::TooLarge { max, actual } => {
+                    write!(f, "jwt is {actual} characters long, the maximum is {max}")
+                }
+                ParseError::TooDeep { max } => {
+                    write!(f, "jwt json nests deeper than {max} levels")
+                }
+                ParseError::Malformed => f.write_str("jwt is not three base64url segments"),
+                ParseError::Base64 => f.write_str("jwt segment is not valid base64url"),
+                ParseError::Json { part } => write!(f, "jwt {part} is not a json object"),
+                ParseError::DuplicateKey { part } => write!(f, "jwt {part} has a duplicate key"),
+                ParseError::ClaimType { part } => {
+                    write!(f, "jwt {part} has a field of the wrong type")
+                }
+                ParseError::Crit => f.write_str("jwt header has unsupported crit extensions"),
+            },
+            Error::Key(e) => match e {
+                KeyError::AlgNotAllowed { .. } => {
+                    f.write_str("jwt signature algorithm not allowed")
+                }
+                KeyError::AlgJwkMismatch { .. } => {
+                    f.write_str("jwt signature algorithm does not match the jwk")
+                }
+                KeyError::MissingKid => f.write_str("jwt header has no valid kid"),
+                KeyError::JwksInvalid => f.write_str("jwks is not valid"),
+                KeyError::DiscoveryInvalid => f.write_str("oidc discovery document is not valid"),
+                KeyError::JwkInvalid => f.write_str("jwk is not a valid rsa public key"),
+                KeyError::JwkWeak { bits } => {
+                    write!(f, "jwk modulus is {bits} bits, at least 2048 required")
+                }
+                KeyError::JwkInvalidUse { .. } => f.write_str("jwk use is not sig"),
+                KeyError::JwkInvalidKty { .. } => f.write_str("jwk kty is not RSA"),
+                KeyError::KidNotFound => f.write_str("kid not found in jwks"),
+                KeyError::PenaltyBox { .. } => {
+                    f.write_str("jwks refetch is not allowed yet after a recent miss")
+                }
+            },
+            Error::Signature(e) => f.write_str(match e {
+                SignatureError::Invalid => "invalid signature",
+                SignatureError::Crypto => "crypto operation failed",
+            }),
+            Error::Claim(e) => f.write_str(match e {
+                ClaimError::Expired { .. } => "token expired",
+                ClaimError::MissingExp => "token has no exp claim",
+                ClaimError::NotBefore { .. } => "token not valid yet",
+                ClaimError::IatInFuture { .. } => "token issued in the future",
+                ClaimError::Issuer { .. } => "issuer not allowed",
+                ClaimError::Audience { .. } => "audience not allowed",
+                ClaimError::Scope { .. } => "scope not allowed",
+                ClaimError::Group { .. } => "cognito group not allowed",
+                ClaimError::TokenUse { .. } => "token use not allowed",
+                ClaimError::ClientId { .. } => "client id not allowed",
+            }),
+            Error::Fetch(e) => match e {
+                FetchError::Failed => f.write_str("fetch failed"),
+                FetchError::Timeout { ms } => write!(f, "fetch timed out after {ms} ms"),
+                FetchError::Status { status } => write!(f, "fetch returned status {status}"),
+                FetchError::TooLarge { max } => {
+                    write!(f, "fetched document is larger than {max} bytes")
+                }
+            },
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand used across the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_parents_resolve() {
+        let mut codes: Vec<&str> = CATALOG.iter().map(|c| c.code()).collect();
+        codes.sort_unstable();
+        let len = codes.len();
+        codes.dedup();
+        assert_eq!(codes.len(), len, "duplicate code");
+        for c in CATALOG {
+            assert!(c.code().starts_with("ERR_"));
+            assert!(c.js_name().ends_with("Error"));
+            let parent = c.parent();
+            let known = BASE_CLASSES.iter().any(|(n, _)| *n == parent)
+                || CATALOG.iter().any(|o| o.js_name() == parent);
+            assert!(known, "{} has unknown parent {parent}", c.code());
+            // one parent per class name
+            for o in CATALOG.iter().filter(|o| o.js_name() == c.js_name()) {
+                assert_eq!(o.parent(), parent, "{} parents disagree", c.js_name());
+            }
+        }
+    }
+
+    #[test]
+    fn display_is_lowercase_and_codes_map() {
+        let e: Error = ClaimError::Expired {
+            expected: 10.0,
+            actual: 5.0,
+        }
+        .into();
+        assert_eq!(e.code(), "ERR_JWT_EXPIRED");
+        assert_eq!(e.js_name(), "JwtExpiredError");
+        assert_eq!(e.to_string(), "token expired");
+        assert_eq!(
+            e.failed_assertion(),
+            Some((Asserted::Num(10.0), Asserted::Num(5.0)))
+        );
+        let p: Error = ParseError::Malformed.into();
+        assert!(p.failed_assertion().is_none());
+        assert!(!p.is_claim_error());
+    }
+}

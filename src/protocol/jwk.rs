@@ -1,0 +1,462 @@
+//! JWKS model and validation, and the JWKS cache as a pure state machine (time passed in).
+//!
+//! Keys are validated once, when a JWKS is loaded; a key that fails (wrong `kty`, `use` other than
+//! `sig`, no `n`/`e`, modulus under 2048 bits) stays in the set with its error, so only tokens
+//! that name it fail. When several keys share a `kid`, the **first** one wins (as in
+//! aws-jwt-verify).
+//!
+//! The cache per JWKS URI ([`JwksState`]) keeps keys until replaced (or until `max_age_seconds`
+//! when set). A token with an unknown `kid` triggers one fetch ([`Step::Fetch`]); concurrent
+//! verifications wait for it ([`Step::Wait`]); a miss after a fetch, or a failed fetch, puts the
+//! URI in a penalty box during which unknown kids are rejected at once.
+
+use super::b64;
+use super::error::KeyError;
+use super::jwt::Alg;
+use serde::Deserialize;
+
+/// Default penalty box after a kid miss or a failed fetch, in seconds.
+pub const DEFAULT_PENALTY_BOX_SECONDS: f64 = 10.0;
+/// Smallest accepted RSA modulus.
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// A JSON Web Key as published in a JWKS. Other members are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Jwk {
+    pub kty: String,
+    #[serde(default, rename = "use")]
+    pub use_: Option<String>,
+    #[serde(default)]
+    pub alg: Option<String>,
+    #[serde(default)]
+    pub kid: Option<String>,
+    #[serde(default)]
+    pub n: Option<String>,
+    #[serde(default)]
+    pub e: Option<String>,
+}
+
+/// A key with the outcome of its validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JwkEntry {
+    pub jwk: Jwk,
+    status: Result<(), KeyError>,
+}
+
+impl JwkEntry {
+    /// Validates `jwk` as an RSA signature key.
+    pub fn new(jwk: Jwk) -> Self {
+        let status = validate_rsa(&jwk);
+        JwkEntry { jwk, status }
+    }
+
+    /// The key, if it is a valid RSA signing key whose `alg` (when present) is `alg`.
+    pub fn usable_for(&self, alg: Alg) -> Result<&Jwk, KeyError> {
+        self.status.clone()?;
+        match &self.jwk.alg {
+            Some(a) if a != alg.name() => Err(KeyError::AlgJwkMismatch {
+                expected: a.clone(),
+                actual: alg.name().to_owned(),
+            }),
+            _ => Ok(&self.jwk),
+        }
+    }
+}
+
+fn validate_rsa(jwk: &Jwk) -> Result<(), KeyError> {
+    if jwk.kty != "RSA" {
+        return Err(KeyError::JwkInvalidKty {
+            actual: jwk.kty.clone(),
+        });
+    }
+    if let Some(u) = jwk.use_.as_deref().filter(|u| *u != "sig") {
+        return Err(KeyError::JwkInvalidUse { actual: u.into() });
+    }
+    let decode = |v: &Option<String>| {
+        v.as_deref()
+            .and_then(|s| b64::decode(s.as_bytes()))
+            .ok_or(KeyError::JwkInvalid)
+    };
+    let (n, e) = (decode(&jwk.n)?, decode(&jwk.e)?);
+    if e.iter().all(|b| *b == 0) {
+        return Err(KeyError::JwkInvalid);
+    }
+    let bits = match n.iter().position(|b| *b != 0) {
+        Some(i) => (n.len() - i) * 8 - n[i].leading_zeros() as usize,
+        None => 0,
+    };
+    if bits < MIN_RSA_BITS {
+        return Err(KeyError::JwkWeak { bits });
+    }
+    Ok(())
+}
+
+/// Parses a JWKS document (`{"keys":[...]}`) and validates each key.
+pub fn parse_jwks(json: &[u8]) -> Result<Vec<JwkEntry>, KeyError> {
+    #[derive(Deserialize)]
+    struct Doc {
+        keys: Vec<Jwk>,
+    }
+    let doc: Doc = serde_json::from_slice(json).map_err(|_| KeyError::JwksInvalid)?;
+    Ok(doc.keys.into_iter().map(JwkEntry::new).collect())
+}
+
+/// Reads `jwks_uri` from an OIDC discovery document whose `issuer` must be `issuer`.
+pub fn parse_discovery(json: &[u8], issuer: &str) -> Result<String, KeyError> {
+    #[derive(Deserialize)]
+    struct Doc {
+        issuer: String,
+        jwks_uri: String,
+    }
+    match serde_json::from_slice::<Doc>(json) {
+        Ok(doc) if doc.issuer == issuer => Ok(doc.jwks_uri),
+        _ => Err(KeyError::DiscoveryInvalid),
+    }
+}
+
+/// Cache settings for one JWKS URI.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct JwksPolicy {
+    /// Seconds during which unknown kids are rejected after a miss or a failed fetch.
+    pub penalty_box_seconds: f64,
+    /// Keys older than this are refetched before use; `None` keeps them until replaced.
+    pub max_age_seconds: Option<f64>,
+}
+
+impl Default for JwksPolicy {
+    fn default() -> Self {
+        JwksPolicy {
+            penalty_box_seconds: DEFAULT_PENALTY_BOX_SECONDS,
+            max_age_seconds: None,
+        }
+    }
+}
+
+/// What the caller must do next to get a key.
+#[derive(Debug, PartialEq)]
+pub enum Step<'a> {
+    /// Use this key.
+    Key(&'a JwkEntry),
+    /// Fetch the JWKS now, then call [`JwksState::finish_fetch`] and [`JwksState::key_after_fetch`].
+    Fetch,
+    /// A fetch is in flight: wait for it, then call [`JwksState::lookup`] with `waited = true`.
+    Wait,
+}
+
+/// The cache state of one JWKS URI. Plain data, so it can be exported and imported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JwksState {
+    pub policy: JwksPolicy,
+    keys: Vec<JwkEntry>,
+    /// When the keys were loaded; `None` = never.
+    loaded_at: Option<f64>,
+    /// Unknown kids are rejected until this time.
+    penalty_until: f64,
+    in_flight: bool,
+}
+
+impl JwksState {
+    pub fn new(policy: JwksPolicy) -> Self {
+        JwksState {
+            policy,
+            keys: Vec::new(),
+            loaded_at: None,
+            penalty_until: f64::NEG_INFINITY,
+            in_flight: false,
+        }
+    }
+
+    fn position(&self, kid: &str) -> Option<usize> {
+        self.keys
+            .iter()
+            .position(|k| k.jwk.kid.as_deref() == Some(kid))
+    }
+
+    fn fresh(&self, now: f64) -> bool {
+        match (self.loaded_at, self.policy.max_age_seconds) {
+            (Some(at), Some(max)) => now - at < max,
+            (loaded, None) => loaded.is_some(),
+            (None, _) => false,
+        }
+    }
+
+    /// Finds the key for `kid` or says what to do. Returning [`Step::Fetch`] marks a fetch as in
+    /// flight: the caller must call [`JwksState::finish_fetch`]. `waited` is true when the caller
+    /// already waited for a fetch: it then gets a result, never a new fetch.
+    pub fn lookup(&mut self, kid: &str, now: f64, waited: bool) -> Result<Step<'_>, KeyError> {
+        let penalty = now < self.penalty_until;
+        if let Some(i) = self.position(kid) {
+            // A stale key is still used when refetching is not possible right now.
+            if self.fresh(now) || waited || penalty {
+                return Ok(Step::Key(&self.keys[i]));
+            }
+        }
+        if waited {
+            return Err(KeyError::KidNotFound);
+        }
+        if self.in_flight {
+            return Ok(Step::Wait);
+        }
+        if penalty {
+            return Err(KeyError::PenaltyBox {
+                retry_after_seconds: self.penalty_until - now,
+            });
+        }
+        self.in_flight = true;
+        Ok(Step::Fetch)
+    }
+
+    /// Starts an unconditional fetch (`hydrate`); false when one is already in flight.
+    pub fn start_fetch(&mut self) -> bool {
+        !std::mem::replace(&mut self.in_flight, true)
+    }
+
+    /// Records the outcome of a fetch. A failure opens the penalty box.
+    pub fn finish_fetch(&mut self, result: Result<Vec<JwkEntry>, ()>, now: f64) {
+        self.in_flight = false;
+        match result {
+            Ok(keys) => self.set_keys(keys, now),
+            Err(()) => self.penalty_until = now + self.policy.penalty_box_seconds,
+        }
+    }
+
+    /// After [`JwksState::finish_fetch`]: the key for `kid`, or a miss that opens the penalty box.
+    pub fn key_after_fetch(&mut self, kid: &str, now: f64) -> Result<&JwkEntry, KeyError> {
+        match self.position(kid) {
+            Some(i) => Ok(&self.keys[i]),
+            None => {
+                self.penalty_until = now + self.policy.penalty_box_seconds;
+                Err(KeyError::KidNotFound)
+            }
+        }
+    }
+
+    /// Replaces the keys (a fetch or `cacheJwks`; `{keys:[]}` empties) and clears the penalty.
+    pub fn set_keys(&mut self, keys: Vec<JwkEntry>, now: f64) {
+        self.keys = keys;
+        self.loaded_at = Some(now);
+        self.penalty_until = f64::NEG_INFINITY;
+    }
+}
+
+/// One [`JwksState`] per JWKS URI.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JwksCache {
+    entries: Vec<(String, JwksState)>,
+}
+
+impl JwksCache {
+    /// Adds `uri` with `policy` unless it is already known (the first policy wins).
+    pub fn ensure(&mut self, uri: &str, policy: JwksPolicy) {
+        if self.get_mut(uri).is_none() {
+            self.entries.push((uri.to_owned(), JwksState::new(policy)));
+        }
+    }
+
+    /// The state of `uri`, if registered.
+    pub fn get_mut(&mut self, uri: &str) -> Option<&mut JwksState> {
+        self.entries
+            .iter_mut()
+            .find(|(u, _)| u == uri)
+            .map(|(_, s)| s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // 2048-bit modulus: 0x80 followed by 255 zero bytes is 2048 bits; 0x7f... is 2047.
+    fn modulus(first: u8, len: usize) -> String {
+        let mut bytes = vec![0u8; len];
+        bytes[0] = first;
+        crate::protocol::b64::encode(&bytes)
+    }
+
+    fn jwk(kid: &str) -> Jwk {
+        Jwk {
+            kty: "RSA".into(),
+            use_: Some("sig".into()),
+            alg: Some("RS256".into()),
+            kid: Some(kid.into()),
+            n: Some(modulus(0x80, 256)),
+            e: Some("AQAB".into()),
+        }
+    }
+
+    fn keys(kids: &[&str]) -> Vec<JwkEntry> {
+        kids.iter().map(|k| JwkEntry::new(jwk(k))).collect()
+    }
+
+    #[test]
+    fn validates_rsa_keys() {
+        assert!(JwkEntry::new(jwk("a")).usable_for(Alg::Rs256).is_ok());
+        let weak = Jwk {
+            n: Some(modulus(0x7f, 256)),
+            ..jwk("a")
+        };
+        assert_eq!(
+            JwkEntry::new(weak).usable_for(Alg::Rs256),
+            Err(KeyError::JwkWeak { bits: 2047 })
+        );
+        let leading_zero = Jwk {
+            n: Some(modulus(0, 257)),
+            ..jwk("a")
+        };
+        assert_eq!(
+            JwkEntry::new(leading_zero).usable_for(Alg::Rs256),
+            Err(KeyError::JwkWeak { bits: 0 })
+        );
+        let ec = Jwk {
+            kty: "EC".into(),
+            ..jwk("a")
+        };
+        assert_eq!(
+            JwkEntry::new(ec).usable_for(Alg::Rs256),
+            Err(KeyError::JwkInvalidKty {
+                actual: "EC".into()
+            })
+        );
+        let enc = Jwk {
+            use_: Some("enc".into()),
+            ..jwk("a")
+        };
+        assert_eq!(
+            JwkEntry::new(enc).usable_for(Alg::Rs256),
+            Err(KeyError::JwkInvalidUse {
+                actual: "enc".into()
+            })
+        );
+        let no_e = Jwk {
+            e: None,
+            ..jwk("a")
+        };
+        assert_eq!(
+            JwkEntry::new(no_e).usable_for(Alg::Rs256),
+            Err(KeyError::JwkInvalid)
+        );
+        assert_eq!(
+            JwkEntry::new(jwk("a")).usable_for(Alg::Rs512),
+            Err(KeyError::AlgJwkMismatch {
+                expected: "RS256".into(),
+                actual: "RS512".into()
+            })
+        );
+    }
+
+    #[test]
+    fn parses_jwks_and_first_duplicate_kid_wins() {
+        let json = format!(
+            r#"{{"keys":[{{"kty":"RSA","kid":"a","n":"{}","e":"AQAB"}},{{"kty":"EC","kid":"a","crv":"P-256"}}]}}"#,
+            modulus(0x80, 256)
+        );
+        let mut state = JwksState::new(JwksPolicy::default());
+        state.set_keys(parse_jwks(json.as_bytes()).unwrap(), 0.0);
+        match state.lookup("a", 1.0, false).unwrap() {
+            Step::Key(k) => assert_eq!(k.jwk.kty, "RSA"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(parse_jwks(b"{\"keys\":{}}"), Err(KeyError::JwksInvalid));
+        assert_eq!(parse_jwks(b"[]"), Err(KeyError::JwksInvalid));
+        assert_eq!(
+            parse_jwks(b"{\"keys\":[{\"kty\":1}]}"),
+            Err(KeyError::JwksInvalid)
+        );
+    }
+
+    #[test]
+    fn unknown_kid_fetches_once_then_penalty_box() {
+        let mut s = JwksState::new(JwksPolicy::default());
+        assert_eq!(s.lookup("a", 0.0, false), Ok(Step::Fetch));
+        // single flight: everyone else waits
+        assert_eq!(s.lookup("a", 0.0, false), Ok(Step::Wait));
+        assert_eq!(s.lookup("b", 0.0, false), Ok(Step::Wait));
+        assert!(!s.start_fetch());
+        s.finish_fetch(Ok(keys(&["a"])), 1.0);
+        assert!(s.key_after_fetch("a", 1.0).is_ok());
+        // a waiter for an absent kid gets a miss, not another fetch
+        assert_eq!(s.lookup("b", 1.0, true), Err(KeyError::KidNotFound));
+        // unknown kid: refetch, miss, penalty
+        assert_eq!(s.lookup("b", 2.0, false), Ok(Step::Fetch));
+        s.finish_fetch(Ok(keys(&["a"])), 2.0);
+        assert_eq!(s.key_after_fetch("b", 2.0), Err(KeyError::KidNotFound));
+        assert_eq!(
+            s.lookup("b", 5.0, false),
+            Err(KeyError::PenaltyBox {
+                retry_after_seconds: 7.0
+            })
+        );
+        // known kids keep working inside the penalty window
+        assert!(matches!(s.lookup("a", 5.0, false), Ok(Step::Key(_))));
+        // after the window: fetch again
+        assert_eq!(s.lookup("b", 12.0, false), Ok(Step::Fetch));
+        s.finish_fetch(Ok(keys(&["a", "b"])), 12.0);
+        assert!(s.key_after_fetch("b", 12.0).is_ok());
+        assert!(matches!(s.lookup("b", 12.5, false), Ok(Step::Key(_))));
+    }
+
+    #[test]
+    fn failed_fetch_opens_the_penalty_box() {
+        let mut s = JwksState::new(JwksPolicy {
+            penalty_box_seconds: 3.0,
+            max_age_seconds: None,
+        });
+        assert_eq!(s.lookup("a", 0.0, false), Ok(Step::Fetch));
+        s.finish_fetch(Err(()), 0.0);
+        assert!(matches!(
+            s.lookup("a", 1.0, false),
+            Err(KeyError::PenaltyBox { .. })
+        ));
+        assert_eq!(s.lookup("a", 3.0, false), Ok(Step::Fetch));
+    }
+
+    #[test]
+    fn max_age_refetches_and_cache_injection_empties() {
+        let mut s = JwksState::new(JwksPolicy {
+            penalty_box_seconds: 10.0,
+            max_age_seconds: Some(60.0),
+        });
+        s.set_keys(keys(&["a"]), 0.0);
+        assert!(matches!(s.lookup("a", 59.0, false), Ok(Step::Key(_))));
+        assert_eq!(s.lookup("a", 60.0, false), Ok(Step::Fetch));
+        // while in flight a waiter that already waited may use the stale key
+        assert!(matches!(s.lookup("a", 60.0, true), Ok(Step::Key(_))));
+        s.finish_fetch(Err(()), 61.0);
+        // fetch failed: the stale key is used during the penalty window
+        assert!(matches!(s.lookup("a", 62.0, false), Ok(Step::Key(_))));
+        s.set_keys(Vec::new(), 63.0);
+        assert_eq!(s.lookup("a", 63.0, false), Ok(Step::Fetch));
+    }
+
+    #[test]
+    fn discovery_needs_matching_issuer() {
+        let doc = br#"{"issuer":"https://idp","jwks_uri":"https://idp/jwks"}"#;
+        assert_eq!(
+            parse_discovery(doc, "https://idp").unwrap(),
+            "https://idp/jwks"
+        );
+        assert_eq!(
+            parse_discovery(doc, "https://other"),
+            Err(KeyError::DiscoveryInvalid)
+        );
+        assert_eq!(
+            parse_discovery(b"{}", "https://idp"),
+            Err(KeyError::DiscoveryInvalid)
+        );
+    }
+
+    #[test]
+    fn cache_keeps_one_state_per_uri() {
+        let mut c = JwksCache::default();
+        c.ensure("u", JwksPolicy::default());
+        c.ensure(
+            "u",
+            JwksPolicy {
+                penalty_box_seconds: 1.0,
+                max_age_seconds: None,
+            },
+        );
+        assert_eq!(c.get_mut("u").unwrap().policy, JwksPolicy::default());
+        assert!(c.get_mut("v").is_none());
+    }
+}

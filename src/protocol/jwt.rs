@@ -1,0 +1,257 @@
+//! JWS compact tokens: limits, structure, header, and the description of the signature check.
+//!
+//! The core never runs crypto: [`UntrustedJwt::signature_check`] describes what to verify
+//! ([`SignatureCheck`]); the wasm layer runs it with WebCrypto, native tests with the `rsa` crate.
+//! `jku`, `x5u` and an embedded `jwk` in the header are ignored (never fetched, never trusted);
+//! `crit` is rejected because we understand no extension.
+
+use super::b64;
+use super::error::{KeyError, ParseError, Part};
+use super::jwk::Jwk;
+use super::limits::{scan_json, Limits};
+use serde::de::{Deserializer, IgnoredAny};
+use serde::Deserialize;
+
+/// Signature algorithms we can verify (RSASSA-PKCS1-v1_5, as Cognito uses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alg {
+    Rs256,
+    Rs384,
+    Rs512,
+}
+
+impl Alg {
+    /// Parses a JOSE `alg` name; `none`, HS* and anything else are `None`.
+    pub fn from_name(name: &str) -> Option<Alg> {
+        match name {
+            "RS256" => Some(Alg::Rs256),
+            "RS384" => Some(Alg::Rs384),
+            "RS512" => Some(Alg::Rs512),
+            _ => None,
+        }
+    }
+
+    /// The JOSE name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Alg::Rs256 => "RS256",
+            Alg::Rs384 => "RS384",
+            Alg::Rs512 => "RS512",
+        }
+    }
+
+    /// The WebCrypto hash name for `RSASSA-PKCS1-v1_5`.
+    pub fn hash(self) -> &'static str {
+        match self {
+            Alg::Rs256 => "SHA-256",
+            Alg::Rs384 => "SHA-384",
+            Alg::Rs512 => "SHA-512",
+        }
+    }
+}
+
+/// Header fields we read. Unknown fields (`typ`, `jku`, `x5u`, `jwk`, ...) are skipped.
+#[derive(Debug, Deserialize)]
+pub struct Header {
+    #[serde(default)]
+    pub alg: Option<String>,
+    #[serde(default)]
+    pub kid: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    crit: bool,
+}
+
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    IgnoredAny::deserialize(d).map(|_| true)
+}
+
+/// A token split and decoded, with nothing verified yet.
+#[derive(Debug)]
+pub struct UntrustedJwt<'t> {
+    /// `header.payload` as it appeared in the token: the bytes the signature covers.
+    pub signing_input: &'t str,
+    /// The decoded signature.
+    pub signature: Vec<u8>,
+    pub header: Header,
+    /// Decoded header JSON text.
+    pub header_json: String,
+    /// Decoded payload JSON text (the JS side gets the payload by `JSON.parse` of this).
+    pub payload_json: String,
+}
+
+/// What the crypto backend must check: `signature` over `signing_input` with `jwk` and `alg`.
+#[derive(Debug)]
+pub struct SignatureCheck<'a> {
+    pub alg: Alg,
+    pub jwk: &'a Jwk,
+    pub signing_input: &'a [u8],
+    pub signature: &'a [u8],
+}
+
+impl<'t> UntrustedJwt<'t> {
+    /// Checks the limits, splits, decodes and type-checks the header. The payload is decoded and
+    /// scanned (depth, duplicate keys) but parsed separately ([`super::claims::Claims::parse`]).
+    pub fn parse(token: &'t str, limits: &Limits) -> Result<Self, ParseError> {
+        if token.len() > limits.max_token_length {
+            return Err(ParseError::TooLarge {
+                max: limits.max_token_length,
+                actual: token.len(),
+            });
+        }
+        let mut parts = token.split('.');
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(ParseError::Malformed);
+        };
+        // An empty signature segment (`alg: none`) parses; the alg allow-list rejects it.
+        if h.is_empty() || p.is_empty() {
+            return Err(ParseError::Malformed);
+        }
+        let decode = |seg: &str| b64::decode(seg.as_bytes()).ok_or(ParseError::Base64);
+        let (header_bytes, payload_bytes, signature) = (decode(h)?, decode(p)?, decode(s)?);
+        let header_json = json_text(header_bytes, limits, Part::Header)?;
+        let payload_json = json_text(payload_bytes, limits, Part::Payload)?;
+        let header: Header = from_json(&header_json, Part::Header)?;
+        if header.crit {
+            return Err(ParseError::Crit);
+        }
+        Ok(UntrustedJwt {
+            signing_input: &token[..h.len() + 1 + p.len()],
+            signature,
+            header,
+            header_json,
+            payload_json,
+        })
+    }
+
+    /// Checks the header `alg` against `allowed` and returns it with the `kid`.
+    pub fn alg_and_kid(&self, allowed: &[Alg]) -> Result<(Alg, &str), KeyError> {
+        let alg = self.header.alg.as_deref();
+        let alg = alg
+            .and_then(Alg::from_name)
+            .filter(|a| allowed.contains(a))
+            .ok_or_else(|| KeyError::AlgNotAllowed {
+                expected: allowed.iter().map(|a| a.name().to_owned()).collect(),
+                actual: self.header.alg.clone(),
+            })?;
+        let kid = self.header.kid.as_deref().ok_or(KeyError::MissingKid)?;
+        Ok((alg, kid))
+    }
+
+    /// Describes the signature check with a key already checked by
+    /// [`super::jwk::JwkEntry::usable_for`].
+    pub fn signature_check<'a>(&'a self, alg: Alg, jwk: &'a Jwk) -> SignatureCheck<'a> {
+        SignatureCheck {
+            alg,
+            jwk,
+            signing_input: self.signing_input.as_bytes(),
+            signature: &self.signature,
+        }
+    }
+}
+
+fn json_text(bytes: Vec<u8>, limits: &Limits, part: Part) -> Result<String, ParseError> {
+    scan_json(&bytes, limits.max_json_depth, part)?;
+    String::from_utf8(bytes).map_err(|_| ParseError::Json { part })
+}
+
+/// Parses JSON into a typed struct, mapping syntax errors to [`ParseError::Json`] and type errors
+/// to [`ParseError::ClaimType`]. serde's messages are dropped: they can quote token text.
+pub(crate) fn from_json<'a, T: Deserialize<'a>>(
+    json: &'a str,
+    part: Part,
+) -> Result<T, ParseError> {
+    serde_json::from_str(json).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ParseError::ClaimType { part },
+        _ => ParseError::Json { part },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(header: &str, payload: &str) -> String {
+        let enc = |s: &str| crate::protocol::b64::encode(s.as_bytes());
+        format!("{}.{}.c2ln", enc(header), enc(payload))
+    }
+
+    fn parse(t: &str) -> Result<UntrustedJwt<'_>, ParseError> {
+        UntrustedJwt::parse(t, &Limits::default())
+    }
+
+    #[test]
+    fn parses_header_and_keeps_signing_input() {
+        let t = token(
+            r#"{"alg":"RS256","kid":"k1","jku":"https://evil","typ":"JWT"}"#,
+            "{}",
+        );
+        let jwt = parse(&t).unwrap();
+        assert_eq!(jwt.signing_input, &t[..t.rfind('.').unwrap()]);
+        assert_eq!(jwt.signature, b"sig");
+        assert_eq!(jwt.alg_and_kid(&[Alg::Rs256]).unwrap(), (Alg::Rs256, "k1"));
+        assert_eq!(jwt.payload_json, "{}");
+    }
+
+    #[test]
+    fn rejects_structure_limits_and_crit() {
+        assert_eq!(parse("a.b").unwrap_err(), ParseError::Malformed);
+        assert_eq!(parse("a.b.c.d").unwrap_err(), ParseError::Malformed);
+        assert_eq!(parse("..").unwrap_err(), ParseError::Malformed);
+        assert_eq!(parse("e30.e30.a+b").unwrap_err(), ParseError::Base64);
+        let t = token(r#"{"alg":"RS256","kid":"k","crit":["exp"]}"#, "{}");
+        assert_eq!(parse(&t).unwrap_err(), ParseError::Crit);
+        let t = token(r#"{"alg":5}"#, "{}");
+        assert_eq!(
+            parse(&t).unwrap_err(),
+            ParseError::ClaimType { part: Part::Header }
+        );
+        let limits = Limits {
+            max_token_length: 10,
+            ..Limits::default()
+        };
+        assert_eq!(
+            UntrustedJwt::parse("e30.e30.e30e30", &limits).unwrap_err(),
+            ParseError::TooLarge {
+                max: 10,
+                actual: 14
+            }
+        );
+        let deep = token(
+            r#"{"alg":"RS256"}"#,
+            &format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+        );
+        assert_eq!(
+            parse(&deep).unwrap_err(),
+            ParseError::Json {
+                part: Part::Payload
+            }
+        );
+        let deep = token(
+            r#"{"alg":"RS256"}"#,
+            &format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000)),
+        );
+        assert_eq!(parse(&deep).unwrap_err(), ParseError::TooDeep { max: 32 });
+    }
+
+    #[test]
+    fn alg_allow_list_and_kid() {
+        for alg in ["none", "HS256", "ES256", "RS384"] {
+            let t = token(&format!(r#"{{"alg":"{alg}","kid":"k"}}"#), "{}");
+            let err = parse(&t).unwrap().alg_and_kid(&[Alg::Rs256]).unwrap_err();
+            assert_eq!(
+                err,
+                KeyError::AlgNotAllowed {
+                    expected: vec!["RS256".into()],
+                    actual: Some(alg.into())
+                }
+            );
+        }
+        let t = token(r#"{"alg":"RS256"}"#, "{}");
+        assert_eq!(
+            parse(&t).unwrap().alg_and_kid(&[Alg::Rs256]).unwrap_err(),
+            KeyError::MissingKid
+        );
+    }
+}

@@ -1,0 +1,436 @@
+//! The generic JWT verifier for any OIDC issuer, and Cognito as a thin layer over it
+//! (aws-jwt-verify's split): a Cognito pool is two issuer configurations (ORIGINAL and UPDATED
+//! issuer formats) with Cognito's claim rules switched on.
+//!
+//! The verifier is pure: it decodes ([`JwtVerifier::prepare`]), resolves the rules
+//! ([`JwtVerifier::rules`]), and checks claims; the caller fetches keys through the
+//! [`JwksCache`] state machine and runs the [`super::jwt::SignatureCheck`].
+
+use super::claims::{Claims, CognitoRules, Rules};
+use super::cognito;
+use super::error::{Error, KeyError, OptionsError};
+use super::jwk::{JwkEntry, JwksCache, JwksPolicy, DEFAULT_PENALTY_BOX_SECONDS};
+use super::jwt::{Alg, SignatureCheck, UntrustedJwt};
+use super::limits::Limits;
+use super::options::{
+    detail, Options, Setting, DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_FETCH_TIMEOUT_MS,
+    DEFAULT_JWKS_MAX_BYTES,
+};
+
+/// How to fetch a JWKS.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FetchSettings {
+    pub timeout_ms: f64,
+    pub max_bytes: usize,
+}
+
+/// One accepted issuer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssuerConfig {
+    /// The exact `iss` value.
+    pub issuer: String,
+    /// The JWKS URI, or the OIDC discovery URL when `discover` is set.
+    pub jwks_uri: String,
+    /// `jwks_uri` is `{issuer}/.well-known/openid-configuration`: read `jwks_uri` from it first.
+    pub discover: bool,
+    /// Index of the options entry (pool) this issuer came from.
+    pub pool: usize,
+    pub algorithms: Vec<Alg>,
+    pub fetch: FetchSettings,
+    pub jwks: JwksPolicy,
+    /// Cognito claim rules apply.
+    pub cognito: bool,
+    /// The create-time options (the overridable ones are read per verification).
+    pub options: Options,
+}
+
+/// Verifies tokens of one or more issuers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JwtVerifier {
+    configs: Vec<IssuerConfig>,
+    limits: Limits,
+    pools: usize,
+}
+
+/// A decoded token with its issuer configuration and checked `alg`/`kid`.
+#[derive(Debug)]
+pub struct Prepared<'t> {
+    pub jwt: UntrustedJwt<'t>,
+    pub claims: Claims,
+    /// Index into [`JwtVerifier::configs`].
+    pub config: usize,
+    pub alg: Alg,
+}
+
+impl Prepared<'_> {
+    /// The header `kid` (checked present by [`JwtVerifier::prepare`]).
+    pub fn kid(&self) -> &str {
+        self.jwt.header.kid.as_deref().unwrap_or_default()
+    }
+
+    /// The signature check with `key`, after checking the key may verify this token.
+    pub fn signature_check<'a>(
+        &'a self,
+        key: &'a JwkEntry,
+    ) -> Result<SignatureCheck<'a>, KeyError> {
+        let jwk = key.usable_for(self.alg)?;
+        Ok(self.jwt.signature_check(self.alg, jwk))
+    }
+}
+
+/// Rules for one verification, plus whether errors may carry the decoded token.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resolved<'a> {
+    pub rules: Rules<'a>,
+    pub include_raw_jwt_in_errors: bool,
+}
+
+impl JwtVerifier {
+    /// A verifier for Cognito user pools (options need `userPoolId`).
+    pub fn cognito(list: Vec<Options>) -> Result<Self, OptionsError> {
+        Self::build(list, true)
+    }
+
+    /// A verifier for generic OIDC issuers (options need `issuer`; `jwksUri` or discovery).
+    pub fn generic(list: Vec<Options>) -> Result<Self, OptionsError> {
+        Self::build(list, false)
+    }
+
+    fn build(list: Vec<Options>, cognito: bool) -> Result<Self, OptionsError> {
+        let mut configs: Vec<IssuerConfig> = Vec::new();
+        let mut limits = Limits {
+            max_token_length: usize::MAX,
+            max_json_depth: usize::MAX,
+        };
+        let pools = list.len();
+        for (pool, o) in list.into_iter().enumerate() {
+            let foreign = if cognito {
+                o.issuer.is_some() || o.audience != Setting::Unset
+            } else {
+                o.user_pool_id.is_some()
+                    || o.token_use != Setting::Unset
+                    || o.client_id != Setting::Unset
+                    || o.groups != Setting::Unset
+            };
+            if foreign {
+                return Err(detail(if cognito {
+                    "issuer and audience are options of the generic verifier"
+                } else {
+                    "userPoolId, tokenUse, clientId and groups are options of the cognito verifier"
+                }));
+            }
+            let defaults = Limits::default();
+            limits.max_token_length = limits
+                .max_token_length
+                .min(o.max_token_length.unwrap_or(defaults.max_token_length));
+            limits.max_json_depth = limits
+                .max_json_depth
+                .min(o.max_json_depth.unwrap_or(defaults.max_json_depth));
+            let algorithms = match &o.algorithms {
+                None => vec![Alg::Rs256],
+                Some(names) if names.is_empty() => return Err(detail("algorithms is empty")),
+                Some(names) => names
+                    .iter()
+                    .map(|n| {
+                        Alg::from_name(n)
+                            .ok_or_else(|| OptionsError::UnsupportedAlgorithm { alg: n.clone() })
+                    })
+                    .collect::<Result<_, _>>()?,
+            };
+            let issuers: Vec<(String, String, bool)> = if cognito {
+                let id = o
+                    .user_pool_id
+                    .as_deref()
+                    .ok_or(detail("userPoolId is required"))?;
+                cognito::issuers(id)?
+                    .into_iter()
+                    .map(|iss| {
+                        let uri = o
+                            .jwks_uri
+                            .clone()
+                            .unwrap_or_else(|| cognito::jwks_uri(&iss));
+                        (iss, uri, false)
+                    })
+                    .collect()
+            } else {
+                let iss = o.issuer.clone().ok_or(detail("issuer is required"))?;
+                vec![match &o.jwks_uri {
+                    Some(uri) => (iss, uri.clone(), false),
+                    None => {
+                        let base = iss.trim_end_matches('/');
+                        let uri = format!("{base}/.well-known/openid-configuration");
+                        (iss, uri, true)
+                    }
+                }]
+            };
+            for (issuer, jwks_uri, discover) in issuers {
+                if configs.iter().any(|c| c.issuer == issuer) {
+                    return Err(detail("the same issuer is configured twice"));
+                }
+                configs.push(IssuerConfig {
+                    issuer,
+                    jwks_uri,
+                    discover,
+                    pool,
+                    algorithms: algorithms.clone(),
+                    fetch: FetchSettings {
+                        timeout_ms: o.jwks_fetch_timeout_ms.unwrap_or(DEFAULT_FETCH_TIMEOUT_MS),
+                        max_bytes: o.jwks_max_bytes.unwrap_or(DEFAULT_JWKS_MAX_BYTES),
+                    },
+                    jwks: JwksPolicy {
+                        penalty_box_seconds: o
+                            .penalty_box_seconds
+                            .unwrap_or(DEFAULT_PENALTY_BOX_SECONDS),
+                        max_age_seconds: o.jwks_max_age_seconds,
+                    },
+                    cognito,
+                    options: o.clone(),
+                });
+            }
+        }
+        Ok(JwtVerifier {
+            configs,
+            limits,
+            pools,
+        })
+    }
+
+    /// The issuer configurations.
+    pub fn configs(&self) -> &[IssuerConfig] {
+        &self.configs
+    }
+
+    /// The limits (the strictest over all configurations).
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// An empty JWKS cache with one state per JWKS URI.
+    pub fn new_cache(&self) -> JwksCache {
+        let mut cache = JwksCache::default();
+        for c in &self.configs {
+            cache.ensure(&c.jwks_uri, c.jwks);
+        }
+        cache
+    }
+
+    /// Checks limits, decodes the token, picks the issuer configuration by `iss` (a verifier
+    /// with one pool or issuer uses it whatever `iss` says; the issuer check comes later) and
+    /// checks `alg` and `kid`.
+    pub fn prepare<'t>(&self, token: &'t str) -> Result<Prepared<'t>, Error> {
+        let jwt = UntrustedJwt::parse(token, &self.limits)?;
+        let claims = Claims::parse(&jwt.payload_json)?;
+        let iss = claims.iss.as_deref();
+        let config = match self
+            .configs
+            .iter()
+            .position(|c| Some(c.issuer.as_str()) == iss)
+        {
+            Some(i) => i,
+            None if self.pools == 1 => 0,
+            None => return Err(OptionsError::IssuerNotConfigured.into()),
+        };
+        let (alg, _) = jwt.alg_and_kid(&self.configs[config].algorithms)?;
+        Ok(Prepared {
+            jwt,
+            claims,
+            config,
+            alg,
+        })
+    }
+
+    /// The rules for configuration `config`, with verify-time `overrides` taking precedence.
+    pub fn rules<'a>(
+        &'a self,
+        config: usize,
+        overrides: Option<&'a Options>,
+    ) -> Result<Resolved<'a>, OptionsError> {
+        let cfg = &self.configs[config];
+        let base = &cfg.options;
+        macro_rules! pick {
+            ($field:ident) => {
+                overrides.map_or(&base.$field, |o| o.$field.or(&base.$field))
+            };
+        }
+        macro_rules! pick_value {
+            ($field:ident) => {
+                overrides.and_then(|o| o.$field).or(base.$field)
+            };
+        }
+        let cognito = if cfg.cognito {
+            Some(CognitoRules {
+                token_use: required(pick!(token_use), OptionsError::MissingTokenUse)?.copied(),
+                client_ids: required(pick!(client_id), OptionsError::MissingClientId)?
+                    .map(|c| c.0.as_slice()),
+                groups: pick!(groups).value(),
+            })
+        } else {
+            None
+        };
+        let audience = if cfg.cognito {
+            None
+        } else {
+            required(pick!(audience), OptionsError::MissingAudience)?.map(|a| a.0.as_slice())
+        };
+        Ok(Resolved {
+            rules: Rules {
+                issuers: std::slice::from_ref(&cfg.issuer),
+                audience,
+                scope: pick!(scope).value(),
+                grace_seconds: pick_value!(grace_seconds).unwrap_or(0.0),
+                clock_skew_seconds: pick_value!(clock_skew_seconds)
+                    .unwrap_or(DEFAULT_CLOCK_SKEW_SECONDS),
+                cognito,
+            },
+            include_raw_jwt_in_errors: pick_value!(include_raw_jwt_in_errors).unwrap_or(false),
+        })
+    }
+
+    /// The JWKS URIs `cacheJwks(jwks, id)` fills: those of the configurations whose issuer or
+    /// user pool ID is `id`; without `id`, those of the only pool/issuer.
+    pub fn jwks_uris_for(&self, id: Option<&str>) -> Result<Vec<&str>, OptionsError> {
+        let pools: Vec<usize> = match id {
+            None if self.pools == 1 => vec![0],
+            None => {
+                return Err(detail(
+                    "an issuer or user pool id is required when several are configured",
+                ))
+            }
+            Some(id) => self
+                .configs
+                .iter()
+                .filter(|c| c.issuer == id || c.options.user_pool_id.as_deref() == Some(id))
+                .map(|c| c.pool)
+                .collect(),
+        };
+        let mut uris: Vec<&str> = Vec::new();
+        for c in self.configs.iter().filter(|c| pools.contains(&c.pool)) {
+            if !uris.contains(&c.jwks_uri.as_str()) {
+                uris.push(&c.jwks_uri);
+            }
+        }
+        if uris.is_empty() {
+            return Err(OptionsError::IssuerNotConfigured);
+        }
+        Ok(uris)
+    }
+}
+
+fn required<T>(s: &Setting<T>, missing: OptionsError) -> Result<Option<&T>, OptionsError> {
+    match s {
+        Setting::Unset => Err(missing),
+        Setting::Null => Ok(None),
+        Setting::Value(v) => Ok(Some(v)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::claims::TokenUse;
+
+    fn cognito(json: &str) -> Result<JwtVerifier, OptionsError> {
+        JwtVerifier::cognito(Options::parse_list(json)?)
+    }
+
+    #[test]
+    fn cognito_pool_becomes_two_issuers() {
+        let v =
+            cognito(r#"{"userPoolId":"us-east-1_abc","tokenUse":"id","clientId":"c"}"#).unwrap();
+        let issuers: Vec<&str> = v.configs().iter().map(|c| c.issuer.as_str()).collect();
+        assert_eq!(
+            issuers,
+            [
+                "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+                "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"
+            ]
+        );
+        assert_eq!(
+            v.configs()[1].jwks_uri,
+            "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_abc/.well-known/jwks.json"
+        );
+        let r = v.rules(0, None).unwrap();
+        assert_eq!(r.rules.cognito.unwrap().token_use, Some(TokenUse::Id));
+        assert_eq!(r.rules.clock_skew_seconds, 30.0);
+        assert!(!r.include_raw_jwt_in_errors);
+        assert_eq!(v.jwks_uris_for(None).unwrap().len(), 2);
+        assert_eq!(v.jwks_uris_for(Some("us-east-1_abc")).unwrap().len(), 2);
+        assert_eq!(
+            v.jwks_uris_for(Some("nope")),
+            Err(OptionsError::IssuerNotConfigured)
+        );
+    }
+
+    #[test]
+    fn token_use_and_client_id_must_be_given_or_null() {
+        let v = cognito(r#"{"userPoolId":"us-east-1_abc"}"#).unwrap();
+        assert_eq!(v.rules(0, None), Err(OptionsError::MissingTokenUse));
+        let o = Options::parse_overrides(r#"{"tokenUse":null}"#).unwrap();
+        assert_eq!(v.rules(0, Some(&o)), Err(OptionsError::MissingClientId));
+        let o = Options::parse_overrides(r#"{"tokenUse":null,"clientId":null,"graceSeconds":3}"#)
+            .unwrap();
+        let r = v.rules(0, Some(&o)).unwrap();
+        assert_eq!(r.rules.cognito.unwrap().token_use, None);
+        assert_eq!(r.rules.cognito.unwrap().client_ids, None);
+        assert_eq!(r.rules.grace_seconds, 3.0);
+    }
+
+    #[test]
+    fn option_validation() {
+        assert_eq!(
+            cognito(r#"{"userPoolId":"bad"}"#),
+            Err(OptionsError::InvalidUserPoolId)
+        );
+        assert_eq!(
+            cognito(r#"{"userPoolId":"us-east-1_a","algorithms":["HS256"]}"#),
+            Err(OptionsError::UnsupportedAlgorithm {
+                alg: "HS256".into()
+            })
+        );
+        assert!(matches!(
+            cognito(r#"{"userPoolId":"us-east-1_a","issuer":"x"}"#),
+            Err(OptionsError::Invalid { .. })
+        ));
+        assert!(matches!(
+            cognito(r#"[{"userPoolId":"us-east-1_a"},{"userPoolId":"us-east-1_a"}]"#),
+            Err(OptionsError::Invalid { .. })
+        ));
+        assert!(matches!(
+            JwtVerifier::generic(Options::parse_list(r#"{"issuer":"x","tokenUse":"id"}"#).unwrap()),
+            Err(OptionsError::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn generic_discovery_audience_and_limits() {
+        let list = Options::parse_list(
+            r#"[{"issuer":"https://idp/","audience":null,"maxTokenLength":100},
+                {"issuer":"https://b","jwksUri":"https://b/keys","audience":["x"],"maxJsonDepth":4}]"#,
+        )
+        .unwrap();
+        let v = JwtVerifier::generic(list).unwrap();
+        let c = &v.configs()[0];
+        assert_eq!(c.jwks_uri, "https://idp/.well-known/openid-configuration");
+        assert!(c.discover);
+        assert!(!v.configs()[1].discover);
+        assert_eq!(
+            v.limits(),
+            Limits {
+                max_token_length: 100,
+                max_json_depth: 4
+            }
+        );
+        assert_eq!(v.rules(0, None).unwrap().rules.audience, None);
+        assert_eq!(
+            v.rules(1, None).unwrap().rules.audience,
+            Some(&["x".to_owned()][..])
+        );
+        assert!(v.jwks_uris_for(None).is_err());
+        assert_eq!(
+            v.jwks_uris_for(Some("https://b")).unwrap(),
+            ["https://b/keys"]
+        );
+        let v = JwtVerifier::generic(Options::parse_list(r#"{"issuer":"i"}"#).unwrap()).unwrap();
+        assert_eq!(v.rules(0, None), Err(OptionsError::MissingAudience));
+    }
+}
