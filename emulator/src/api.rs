@@ -1,0 +1,376 @@
+//! The user-pool JSON API subset: `POST /` with `X-Amz-Target:
+//! AWSCognitoIdentityProviderService.*` (reference §9.5, §13.1).
+
+use base64ct::{Base64, Encoding};
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+use crate::config::{AppClient, JsonObject};
+use crate::http::{secret_eq, Request, Response};
+use crate::mint::{source, validate_access_token, AccessTokenError, Minted};
+use crate::state::{Ctx, RefreshGrant};
+use crate::token::{self, MintFor};
+
+/// The only scope of API-issued access tokens.
+pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
+
+/// A Cognito API error: `{"__type": …, "message": …}`, HTTP 400.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+fn err<T>(kind: &'static str, message: impl Into<String>) -> Result<T, ApiError> {
+    Err(ApiError {
+        kind,
+        message: message.into(),
+    })
+}
+
+/// `POST /` dispatch.
+pub fn handle_api(ctx: &Ctx, request: &Request) -> Response {
+    let (status, body, kind) = match dispatch(ctx, request) {
+        Ok(body) => (200, body, None),
+        Err(e) => (
+            400,
+            json!({"__type": e.kind, "message": e.message}),
+            Some(e.kind),
+        ),
+    };
+    let response = Response::new(status)
+        .with_header("Content-Type", "application/x-amz-json-1.1")
+        .with_body(body.to_string())
+        .with_cors();
+    match kind {
+        Some(kind) => response.with_header("x-amzn-ErrorType", kind),
+        None => response,
+    }
+}
+
+fn dispatch(ctx: &Ctx, request: &Request) -> Result<Value, ApiError> {
+    let target = request.header("x-amz-target").unwrap_or("");
+    let Some(operation) = target.strip_prefix("AWSCognitoIdentityProviderService.") else {
+        return err("UnknownOperationException", "");
+    };
+    if !request
+        .media_type()
+        .starts_with("application/x-amz-json-1.")
+    {
+        return err(
+            "SerializationException",
+            "Content-Type must be application/x-amz-json-1.1",
+        );
+    }
+    let body: JsonObject = match serde_json::from_slice(&request.body) {
+        Ok(Value::Object(map)) => map,
+        _ => {
+            return err(
+                "SerializationException",
+                "the request body is not a JSON object",
+            )
+        }
+    };
+    match operation {
+        "InitiateAuth" => initiate_auth(ctx, &body, false),
+        "AdminInitiateAuth" => initiate_auth(ctx, &body, true),
+        "GetUser" => get_user(ctx, &body),
+        "RevokeToken" => revoke_token(ctx, &body),
+        "GlobalSignOut" => global_sign_out(ctx, &body),
+        _ => err("UnknownOperationException", ""),
+    }
+}
+
+fn string<'a>(body: &'a JsonObject, name: &str) -> Result<&'a str, ApiError> {
+    match body.get(name) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s),
+        _ => err(
+            "InvalidParameterException",
+            format!("1 validation error detected: Value at '{name}' failed to satisfy constraint: Member must not be null"),
+        ),
+    }
+}
+
+/// `SECRET_HASH` = base64(HMAC-SHA256(secret, username ‖ client_id)).
+pub fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(username.as_bytes());
+    mac.update(client_id.as_bytes());
+    Base64::encode_string(&mac.finalize().into_bytes())
+}
+
+fn check_secret_hash(
+    client: &AppClient,
+    params: &JsonObject,
+    usernames: &[&str],
+) -> Result<(), ApiError> {
+    let Some(secret) = &client.client_secret else {
+        return Ok(());
+    };
+    let id = &client.client_id;
+    let Some(given) = params.get("SECRET_HASH").and_then(Value::as_str) else {
+        return err(
+            "NotAuthorizedException",
+            format!("Client {id} is configured for secret but secret was not received"),
+        );
+    };
+    if usernames
+        .iter()
+        .any(|u| secret_eq(&secret_hash(secret, u, id), given))
+    {
+        Ok(())
+    } else {
+        err(
+            "NotAuthorizedException",
+            format!("Unable to verify secret hash for client {id}"),
+        )
+    }
+}
+
+fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, ApiError> {
+    if admin && string(body, "UserPoolId")? != ctx.pool_id() {
+        return err("ResourceNotFoundException", "User pool does not exist.");
+    }
+    let client_id = string(body, "ClientId")?;
+    let Some(client) = ctx.config.client(client_id) else {
+        return err(
+            "ResourceNotFoundException",
+            format!("User pool client {client_id} does not exist."),
+        );
+    };
+    let flow = string(body, "AuthFlow")?;
+    let empty = JsonObject::new();
+    let params = body
+        .get("AuthParameters")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let param = |name: &str| params.get(name).and_then(Value::as_str).unwrap_or("");
+    let (password_flow, allow) = match flow {
+        "USER_PASSWORD_AUTH" if !admin => (true, "ALLOW_USER_PASSWORD_AUTH"),
+        "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" if admin => {
+            (true, "ALLOW_ADMIN_USER_PASSWORD_AUTH")
+        }
+        "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => (false, "ALLOW_REFRESH_TOKEN_AUTH"),
+        _ => {
+            return err(
+                "InvalidParameterException",
+                format!("{flow} is not a supported AuthFlow"),
+            )
+        }
+    };
+    if !client.allows_explicit_flow(allow) {
+        return err(
+            "InvalidParameterException",
+            format!("{flow} flow not enabled for this client"),
+        );
+    }
+    if password_flow {
+        let username = param("USERNAME");
+        check_secret_hash(client, params, &[username])?;
+        let user = crate::authorize::authenticate(ctx, username, param("PASSWORD"))
+            .or_else(|message| err("NotAuthorizedException", message))?;
+        let origin_jti = client.enable_token_revocation.then(crate::http::uuid_v4);
+        let scopes = vec![ADMIN_SCOPE.to_owned()];
+        let auth_time = ctx.now();
+        let minted = mint(
+            ctx,
+            client,
+            &user,
+            &scopes,
+            auth_time,
+            origin_jti.as_deref(),
+            source::AUTHENTICATION,
+        )?;
+        let refresh = token::issue_refresh_token(
+            ctx,
+            RefreshGrant {
+                client_id: client.client_id.clone(),
+                username: user.username.clone(),
+                scopes,
+                auth_time,
+                origin_jti,
+                expires_at: auth_time + client.refresh_token_seconds(),
+                revoked: false,
+                valid_until: None,
+                api: true,
+            },
+        );
+        return Ok(result(&minted, Some(&refresh)));
+    }
+    let refresh_token = param("REFRESH_TOKEN");
+    let grant = token::live_refresh_grant(ctx, client, refresh_token)
+        .or_else(|message| err("NotAuthorizedException", message))?;
+    let user = ctx
+        .find_user(&grant.username)
+        .filter(|u| u.enabled)
+        .ok_or_else(|| ApiError {
+            kind: "NotAuthorizedException",
+            message: "User does not exist.".into(),
+        })?;
+    check_secret_hash(client, params, &[&user.username, user.sub()])?;
+    let minted = mint(
+        ctx,
+        client,
+        &user,
+        &grant.scopes,
+        grant.auth_time,
+        grant.origin_jti.as_deref(),
+        source::REFRESH,
+    )?;
+    Ok(result(&minted, None))
+}
+
+fn mint(
+    ctx: &Ctx,
+    client: &AppClient,
+    user: &crate::user::User,
+    scopes: &[String],
+    auth_time: i64,
+    origin_jti: Option<&str>,
+    source: &'static str,
+) -> Result<Minted, ApiError> {
+    token::mint_for_user(
+        ctx,
+        client,
+        user,
+        MintFor {
+            scopes,
+            nonce: None,
+            auth_time,
+            origin_jti,
+            source,
+            resource: None,
+            api: true,
+        },
+    )
+    .map_err(|e| ApiError {
+        kind: "UserLambdaValidationException",
+        message: format!("PreTokenGeneration failed with error {}.", e.description),
+    })
+}
+
+fn result(minted: &Minted, refresh_token: Option<&str>) -> Value {
+    let mut auth = json!({
+        "AccessToken": minted.access_token,
+        "ExpiresIn": minted.expires_in,
+        "IdToken": minted.id_token,
+        "TokenType": "Bearer",
+    });
+    if let Some(refresh) = refresh_token {
+        auth["RefreshToken"] = json!(refresh);
+    }
+    json!({ "AuthenticationResult": auth, "ChallengeParameters": {} })
+}
+
+/// Validates an access token for a self-service call (needs `aws.cognito.signin.user.admin`).
+fn user_from_access_token(ctx: &Ctx, body: &JsonObject) -> Result<crate::user::User, ApiError> {
+    let token = string(body, "AccessToken")?;
+    let (claims, user) = validate_access_token(ctx, token).or_else(|e| {
+        err(
+            "NotAuthorizedException",
+            match e {
+                AccessTokenError::Invalid => "Invalid Access Token",
+                AccessTokenError::Expired => "Access Token has expired",
+                AccessTokenError::Revoked => "Access Token has been revoked",
+            },
+        )
+    })?;
+    let scopes = claims.get("scope").and_then(Value::as_str).unwrap_or("");
+    if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
+        return err(
+            "NotAuthorizedException",
+            "Access Token does not have required scopes",
+        );
+    }
+    user.ok_or_else(|| ApiError {
+        kind: "NotAuthorizedException",
+        message: "Invalid Access Token".into(),
+    })
+}
+
+fn get_user(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
+    let user = user_from_access_token(ctx, body)?;
+    let attributes: Vec<Value> = user
+        .attributes
+        .iter()
+        .map(|(name, value)| json!({"Name": name, "Value": value}))
+        .collect();
+    Ok(json!({ "Username": user.username, "UserAttributes": attributes }))
+}
+
+fn global_sign_out(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
+    let user = user_from_access_token(ctx, body)?;
+    let now = ctx.now();
+    let origins: Vec<String> = ctx
+        .store()
+        .refresh_tokens
+        .values()
+        .filter(|g| g.username == user.username)
+        .filter_map(|g| g.origin_jti.clone())
+        .collect();
+    for origin in origins {
+        ctx.revoke_origin(&origin);
+    }
+    let mut store = ctx.store();
+    for grant in store
+        .refresh_tokens
+        .values_mut()
+        .filter(|g| g.username == user.username)
+    {
+        grant.revoked = true;
+    }
+    if let Some(stored) = store.users.get_mut(&ctx.user_key(&user.username)) {
+        stored.signed_out_at = Some(now);
+    }
+    Ok(json!({}))
+}
+
+fn revoke_token(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
+    let token = string(body, "Token")?;
+    let client_id = string(body, "ClientId")?;
+    let Some(client) = ctx.config.client(client_id) else {
+        return err(
+            "ResourceNotFoundException",
+            format!("User pool client {client_id} does not exist."),
+        );
+    };
+    if let Some(secret) = &client.client_secret {
+        let given = body
+            .get("ClientSecret")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if !secret_eq(secret, given) {
+            return err("NotAuthorizedException", "Client authentication failed.");
+        }
+    }
+    match token::revoke(ctx, client, token) {
+        Ok(()) => Ok(json!({})),
+        Err("unsupported_token_type") => {
+            err("UnsupportedTokenTypeException", "Unsupported token type.")
+        }
+        Err("invalid_request") => err(
+            "UnsupportedOperationException",
+            "Token revocation is not enabled for this client.",
+        ),
+        Err(_) => err(
+            "NotAuthorizedException",
+            "The token was not issued to this client.",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_hash_is_hmac_sha256_base64() {
+        // HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog") is a well-known vector.
+        assert_eq!(
+            secret_hash("key", "The quick brown fox jumps over the ", "lazy dog"),
+            "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg="
+        );
+    }
+}
