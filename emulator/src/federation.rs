@@ -510,9 +510,11 @@ fn validate_id_token(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::tests::test_ctx;
     use jwt_compact::{Claims, Header};
     use rsa::{traits::PublicKeyParts, RsaPrivateKey};
     use serde_json::json;
+    use std::sync::{Arc, Mutex};
 
     const ISSUER: &str = "http://127.0.0.1:9/idp";
     const NOW: i64 = 1_800_000_000;
@@ -645,5 +647,252 @@ mod tests {
              &redirect_uri=http%3A%2F%2Fe%2Foauth2%2Fidpresponse&scope=openid+email&state=s&nonce=n\
              &login_hint=a%40x"
         );
+    }
+
+    /// What the mock IdP gets wrong.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Fault {
+        None,
+        TokenStatus,
+        TokenGarbage,
+        JwksDown,
+        UserInfoStatus,
+        UserInfoOtherSubject,
+    }
+
+    /// A mock IdP on loopback: discovery, JWKS, token (client_secret_post, code `good`) and a
+    /// POST-only userInfo. Its ID token echoes the nonce last stored in the returned cell.
+    fn mock_idp(fault: Fault) -> (IdentityProvider, Arc<Mutex<String>>) {
+        let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", server.server_addr().to_ip().expect("tcp"));
+        let nonce = Arc::new(Mutex::new("n-1".to_owned()));
+        let (issuer, echoed) = (base.clone(), Arc::clone(&nonce));
+        std::thread::spawn(move || {
+            for mut request in server.incoming_requests() {
+                let mut body = String::new();
+                let _ = request.as_reader().read_to_string(&mut body);
+                let post = *request.method() == tiny_http::Method::Post;
+                let bearer = request
+                    .headers()
+                    .iter()
+                    .any(|h| h.field.equiv("Authorization") && h.value.as_str() == "Bearer at-1");
+                let claims = json!({"iss": issuer, "aud": "cog", "sub": "alice",
+                    "nonce": *echoed.lock().unwrap(), "email": "id@x", "name": "Alice"});
+                let good_code = body.contains("code=good") && body.contains("client_secret=s3cret");
+                let (status, text) = match (request.url(), fault) {
+                    ("/.well-known/openid-configuration", _) => (
+                        200,
+                        json!({"issuer": issuer, "authorization_endpoint": format!("{issuer}/auth"),
+                            "token_endpoint": format!("{issuer}/token"),
+                            "userinfo_endpoint": format!("{issuer}/me"),
+                            "jwks_uri": format!("{issuer}/jwks")})
+                        .to_string(),
+                    ),
+                    ("/jwks", Fault::JwksDown) => (503, String::new()),
+                    ("/jwks", _) => (200, json!({"keys": jwks(&keys()[0], "k1").keys}).to_string()),
+                    ("/token", Fault::TokenGarbage) => (200, "<html>".to_owned()),
+                    ("/token", fault) if good_code && fault != Fault::TokenStatus => (
+                        200,
+                        json!({"id_token": sign(&keys()[0], "k1", claims, NOW + 60),
+                            "access_token": "at-1", "token_type": "Bearer"})
+                        .to_string(),
+                    ),
+                    ("/token", _) => (400, r#"{"error":"invalid_grant"}"#.to_owned()),
+                    ("/me", Fault::UserInfoStatus) => (401, String::new()),
+                    ("/me", Fault::UserInfoOtherSubject) => (200, json!({"sub": "eve"}).to_string()),
+                    ("/me", _) if post && bearer => {
+                        (200, json!({"sub": "alice", "email": "info@x"}).to_string())
+                    }
+                    _ => (404, String::new()),
+                };
+                let response = tiny_http::Response::from_string(text).with_status_code(status);
+                let _ = request.respond(response);
+            }
+        });
+        let idp = serde_json::from_value(json!({
+            "ProviderName": "Corp",
+            "ProviderDetails": {"client_id": "cog", "client_secret": "s3cret",
+                "authorize_scopes": "openid email", "oidc_issuer": base,
+                "attributes_request_method": "POST"},
+            "AttributeMapping": {"email": "email", "custom:id_token": "id_token"},
+        }))
+        .expect("idp");
+        (idp, nonce)
+    }
+
+    const CALLBACK: &str = "http://e/oauth2/idpresponse";
+
+    #[test]
+    fn sign_in_merges_id_token_userinfo_and_the_raw_tokens() {
+        let (idp, _) = mock_idp(Fault::None);
+        let claims = sign_in(&idp, CALLBACK, "good", "n-1", NOW).expect("signed in");
+        assert_eq!(claims["sub"], "alice");
+        assert_eq!(claims["name"], "Alice");
+        assert_eq!(claims["email"], "info@x", "userInfo wins over the ID token");
+        assert_eq!(claims["access_token"], "at-1");
+        let id_token = claims["id_token"].as_str().expect("raw id_token");
+        assert_eq!(id_token.split('.').count(), 3);
+    }
+
+    #[test]
+    fn idp_faults_become_cognito_error_descriptions() {
+        let cases = [
+            (
+                Fault::TokenStatus,
+                "good",
+                "n-1",
+                "Corp Error - 400 error getting token",
+            ),
+            (
+                Fault::None,
+                "bad",
+                "n-1",
+                "Corp Error - 400 error getting token",
+            ),
+            (Fault::TokenGarbage, "good", "n-1", "Bad token response"),
+            (
+                Fault::JwksDown,
+                "good",
+                "n-1",
+                "Timeout in calling jwks uri",
+            ),
+            (
+                Fault::None,
+                "good",
+                "n-2",
+                "Invalid identity token: nonce mismatch",
+            ),
+            (
+                Fault::UserInfoStatus,
+                "good",
+                "n-1",
+                "Corp Error - 401 error getting user info",
+            ),
+            (
+                Fault::UserInfoOtherSubject,
+                "good",
+                "n-1",
+                "Corp Error - error getting user info",
+            ),
+        ];
+        for (fault, code, nonce, expected) in cases {
+            let (idp, _) = mock_idp(fault);
+            let error = sign_in(&idp, CALLBACK, code, nonce, NOW).expect_err(expected);
+            assert_eq!(error.to_string(), expected, "{fault:?}");
+        }
+        let (mut idp, _) = mock_idp(Fault::None);
+        idp.provider_details.oidc_issuer = Some("http://127.0.0.1:1".into());
+        let error = sign_in(&idp, CALLBACK, "good", "n-1", NOW).expect_err("no IdP");
+        assert_eq!(
+            error.to_string(),
+            "Corp Error - unable to read the discovery document"
+        );
+        let details = &mut idp.provider_details;
+        details.authorize_url = Some("http://127.0.0.1:1/auth".into());
+        details.token_url = Some("http://127.0.0.1:1/token".into());
+        details.jwks_uri = Some("http://127.0.0.1:1/jwks".into());
+        let error = sign_in(&idp, CALLBACK, "good", "n-1", NOW).expect_err("no IdP");
+        assert_eq!(error, FederationError::TokenConnection);
+    }
+
+    /// A pool whose client `c1` may federate to `idp`.
+    fn pool_with(idp: &IdentityProvider) -> Ctx {
+        let config = json!({
+            "UserPool": {"UserPoolId": "us-east-1_Pool1",
+                "Schema": [{"Name": "id_token", "StringAttributeConstraints": {"MaxLength": "2048"}}]},
+            "UserPoolClients": [{"ClientId": "c1", "AllowedOAuthFlows": ["code"],
+                "AllowedOAuthScopes": ["openid", "email"], "CallbackURLs": ["https://a/cb"],
+                "SupportedIdentityProviders": ["Corp"]}],
+            "IdentityProviders": [{"ProviderName": "Corp",
+                "ProviderDetails": {"client_id": "cog", "client_secret": "s3cret",
+                    "oidc_issuer": idp.provider_details.oidc_issuer,
+                    "attributes_request_method": "POST"},
+                "AttributeMapping": {"email": "email", "custom:id_token": "id_token"}}],
+        });
+        test_ctx(&config.to_string())
+    }
+
+    fn app_request(ctx: &Ctx) -> AuthorizeRequest {
+        let query = "client_id=c1&redirect_uri=https://a/cb&response_type=code&state=app";
+        crate::authorize::validate(ctx, &crate::http::Params::parse(query)).expect("valid")
+    }
+
+    fn query_of(response: &Response) -> crate::http::Params {
+        let location = response.header("Location").expect("a redirect");
+        crate::http::Params::parse(location.split_once('?').map_or("", |(_, q)| q))
+    }
+
+    #[test]
+    fn a_full_round_trip_creates_the_user_and_redirects_with_a_code() {
+        let (idp, nonce) = mock_idp(Fault::None);
+        let ctx = pool_with(&idp);
+        let req = app_request(&ctx);
+        let to_idp = start(&ctx, &idp, &req);
+        let sent = query_of(&to_idp);
+        assert!(to_idp
+            .header("Location")
+            .expect("to the IdP")
+            .contains("/auth?"));
+        assert_eq!(
+            sent.get("redirect_uri"),
+            Some("http://127.0.0.1:9/oauth2/idpresponse")
+        );
+        assert_ne!(sent.get("state"), Some("app"));
+        *nonce.lock().unwrap() = sent.get("nonce").expect("nonce").to_owned();
+
+        let state = sent.get("state").expect("state");
+        let back = Request::new(
+            "GET",
+            &format!("/oauth2/idpresponse?code=good&state={state}"),
+        );
+        let response = handle_idpresponse(&ctx, &back);
+        let app = query_of(&response);
+        let location = response.header("Location").expect("to the app");
+        assert!(location.starts_with("https://a/cb?code="), "{location}");
+        assert_eq!(app.get("state"), Some("app"));
+        let user = ctx.find_user("Corp_alice").expect("federated user");
+        assert_eq!(user.attributes["email"], "info@x");
+        assert_eq!(user.attributes["custom:id_token"].split('.').count(), 3);
+        assert_eq!(user.groups, vec!["us-east-1_Pool1_Corp"]);
+
+        let replay = handle_idpresponse(&ctx, &back);
+        assert_eq!(replay.status, 400, "the state is single use");
+    }
+
+    #[test]
+    fn failures_are_error_redirects_to_the_app_or_an_invalid_state_page() {
+        let (mut unreachable, _) = mock_idp(Fault::None);
+        unreachable.provider_details.oidc_issuer = Some("http://127.0.0.1:1".into());
+        let ctx = pool_with(&unreachable);
+        let req = app_request(&ctx);
+        let response = start(&ctx, &unreachable, &req);
+        let app = query_of(&response);
+        assert_eq!(app.get("error"), Some("invalid_request"));
+        assert_eq!(
+            app.get("error_description"),
+            Some("Corp Error - unable to read the discovery document")
+        );
+        assert_eq!(app.get("state"), Some("app"));
+        assert!(ctx.store().pending.is_empty());
+
+        let state = ctx.store_pending(req, "Corp", "n-1");
+        let denied = Request::new(
+            "GET",
+            &format!("/oauth2/idpresponse?error=access_denied&state={state}"),
+        );
+        let app = query_of(&handle_idpresponse(&ctx, &denied));
+        assert_eq!(
+            app.get("error_description"),
+            Some("Corp Error - access_denied")
+        );
+
+        for url in [
+            "/oauth2/idpresponse",
+            "/oauth2/idpresponse?code=x&state=nope",
+        ] {
+            let response = handle_idpresponse(&ctx, &Request::new("GET", url));
+            assert_eq!(response.status, 400);
+            assert!(String::from_utf8_lossy(&response.body).contains("Invalid state"));
+        }
     }
 }
