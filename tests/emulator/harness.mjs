@@ -3,6 +3,7 @@
 // The binary comes from $COGNITO_EMULATOR_BIN, else $CARGO_TARGET_DIR/debug/cognito-emulator, else
 // target/debug/cognito-emulator (build it first: `cargo build -p cognito-emulator`).
 import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -72,6 +73,32 @@ export function postForm(url, fields, headers = {}) {
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams(fields).toString(),
   });
+}
+
+/**
+ * An `/oauth2/authorize` URL for the code flow with a fresh PKCE S256 pair; `params` adds to or
+ * overrides the defaults. Returns { url, verifier }.
+ */
+export function authorizeUrl(baseUrl, params) {
+  const verifier = randomBytes(32).toString('base64url');
+  const url = new URL('/oauth2/authorize', baseUrl);
+  const query = {
+    response_type: 'code',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...params,
+  };
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+  return { url: url.href, verifier };
+}
+
+/** Redeems an authorization code at `/oauth2/token` as a public PKCE client; returns the tokens. */
+export async function redeemCode(baseUrl, { clientId, code, redirectUri, verifier }) {
+  const response = await postForm(`${baseUrl}/oauth2/token`, {
+    grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: redirectUri, code_verifier: verifier,
+  });
+  if (response.status !== 200) throw new Error(`token endpoint: ${response.status} ${await response.text()}`);
+  return response.json();
 }
 
 /** Decodes a JWT's payload without verifying it (for assertions on claims). */
