@@ -79,12 +79,8 @@ stage_wasm_tests() {
 scratch=tests/js/.scratch
 stage_package_tests() {
   check build-pkg ./scripts/build-pkg.sh
-  rm -rf "$scratch"
+  check pack-install ./scripts/pack-install.sh "$scratch"
   mkdir -p "$scratch/types"
-  check npm-pack npm pack --silent --pack-destination "$root/$scratch" ./pkg
-  printf '{ "name": "scratch", "private": true, "type": "module" }\n' >"$scratch/package.json"
-  check npm-install npm install --prefix "$scratch" --offline --no-audit --no-fund --loglevel=error \
-    "$root/$scratch"/cognito-wasm-*.tgz
   cp tests/js/*.mjs tests/js/*.cjs "$scratch/"
   tests node-test node --test --test-reporter=spec "$scratch"/*.test.mjs "$scratch"/*.test.cjs
 }

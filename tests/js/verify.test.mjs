@@ -1,0 +1,303 @@
+// The packed package, imported as a user would (`import ... from "cognito-wasm"`), verifying tokens
+// signed by jose with the JWKS served from a loopback HTTP server.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { decodeProtectedHeader } from "jose";
+import {
+  CognitoJwtVerifier,
+  JwtVerifier,
+  JwtBaseError,
+  FailedAssertionError,
+  JwtInvalidClaimError,
+  JwtExpiredError,
+  JwtInvalidSignatureError,
+  KidNotFoundInJwksError,
+  NonRetryableFetchError,
+  ParameterValidationError,
+  WaitPeriodNotYetEndedJwkError,
+} from "cognito-wasm";
+import {
+  claims,
+  clientId,
+  errorText,
+  issuer,
+  jwksServer,
+  withJwksServer,
+  makeKey,
+  now,
+  rejection,
+  sign,
+  thrown,
+  tokenPieces,
+  userPoolId,
+} from "./helpers.mjs";
+
+const keys = {};
+let server;
+
+before(async () => {
+  [keys.a, keys.b, keys.ghost] = await Promise.all([makeKey("key-a"), makeKey("key-b"), makeKey("key-ghost")]);
+  server = await jwksServer([keys.a]);
+});
+after(() => server.close());
+
+const accessVerifier = (extra = {}) =>
+  CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, jwksUri: server.url, ...extra });
+
+describe("valid tokens", () => {
+  test("an access token verifies to its payload; the JWKS is fetched once for many verifies", async () => {
+    const verifier = accessVerifier();
+    const payload = claims("access");
+    const token = await sign(keys.a, payload);
+    const before = server.state.hits;
+    for (let i = 0; i < 5; i += 1) assert.deepEqual(await verifier.verify(token), payload);
+    assert.equal(server.state.hits - before, 1);
+  });
+
+  test("an ID token verifies, with clientId as a list and groups any-of", async () => {
+    const verifier = CognitoJwtVerifier.create({
+      userPoolId,
+      tokenUse: "id",
+      clientId: ["other-client", clientId],
+      groups: ["nobody", "admins"],
+      jwksUri: server.url,
+    });
+    const payload = claims("id", { "custom:tenant_id": "42" });
+    assert.deepEqual(await verifier.verify(await sign(keys.a, payload)), payload);
+  });
+
+  test("tokenUse and clientId may come per call instead of at creation", async () => {
+    const verifier = CognitoJwtVerifier.create({ userPoolId, jwksUri: server.url });
+    const payload = claims("id");
+    assert.deepEqual(await verifier.verify(await sign(keys.a, payload), { tokenUse: "id", clientId }), payload);
+    const error = await rejection(verifier.verify(await sign(keys.a, payload)));
+    assert.ok(error instanceof ParameterValidationError);
+    assert.equal(error.code, "ERR_PARAM_MISSING_TOKEN_USE");
+  });
+
+  test("hydrate() fetches the JWKS up front; verify then needs no fetch", async () => {
+    const verifier = accessVerifier();
+    const before = server.state.hits;
+    await verifier.hydrate();
+    assert.equal(server.state.hits - before, 1);
+    await verifier.verify(await sign(keys.a, claims("access")));
+    assert.equal(server.state.hits - before, 1);
+  });
+
+  test("cacheJwks() preloads keys: no fetch at all", async () => {
+    const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, jwksUri: "http://127.0.0.1:9/unused" });
+    verifier.cacheJwks({ keys: [keys.b.jwk] });
+    const payload = claims("access");
+    assert.deepEqual(await verifier.verify(await sign(keys.b, payload)), payload);
+  });
+
+  test("a custom fetch function is used instead of globalThis.fetch", async () => {
+    const urls = [];
+    const fetch = async (url) => {
+      urls.push(String(url));
+      return new Response(JSON.stringify({ keys: [keys.b.jwk] }), { headers: { "content-type": "application/json" } });
+    };
+    const verifier = accessVerifier({ jwksUri: "https://jwks.invalid/keys", fetch });
+    await verifier.verify(await sign(keys.b, claims("access")));
+    assert.deepEqual(urls, ["https://jwks.invalid/keys"]);
+  });
+
+  test("graceSeconds tolerates a recently expired token", async () => {
+    const token = await sign(keys.a, claims("access", { exp: now() - 5 }));
+    assert.ok((await rejection(accessVerifier().verify(token))) instanceof JwtExpiredError);
+    assert.equal((await accessVerifier({ graceSeconds: 60 }).verify(token)).token_use, "access");
+    assert.equal((await accessVerifier().verify(token, { graceSeconds: 60 })).token_use, "access");
+  });
+
+  test("scope allOf requires every scope", async () => {
+    const token = await sign(keys.a, claims("access", { scope: "a b c" }));
+    assert.equal((await accessVerifier({ scope: { allOf: ["a", "c"] } }).verify(token)).scope, "a b c");
+    const error = await rejection(accessVerifier({ scope: { allOf: ["a", "d"] } }).verify(token));
+    assert.equal(error.name, "JwtInvalidScopeError");
+    assert.equal(error.code, "ERR_JWT_INVALID_SCOPE");
+  });
+
+  test("several pools: the token's iss selects the pool", async () => {
+    const otherPool = "eu-west-1_OtherPool";
+    await withJwksServer(async (other) => {
+      const verifier = CognitoJwtVerifier.create([
+        { userPoolId, tokenUse: "access", clientId, jwksUri: server.url },
+        { userPoolId: otherPool, tokenUse: "id", clientId: "other", jwksUri: other.url },
+      ]);
+      const mine = claims("access");
+      const theirs = claims("id", { iss: `https://cognito-idp.eu-west-1.amazonaws.com/${otherPool}`, aud: "other" });
+      assert.deepEqual(await verifier.verify(await sign(keys.a, mine)), mine);
+      assert.deepEqual(await verifier.verify(await sign(keys.b, theirs)), theirs);
+      const stranger = claims("access", { iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Stranger" });
+      const error = await rejection(verifier.verify(await sign(keys.a, stranger)));
+      assert.ok(error instanceof ParameterValidationError);
+      assert.equal(error.code, "ERR_PARAM_ISSUER_NOT_CONFIGURED");
+    }, [keys.b], `/${otherPool}/.well-known/jwks.json`);
+  });
+
+  test("JwtVerifier verifies any issuer's tokens (issuer, audience, jwksUri)", async () => {
+    await withJwksServer(async (idp) => {
+      const verifier = JwtVerifier.create({ issuer: "https://idp.example", audience: "api://default", jwksUri: idp.url });
+      const payload = { iss: "https://idp.example", aud: "api://default", sub: "u1", iat: now(), exp: now() + 60 };
+      assert.deepEqual(await verifier.verify(await sign(keys.b, payload)), payload);
+      const error = await rejection(verifier.verify(await sign(keys.b, { ...payload, aud: "api://other" })));
+      assert.equal(error.name, "JwtInvalidAudienceError");
+      assert.ok(error instanceof JwtInvalidClaimError);
+    }, [keys.b], "/idp/jwks");
+  });
+});
+
+describe("JWKS cache", () => {
+  test("an unknown kid triggers one refetch (key rotation); known kids never do", async () => {
+    await withJwksServer(async (rotating) => {
+      const verifier = accessVerifier({ jwksUri: rotating.url });
+      await verifier.verify(await sign(keys.a, claims("access")));
+      assert.equal(rotating.state.hits, 1);
+      rotating.state.keys = [keys.a, keys.b];
+      await verifier.verify(await sign(keys.b, claims("access")));
+      assert.equal(rotating.state.hits, 2);
+      await verifier.verify(await sign(keys.a, claims("access")));
+      await verifier.verify(await sign(keys.b, claims("access")));
+      assert.equal(rotating.state.hits, 2);
+    }, [keys.a]);
+  });
+
+  test("a kid missing even after a refetch puts the URI in the penalty box", async () => {
+    await withJwksServer(async (box) => {
+      const verifier = accessVerifier({ jwksUri: box.url, penaltyBoxSeconds: 0.5 });
+      const ghost = await sign(keys.ghost, claims("access"));
+      const missing = await rejection(verifier.verify(ghost));
+      assert.ok(missing instanceof KidNotFoundInJwksError);
+      assert.equal(missing.code, "ERR_JWKS_KID_NOT_FOUND");
+      assert.equal(box.state.hits, 1);
+
+      // Inside the window: refused at once, no fetch; known keys keep verifying.
+      const waiting = await rejection(verifier.verify(ghost));
+      assert.ok(waiting instanceof WaitPeriodNotYetEndedJwkError);
+      assert.equal(waiting.code, "ERR_JWKS_PENALTY_BOX");
+      assert.equal((await verifier.verify(await sign(keys.a, claims("access")))).token_use, "access");
+      assert.equal(box.state.hits, 1);
+
+      // After the window the kid is looked up again, and found once the JWKS lists it.
+      box.state.keys = [keys.a, keys.ghost];
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.equal((await verifier.verify(ghost)).token_use, "access");
+      assert.equal(box.state.hits, 2);
+    }, [keys.a]);
+  });
+
+  test("concurrent verifies of a cold cache share one fetch", async () => {
+    await withJwksServer(async (cold) => {
+      const verifier = accessVerifier({ jwksUri: cold.url });
+      const tokens = await Promise.all([1, 2, 3, 4].map(() => sign(keys.a, claims("access"))));
+      const payloads = await Promise.all(tokens.map((token) => verifier.verify(token)));
+      assert.equal(payloads.length, 4);
+      assert.equal(cold.state.hits, 1);
+    }, [keys.a]);
+  });
+
+  test("a non-200 JWKS response is a NonRetryableFetchError", async () => {
+    await withJwksServer(async (broken) => {
+      broken.state.status = 500;
+      const error = await rejection(accessVerifier({ jwksUri: broken.url }).verify(await sign(keys.a, claims("access"))));
+      assert.ok(error instanceof NonRetryableFetchError);
+      assert.equal(error.code, "ERR_FETCH_STATUS");
+      assert.equal(error.name, "NonRetryableFetchError");
+    }, [keys.a]);
+  });
+});
+
+describe("rejected tokens", () => {
+  // [what, claims or token maker, verifier options, expected class name, expected code]
+  const t = now();
+  const cases = [
+    ["expired", () => claims("access", { exp: t - 120 }), {}, "JwtExpiredError", "ERR_JWT_EXPIRED"],
+    ["no exp", () => claims("access", { exp: undefined }), {}, "JwtMissingExpirationError", "ERR_JWT_MISSING_EXP"],
+    ["not yet valid", () => claims("access", { nbf: t + 600 }), {}, "JwtNotBeforeError", "ERR_JWT_NOT_BEFORE"],
+    ["issued in the future", () => claims("access", { iat: t + 600 }), {}, "JwtIssuedInFutureError", "ERR_JWT_IAT_IN_FUTURE"],
+    ["wrong issuer", () => claims("access", { iss: `${issuer}x` }), {}, "JwtInvalidIssuerError", "ERR_JWT_INVALID_ISSUER"],
+    ["ID token where access is required", () => claims("id"), {}, "CognitoJwtInvalidTokenUseError", "ERR_JWT_INVALID_TOKEN_USE"],
+    ["wrong client", () => claims("access", { client_id: "someone-else" }), {}, "CognitoJwtInvalidClientIdError", "ERR_JWT_INVALID_CLIENT_ID"],
+    ["missing scope", () => claims("access"), { scope: "admin" }, "JwtInvalidScopeError", "ERR_JWT_INVALID_SCOPE"],
+    ["missing group", () => claims("access"), { groups: ["staff"] }, "CognitoJwtInvalidGroupError", "ERR_JWT_INVALID_GROUP"],
+  ];
+
+  for (const [what, make, options, name, code] of cases) {
+    test(`${what}: ${name} (${code}), a real Error subclass; rawJwt only on request`, async () => {
+      const payload = JSON.parse(JSON.stringify(make()));
+      const token = await sign(keys.a, payload);
+      const error = await rejection(accessVerifier(options).verify(token));
+      assert.equal(error.name, name);
+      assert.equal(error.code, code);
+      assert.equal(error.constructor.name, name);
+      for (const cls of [JwtInvalidClaimError, FailedAssertionError, JwtBaseError, Error]) assert.ok(error instanceof cls);
+      assert.ok("actual" in error.failedAssertion && "expected" in error.failedAssertion);
+      assert.equal(error.rawJwt, undefined);
+      for (const piece of tokenPieces(token)) assert.ok(!errorText(error).includes(piece), `token text in ${name}`);
+
+      const withRaw = await rejection(accessVerifier({ ...options, includeRawJwtInErrors: true }).verify(token));
+      assert.equal(withRaw.code, code);
+      assert.deepEqual(withRaw.rawJwt, { header: decodeProtectedHeader(token), payload });
+    });
+  }
+
+  test("failedAssertion carries the actual and the accepted values", async () => {
+    const error = await rejection(accessVerifier().verify(await sign(keys.a, claims("access", { iss: "https://evil.example" }))));
+    assert.equal(error.failedAssertion.actual, "https://evil.example");
+    assert.deepEqual([error.failedAssertion.expected].flat(), [issuer]);
+  });
+
+  test("a tampered signature is a JwtInvalidSignatureError, never with rawJwt", async () => {
+    const token = await sign(keys.a, claims("access"));
+    const [header, payload, signature] = token.split(".");
+    const flipped = `${signature.slice(0, 10)}${signature[10] === "A" ? "B" : "A"}${signature.slice(11)}`;
+    const tampered = `${header}.${payload}.${flipped}`;
+    const error = await rejection(accessVerifier({ includeRawJwtInErrors: true }).verify(tampered));
+    assert.ok(error instanceof JwtInvalidSignatureError);
+    assert.equal(error.code, "ERR_JWT_INVALID_SIGNATURE");
+    assert.equal(error.rawJwt, undefined);
+    for (const piece of tokenPieces(tampered)) assert.ok(!errorText(error).includes(piece));
+  });
+
+  test("a payload signed by another key (same kid) fails the signature check", async () => {
+    const forged = await sign({ ...keys.ghost, kid: keys.a.kid }, claims("access"));
+    assert.ok((await rejection(accessVerifier().verify(forged))) instanceof JwtInvalidSignatureError);
+  });
+
+  test("errors of a customJwtCheck reach the caller unchanged, even when they look like ours", async () => {
+    const mine = Object.assign(new Error("tenant not allowed"), { name: "JwtExpiredError", code: "ERR_JWT_EXPIRED" });
+    const seen = [];
+    const verifier = accessVerifier({
+      customJwtCheck: async ({ header, payload, jwk }) => {
+        seen.push([header.kid, payload.username, jwk.kid]);
+        if (payload.username !== "jdoe") throw mine;
+      },
+    });
+    const ok = await verifier.verify(await sign(keys.a, claims("access")));
+    assert.equal(ok.username, "jdoe");
+    assert.deepEqual(seen, [["key-a", "jdoe", "key-a"]]);
+    const error = await rejection(verifier.verify(await sign(keys.a, claims("access", { username: "mallory" }))));
+    assert.equal(error, mine);
+    assert.ok(!(error instanceof JwtBaseError));
+  });
+});
+
+describe("invalid options", () => {
+  test("create() throws ParameterValidationError synchronously", () => {
+    for (const [options, code] of [
+      [{ userPoolId: "not-a-pool", tokenUse: "id", clientId }, "ERR_PARAM_INVALID_USER_POOL_ID"],
+      [{ userPoolId, tokenUse: "refresh", clientId }, "ERR_PARAM_INVALID_OPTIONS"],
+      [{ userPoolId, tokenUse: "id", clientId, graceSecond: 5 }, "ERR_PARAM_INVALID_OPTIONS"],
+      [{ userPoolId, tokenUse: "id", clientId, graceSeconds: -1 }, "ERR_PARAM_INVALID_OPTIONS"],
+    ]) {
+      const error = thrown(() => CognitoJwtVerifier.create(options));
+      assert.ok(error instanceof ParameterValidationError, JSON.stringify(options));
+      assert.equal(error.code, code);
+      assert.equal(error.name, "ParameterValidationError");
+    }
+  });
+
+  test("the constructor is not public", () => {
+    assert.throws(() => new CognitoJwtVerifier({}), TypeError);
+  });
+});
