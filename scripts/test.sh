@@ -100,6 +100,15 @@ stages=(stage_setup stage_lint stage_cargo_tests stage_wasm_tests stage_package_
 # Emulator stages (owned by the emulator work): define stage_* functions here and append them,
 # e.g. stages+=(stage_emulator_e2e).
 
+# emulator (federation + Node-side checks): the emulator binary, then node:test against it, a real
+# oidc-provider IdP (tests/idp/) and independent verifiers (aws-jwt-verify, jose). The tests find
+# the binary under $CARGO_TARGET_DIR (default target/), or at $COGNITO_EMULATOR_BIN.
+stage_emulator_node() {
+  check emulator-build cargo build -p cognito-emulator
+  tests emulator-node node --test --test-reporter=spec tests/emulator/
+}
+stages+=(stage_emulator_node)
+
 # ---------------------------------------------------------------------------------------------
 for stage in "${stages[@]}"; do
   "$stage"
