@@ -1,0 +1,56 @@
+// The package's workerd entry (workerd.js: the .wasm imported as a compiled module, initSync) in
+// real workerd through Miniflare: a worker verifies a jose-signed token and reports a rejection.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { claims, clientId, makeKey, sign, userPoolId } from "./helpers.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+let key;
+let mf;
+
+before(async () => {
+  key = await makeKey("workerd-key");
+  // workerd has no package resolution: import the installed package's workerd entry by path.
+  writeFileSync(
+    `${here}worker.mjs`,
+    `import { CognitoJwtVerifier } from "./node_modules/cognito-wasm/workerd.js";
+const verifier = CognitoJwtVerifier.create(${JSON.stringify({ userPoolId, tokenUse: "id", clientId })});
+verifier.cacheJwks(${JSON.stringify({ keys: [key.jwk] })});
+export default {
+  async fetch(request) {
+    try {
+      return Response.json({ payload: await verifier.verify(await request.text()) });
+    } catch (error) {
+      return Response.json({ name: error.name, code: error.code, isWindow: typeof window });
+    }
+  },
+};
+`,
+  );
+  mf = new Miniflare({
+    modules: true,
+    scriptPath: `${here}worker.mjs`,
+    modulesRoot: here,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2025-01-01",
+  });
+  await mf.ready;
+});
+after(() => mf?.dispose());
+
+test("a worker verifies an ID token with the workerd entry", async () => {
+  const payload = claims("id");
+  const response = await mf.dispatchFetch("http://worker/", { method: "POST", body: await sign(key, payload) });
+  assert.deepEqual(await response.json(), { payload });
+});
+
+test("a worker gets coded errors (and has no window)", async () => {
+  const response = await mf.dispatchFetch("http://worker/", { method: "POST", body: await sign(key, claims("access")) });
+  assert.deepEqual(await response.json(), { name: "CognitoJwtInvalidTokenUseError", code: "ERR_JWT_INVALID_TOKEN_USE", isWindow: "undefined" });
+});
