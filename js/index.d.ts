@@ -147,21 +147,24 @@ export type CustomJwtCheck<P extends JwtPayload = JwtPayload> = (props: {
   jwk: Jwk;
 }) => void | Promise<void>;
 
+/**
+ * A requirement on a list-valued claim (`scope`, `cognito:groups`). A string or an array means
+ * "at least one of these" (aws-jwt-verify semantics); `{ allOf }` means "every one of these".
+ */
+export type ClaimMatch =
+  | string
+  | readonly string[]
+  | { readonly anyOf: string | readonly string[] }
+  | { readonly allOf: string | readonly string[] };
+
 /** Checks that can be set at creation and overridden per `verify` call. */
-export interface VerifyProperties<P extends JwtPayload = JwtPayload> {
-  /**
-   * Accepted scopes: the token's space-separated `scope` claim must contain at least one of them
-   * (aws-jwt-verify semantics). Unset or `null`: not checked.
-   */
-  scope?: string | readonly string[] | null;
-  /** Like `scope`, but the token must carry every one of them. */
-  scopeAllOf?: string | readonly string[] | null;
+export interface VerifyProperties {
+  /** Required scopes, matched against the space-separated `scope` claim. Unset or `null`: not checked. */
+  scope?: ClaimMatch | null;
   /** Seconds of leeway for `exp` and `nbf` (default 0). */
   graceSeconds?: number;
   /** Reject tokens whose `iat` lies more than this many seconds in the future (default 30). */
   clockSkewSeconds?: number;
-  /** Your own check, run last. */
-  customJwtCheck?: CustomJwtCheck<P> | null;
   /**
    * Attach the decoded header and payload (`rawJwt`) to claim errors. Only claim errors carry it,
    * and only once the signature verified. Default `false`.
@@ -169,56 +172,62 @@ export interface VerifyProperties<P extends JwtPayload = JwtPayload> {
   includeRawJwtInErrors?: boolean;
 }
 
-/** Cognito checks that must be given (or explicitly set to `null`) at creation or per call. */
-export interface CognitoVerifyProperties<P extends JwtPayload = CognitoJwtPayload> extends VerifyProperties<P> {
-  /** Which token to accept: `"id"`, `"access"`, or `null` for both (a conscious choice). */
+/** Cognito checks; `tokenUse` and `clientId` must be given (or set to `null`) at creation or per call. */
+export interface CognitoVerifyProperties extends VerifyProperties {
+  /** Which token to accept: `"id"`, `"access"`, or `null` for either (a conscious choice). */
   tokenUse: "id" | "access" | null;
   /**
    * Accepted app client IDs: checked against `aud` in ID tokens and `client_id` in access
    * tokens. `null` skips the check.
    */
   clientId: string | readonly string[] | null;
-  /** Accepted groups: `cognito:groups` must contain at least one of them. */
-  groups?: string | readonly string[] | null;
-  /** Like `groups`, but the user must be in every one of them. */
-  groupsAllOf?: string | readonly string[] | null;
+  /** Required groups, matched against `cognito:groups`. Unset or `null`: not checked. */
+  groups?: ClaimMatch | null;
 }
 
-/** Where keys come from and how the JWKS cache behaves. */
-export interface JwksProperties {
+/** Generic OIDC checks; `audience` must be given (or set to `null`) at creation or per call. */
+export interface JwtVerifyProperties extends VerifyProperties {
+  /** Accepted `aud` values; `null` skips the check. */
+  audience: string | readonly string[] | null;
+}
+
+/** Creation-time options: where keys come from, the JWKS cache, limits and your own check. */
+export interface VerifierProperties<P extends JwtPayload> {
   /** The JWKS URL. Cognito default: `<issuer>/.well-known/jwks.json`; override it e.g. for a local emulator. */
   jwksUri?: string;
   /** The fetch function used for the JWKS (default `globalThis.fetch`). */
   fetch?: FetchFunction;
+  /** Accepted header `alg` values (default `["RS256"]`; `none` and HS* are never accepted). */
+  algorithms?: readonly string[];
   /** Abort a JWKS fetch after this many milliseconds (default 3000). */
-  fetchTimeoutMs?: number;
-  /** After an unknown `kid` was not found in a fresh JWKS, do not refetch for this long (default 10). */
+  jwksFetchTimeoutMs?: number;
+  /** Reject JWKS (or discovery) responses larger than this many bytes (default 262144). */
+  jwksMaxBytes?: number;
+  /** After a `kid` was not found even in a fresh JWKS, do not refetch for this long (default 10). */
   penaltyBoxSeconds?: number;
-  /** Refetch a cached JWKS once it is older than this (default: never, keys are kept). */
+  /** Refetch a cached JWKS once it is older than this (default: never; keys are kept). */
   jwksMaxAgeSeconds?: number;
   /** Reject longer tokens before decoding them (default 65536 characters). */
   maxTokenLength?: number;
   /** Reject header or payload JSON nested deeper than this (default 32). */
   maxJsonDepth?: number;
+  /** Your own check, run after every other check passed. */
+  customJwtCheck?: CustomJwtCheck<P>;
 }
 
 /** Options of `CognitoJwtVerifier.create` for one user pool. */
 export type CognitoJwtVerifierProperties = {
   /** The user pool ID, e.g. `us-east-1_AbCdEf123`: the issuer and JWKS URL derive from it. */
   userPoolId: string;
-  /** Override the derived issuer (e.g. for the local emulator). */
-  issuer?: string;
 } & Partial<CognitoVerifyProperties> &
-  JwksProperties;
+  VerifierProperties<CognitoJwtPayload>;
 
 /** Options of `JwtVerifier.create` for one OIDC issuer. */
 export type JwtVerifierProperties = {
   /** The exact `iss` value to accept. */
   issuer: string;
-  /** Accepted `aud` values; `null` skips the check (a conscious choice). */
-  audience: string | readonly string[] | null;
-} & VerifyProperties &
-  JwksProperties;
+} & JwtVerifyProperties &
+  VerifierProperties<JwtPayload>;
 
 // ---------------------------------------------------------------------------------------------
 // Verifiers
@@ -278,7 +287,7 @@ export declare class JwtVerifier {
   /** One issuer, or several (the token's `iss` selects one). Throws `ParameterValidationError`. */
   static create(options: JwtVerifierProperties | readonly JwtVerifierProperties[]): JwtVerifier;
   /** Verifies `token` and resolves to its payload. */
-  verify(token: string, props?: Partial<VerifyProperties> & { audience?: string | readonly string[] | null }): Promise<JwtPayload>;
+  verify(token: string, props?: Partial<JwtVerifyProperties>): Promise<JwtPayload>;
   /** Fetches every configured JWKS now. */
   hydrate(): Promise<void>;
   /** Loads a JWKS into the cache (no fetch); `issuer` selects the issuer when there are several. */

@@ -64,6 +64,8 @@ export async function narrowing(): Promise<void> {
     tokenUse: "access",
     clientId: "c",
     scope: ["read", "write"],
+    groups: { allOf: ["admins", "staff"] },
+    penaltyBoxSeconds: 1,
     customJwtCheck: async ({ header, payload, jwk }) => {
       if (header.kid !== jwk.kid || payload.sub === "") throw new Error("nope");
     },
