@@ -104,3 +104,18 @@ test('GET /_test/drive completes a sign-in over HTTP', async () => {
   const { url } = await (await fetch(drive)).json();
   assert.ok(url.startsWith(`${CALLBACK}?code=`), url);
 });
+
+test('anyLoopbackPort accepts the registered loopback redirect URI on any port (consent implied)', async () => {
+  const loose = await startIdp({ anyLoopbackPort: true, clients: [{ ...client, redirect_uris: ['http://127.0.0.1/cb'] }] });
+  try {
+    const url = new URL('/auth', loose.issuer);
+    const redirectUri = 'http://127.0.0.1:5555/cb';
+    for (const [key, value] of Object.entries({ response_type: 'code', client_id: client.client_id, redirect_uri: redirectUri, scope: 'openid email', state: 's' })) {
+      url.searchParams.set(key, value);
+    }
+    const { url: landed } = await loose.drive(url.href, { account: 'alice' });
+    assert.ok(landed.startsWith(`${redirectUri}?code=`), landed);
+  } finally {
+    await loose.close();
+  }
+});

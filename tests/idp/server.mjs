@@ -41,7 +41,7 @@ export const DEFAULT_ACCOUNTS = {
 
 export const DEFAULT_CLIENT = {
   client_id: 'cognito-emulator',
-  client_secret: 'cognito-emulator-secret',
+  client_secret: 'corp-idp-secret',
   redirect_uris: ['http://127.0.0.1/oauth2/idpresponse'],
 };
 
@@ -262,6 +262,19 @@ async function handleInteraction(provider, accounts, req, res, action) {
     const accountId = (await readForm(req)).get('login');
     if (!Object.hasOwn(accounts, accountId ?? '')) throw new Error('unknown account');
     await provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
+    return;
+  }
+  if (action === undefined && req.method === 'GET' && details.prompt.name === 'consent') {
+    // Consent is implied (native clients are always asked; see loadExistingGrant for the rest).
+    const { missingOIDCScope = [], missingOIDCClaims = [], missingResourceScopes = {} } = details.prompt.details;
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+    grant.addOIDCScope(missingOIDCScope.join(' '));
+    grant.addOIDCClaims(missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(missingResourceScopes)) grant.addResourceScope(indicator, scopes.join(' '));
+    const grantId = await grant.save();
+    await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     return;
   }
   if (action === undefined && req.method === 'GET' && details.prompt.name === 'login') {
