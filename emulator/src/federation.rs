@@ -24,9 +24,9 @@ use rsa::{BigUint, RsaPublicKey};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::authorize::{complete_sign_in, error_redirect, AuthorizeRequest};
+use crate::authorize::{complete_sign_in, error_page_redirect, error_redirect, AuthorizeRequest};
 use crate::config::{IdentityProvider, JsonObject, ProviderDetails};
-use crate::http::{append_query, html_escape, random_token, Request, Response};
+use crate::http::{append_query, random_token, Request, Response};
 use crate::state::Ctx;
 
 /// How long the emulator waits for any single IdP call.
@@ -136,8 +136,8 @@ pub fn start(ctx: &Ctx, idp: &IdentityProvider, req: &AuthorizeRequest) -> Respo
     }
 }
 
-/// `GET /oauth2/idpresponse`: the IdP's answer. An unknown or expired `state` is an error page
-/// (there is no trustworthy app to redirect to); every later failure is an error redirect to the
+/// `GET /oauth2/idpresponse`: the IdP's answer. An unknown, reused or expired `state` goes to the
+/// `/error` page (there is no trustworthy app to redirect to); every later failure is an error redirect to the
 /// app (reference §8.3); success creates or updates the federated user and completes the sign-in
 /// with a Cognito code (or tokens).
 pub fn handle_idpresponse(ctx: &Ctx, request: &Request) -> Response {
@@ -178,13 +178,9 @@ pub fn handle_idpresponse(ctx: &Ctx, request: &Request) -> Response {
     complete_sign_in(ctx, &req, &username)
 }
 
+/// The `/error` page (reference §8.3 observed "Invalid state"): no trustworthy app to go back to.
 fn invalid_state_page() -> Response {
-    let body = format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Error</title></head>\
-         <body><h1>{}</h1></body></html>\n",
-        html_escape("Invalid state")
-    );
-    Response::html(400, body).no_store()
+    error_page_redirect("Invalid state", "")
 }
 
 /// The emulator's `/oauth2/idpresponse`, the redirect URI registered at every IdP.
@@ -856,7 +852,8 @@ mod tests {
         assert_eq!(user.groups, vec!["us-east-1_Pool1_Corp"]);
 
         let replay = handle_idpresponse(&ctx, &back);
-        assert_eq!(replay.status, 400, "the state is single use");
+        let location = replay.header("Location").expect("to /error");
+        assert!(location.starts_with("/error?"), "the state is single use");
     }
 
     #[test]
@@ -891,8 +888,10 @@ mod tests {
             "/oauth2/idpresponse?code=x&state=nope",
         ] {
             let response = handle_idpresponse(&ctx, &Request::new("GET", url));
-            assert_eq!(response.status, 400);
-            assert!(String::from_utf8_lossy(&response.body).contains("Invalid state"));
+            assert_eq!(
+                response.header("Location"),
+                Some("/error?error=Invalid+state&client_id=")
+            );
         }
     }
 }

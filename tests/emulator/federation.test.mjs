@@ -193,9 +193,11 @@ test('IdP faults come back to the app as error redirects, never as a 500', async
   assert.equal(back.searchParams.get('error'), 'invalid_request');
   assert.equal(back.searchParams.get('error_description'), 'Corp Error - 400 error getting token');
 
-  // The state is single use, and an unknown state is a client error page.
+  // The state is single use, and an unknown state ends on the error page.
   for (const query of [`code=x&state=${encodeURIComponent(state)}`, 'code=x&state=unknown', '']) {
-    const response = await fetch(`${emulator.url}/oauth2/idpresponse?${query}`, { redirect: 'manual' });
+    const response = await fetch(`${emulator.url}/oauth2/idpresponse?${query}`);
     assert.equal(response.status, 400, query);
+    assert.equal(new URL(response.url).pathname, '/error');
+    assert.match(await response.text(), /Invalid state/);
   }
 });
