@@ -61,6 +61,14 @@ pub fn append_query<'a>(url: &str, pairs: impl IntoIterator<Item = (&'a str, &'a
     format!("{url}{separator}{encoded}")
 }
 
+/// The first value of header `name` (case-insensitive).
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Request {
     pub method: String,
@@ -96,10 +104,7 @@ impl Request {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        find_header(&self.headers, name)
     }
 
     /// The media type of `Content-Type`, lowercased, without parameters.
@@ -213,10 +218,7 @@ impl Response {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        find_header(&self.headers, name)
     }
 
     /// Adds `Access-Control-Allow-Origin: *`.
