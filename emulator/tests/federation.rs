@@ -264,6 +264,17 @@ fn a_federated_sign_in_returns_cognito_tokens_carrying_the_idp_tokens() {
     let id = decode(redeem(base, &callback)["id_token"].as_str().unwrap());
     assert_eq!(id["cognito:username"], "CorpGet_alice");
     assert_eq!(id["nonce"], "app-nonce");
+
+    let (_, implicit) = walk(
+        base,
+        &[("identity_provider", "Corp"), ("response_type", "token")],
+    );
+    assert!(implicit.starts_with(&format!("{CB}#")), "{implicit}");
+    let id_token = param(&implicit, "id_token").expect("implicit ID token");
+    assert_eq!(
+        verify(base, &id_token).unwrap()["cognito:username"],
+        "Corp_alice"
+    );
 }
 
 #[test]
