@@ -203,6 +203,12 @@ fn authorization_code(
             return Err(error("invalid_grant", "code_verifier does not match"));
         }
     }
+    if let Some(attribute) = unreadable_verified_attribute(client, &grant.request.scopes) {
+        return Err(error(
+            "invalid_grant",
+            format!("the client cannot read {attribute}"),
+        ));
+    }
     let user = ctx
         .find_user(&grant.username)
         .filter(|u| u.enabled)
@@ -237,6 +243,22 @@ fn authorization_code(
         },
     );
     Ok(token_response(&minted, Some(&refresh)))
+}
+
+/// Reference §4.2: a granted `email` (`phone`) scope whose client can read `email`
+/// (`phone_number`) but not its `*_verified` companion makes the exchange fail.
+fn unreadable_verified_attribute(client: &AppClient, scopes: &[String]) -> Option<&'static str> {
+    [
+        ("email", "email", "email_verified"),
+        ("phone", "phone_number", "phone_number_verified"),
+    ]
+    .into_iter()
+    .find(|(scope, attribute, verified)| {
+        scopes.iter().any(|s| s == scope)
+            && client.can_read(attribute)
+            && !client.can_read(verified)
+    })
+    .map(|(_, _, verified)| verified)
 }
 
 /// The per-grant inputs of a user token generation.

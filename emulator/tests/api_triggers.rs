@@ -589,3 +589,42 @@ fn failing_http_hook_fails_the_sign_in() {
     assert_eq!(hook.events()[0]["version"], "1");
     assert!(hook.events()[0]["request"].get("scopes").is_none());
 }
+
+#[test]
+fn v3_hook_sees_client_credentials_and_client_metadata() {
+    let hook = Hook::start(|mut event| {
+        let metadata = event["request"]["clientMetadata"].clone();
+        event["response"] = json!({"claimsAndScopeOverrideDetails": {
+            "accessTokenGeneration": {"claimsToAddOrOverride": {"meta": metadata}}
+        }});
+        Some(event)
+    });
+    let emu = start_with(with_trigger("V3_0", json!({"HookUrl": hook.url})), false);
+    let r = post_form(
+        &format!("{}/oauth2/token", emu.base_url),
+        &[
+            ("grant_type", "client_credentials"),
+            ("aws_client_metadata", r#"{"tenant":"t1"}"#),
+        ],
+        &[("Authorization", &basic("m2m1", "m2msecret"))],
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(
+        decode(r.json()["access_token"].as_str().unwrap())["meta"],
+        json!({"tenant": "t1"})
+    );
+    let event = hook.events()[0].clone();
+    assert_eq!(event["version"], "3");
+    assert_eq!(event["triggerSource"], "TokenGeneration_ClientCredentials");
+    assert_eq!(event["userName"], Value::Null);
+    assert_eq!(event["callerContext"]["clientId"], "m2m1");
+    let bad = post_form(
+        &format!("{}/oauth2/token", emu.base_url),
+        &[
+            ("grant_type", "client_credentials"),
+            ("aws_client_metadata", "[1]"),
+        ],
+        &[("Authorization", &basic("m2m1", "m2msecret"))],
+    );
+    assert_eq!(bad.json()["error"], "invalid_request");
+}

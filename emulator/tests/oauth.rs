@@ -1297,3 +1297,33 @@ fn client_mistakes_never_produce_a_500() {
         }
     }
 }
+
+#[test]
+fn unreadable_verified_attribute_fails_the_exchange() {
+    let mut config = base_config();
+    config["UserPoolClients"][4]["ReadAttributes"] = json!(["email"]);
+    let emu = start_with(config, false);
+    let base = &emu.base_url;
+    let code = param(
+        &login(base, "norevoke", &[("scope", "openid email")]),
+        "code",
+    )
+    .unwrap();
+    let r = post_form(
+        &format!("{base}/oauth2/token"),
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", "norevoke"),
+            ("code", &code),
+            ("redirect_uri", CB),
+            ("code_verifier", VERIFIER),
+        ],
+        &[],
+    );
+    assert_eq!(
+        (r.status, r.json()),
+        (400, json!({"error": "invalid_grant"}))
+    );
+    let fine = tokens(base, "norevoke", None, &[("scope", "openid profile")]);
+    assert!(fine["id_token"].is_string());
+}
