@@ -519,6 +519,9 @@ pub enum DiscoveryVariant {
     Standard,
     /// Without `end_session_endpoint` and `revocation_endpoint` (older pools).
     Legacy,
+    /// A pool without a domain: placeholder endpoints on the issuer host, without `oauth2/`
+    /// (reference §1.4); they do not work, as in Cognito. `jwks_uri` stays local.
+    NoDomain,
 }
 
 fn yes() -> bool {

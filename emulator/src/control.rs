@@ -163,6 +163,7 @@ fn handle_inner(ctx: &Ctx, request: &Request) -> Result<Response, Response> {
                 &login.password,
             )
         }
+        ("POST", "/introspect") => crate::userinfo::handle_introspect(ctx, request),
         ("GET", "/requests") => {
             let path = request.query.get("path");
             let store = ctx.store();

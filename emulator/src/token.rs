@@ -50,8 +50,8 @@ pub fn new_refresh_token() -> String {
     )
 }
 
-/// How a client authenticated: Basic, body secret, or public (client_id only).
-fn authenticate_client<'a>(
+/// Authenticates the calling client: Basic, body secret, or public (client_id only).
+pub fn authenticate_client<'a>(
     ctx: &'a Ctx,
     request: &Request,
     form: &Params,

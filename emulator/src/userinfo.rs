@@ -88,21 +88,66 @@ pub fn handle_jwks(ctx: &Ctx) -> Response {
 /// emulator's base URL.
 pub fn handle_discovery(ctx: &Ctx) -> Response {
     let base = &ctx.base_url;
+    let issuer = ctx.config.issuer();
+    let variant = ctx.config.quirks.discovery;
+    let endpoint = |path: &str| match variant {
+        DiscoveryVariant::NoDomain => format!(
+            "{issuer}/{}",
+            path.trim_start_matches("/oauth2/").trim_start_matches('/')
+        ),
+        _ => format!("{base}{path}"),
+    };
     let mut doc = json!({
-        "authorization_endpoint": format!("{base}/oauth2/authorize"),
+        "authorization_endpoint": endpoint("/oauth2/authorize"),
         "id_token_signing_alg_values_supported": ["RS256"],
-        "issuer": ctx.config.issuer(),
+        "issuer": issuer,
         "jwks_uri": format!("{base}/{}/.well-known/jwks.json", ctx.pool_id()),
         "response_types_supported": ["code", "token"],
         "scopes_supported": ["openid", "email", "phone", "profile"],
         "subject_types_supported": ["public"],
-        "token_endpoint": format!("{base}/oauth2/token"),
+        "token_endpoint": endpoint("/oauth2/token"),
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
+        "userinfo_endpoint": endpoint("/oauth2/userInfo"),
     });
-    if ctx.config.quirks.discovery == DiscoveryVariant::Standard {
-        doc["end_session_endpoint"] = json!(format!("{base}/logout"));
-        doc["revocation_endpoint"] = json!(format!("{base}/oauth2/revoke"));
+    if variant != DiscoveryVariant::Legacy {
+        doc["end_session_endpoint"] = json!(endpoint("/logout"));
+        doc["revocation_endpoint"] = json!(endpoint("/oauth2/revoke"));
     }
     cors(ctx, Response::json(200, &doc))
+}
+
+/// `POST /_emulator/introspect`: RFC 7662 over Cognito access tokens (reference §13.2, §13.3).
+/// The caller authenticates like at the token endpoint; anything but a live access token of this
+/// pool is `{"active": false}`.
+pub fn handle_introspect(ctx: &Ctx, request: &Request) -> Response {
+    let form = request.form();
+    if crate::token::authenticate_client(ctx, request, &form).is_err() {
+        return Response::json(401, &json!({"error": "invalid_client"}));
+    }
+    let Some(Ok((claims, _))) = form.get("token").map(|t| validate_access_token(ctx, t)) else {
+        return Response::json(200, &json!({"active": false})).no_store();
+    };
+    let mut body = json!({"active": true, "token_type": "Bearer"});
+    for name in [
+        "scope",
+        "client_id",
+        "username",
+        "exp",
+        "iat",
+        "sub",
+        "aud",
+        "iss",
+        "jti",
+        "token_use",
+        "auth_time",
+        "origin_jti",
+        "cognito:groups",
+        "event_id",
+        "version",
+    ] {
+        if let Some(value) = claims.get(name) {
+            body[name] = value.clone();
+        }
+    }
+    Response::json(200, &body).no_store()
 }

@@ -1327,3 +1327,56 @@ fn unreadable_verified_attribute_fails_the_exchange() {
     let fine = tokens(base, "norevoke", None, &[("scope", "openid profile")]);
     assert!(fine["id_token"].is_string());
 }
+
+#[test]
+fn no_domain_discovery_variant() {
+    let mut config = base_config();
+    config["Quirks"] = json!({"Discovery": "NoDomain"});
+    let emu = start_with(config, false);
+    let doc = get(
+        &format!(
+            "{}/{POOL_ID}/.well-known/openid-configuration",
+            emu.base_url
+        ),
+        &[],
+    )
+    .json();
+    assert_eq!(doc["authorization_endpoint"], format!("{ISSUER}/authorize"));
+    assert_eq!(doc["userinfo_endpoint"], format!("{ISSUER}/userInfo"));
+    assert_eq!(doc["end_session_endpoint"], format!("{ISSUER}/logout"));
+    assert_eq!(
+        doc["jwks_uri"],
+        format!("{}/{POOL_ID}/.well-known/jwks.json", emu.base_url)
+    );
+}
+
+#[test]
+fn introspection_extension_sees_revocation() {
+    let emu = start();
+    let base = &emu.base_url;
+    let url = format!("{base}/_emulator/introspect");
+    let t = tokens(base, "public1", None, &[]);
+    let access = t["access_token"].as_str().unwrap();
+    let introspect =
+        |token: &str| post_form(&url, &[("token", token), ("client_id", "public1")], &[]);
+    let live = introspect(access).json();
+    assert_eq!(live["active"], true);
+    assert_eq!(live["username"], "jdoe");
+    assert_eq!(live["token_type"], "Bearer");
+    assert_eq!(live["scope"], decode(access)["scope"]);
+    assert_eq!(
+        introspect(t["id_token"].as_str().unwrap()).json(),
+        json!({"active": false})
+    );
+    post_form(
+        &format!("{base}/oauth2/revoke"),
+        &[
+            ("token", t["refresh_token"].as_str().unwrap()),
+            ("client_id", "public1"),
+        ],
+        &[],
+    );
+    assert_eq!(introspect(access).json(), json!({"active": false}));
+    let unauthenticated = post_form(&url, &[("token", access)], &[]);
+    assert_eq!(unauthenticated.status, 401);
+}
