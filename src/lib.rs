@@ -3,3 +3,6 @@
 //! `protocol` is the pure core (no JS, clock, RNG or I/O); `bindings` is the thin wasm-bindgen layer.
 
 pub mod protocol;
+
+#[cfg(target_arch = "wasm32")]
+pub mod bindings;

@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use cognito_wasm::protocol::error::{Error, SignatureError};
-use cognito_wasm::protocol::jwk::{parse_jwks, JwksState, Step};
+use cognito_wasm::protocol::jwk::{parse_jwks, Jwk, JwksState, Step};
 use cognito_wasm::protocol::{JwtVerifier, Options, SignatureCheck};
 use rsa::{BigUint, Pkcs1v15Sign, RsaPublicKey};
 use serde_json::Value;
@@ -23,12 +23,12 @@ fn now() -> f64 {
         .as_secs_f64()
 }
 
-fn rsa_verify(check: &SignatureCheck<'_>) -> Result<(), Error> {
+fn rsa_verify(jwk: &Jwk, check: &SignatureCheck<'_>) -> Result<(), Error> {
     let int = |v: &Option<String>| {
         let bytes = cognito_wasm::protocol::b64::decode(v.as_deref().unwrap().as_bytes()).unwrap();
         BigUint::from_bytes_be(&bytes)
     };
-    let key = RsaPublicKey::new(int(&check.jwk.n), int(&check.jwk.e))
+    let key = RsaPublicKey::new(int(&jwk.n), int(&jwk.e))
         .map_err(|_| Error::Signature(SignatureError::Crypto))?;
     let digest = Sha256::digest(check.signing_input);
     key.verify(Pkcs1v15Sign::new::<Sha256>(), &digest, check.signature)
@@ -53,7 +53,7 @@ fn verify(
         }
         Step::Wait => unreachable!("nothing else is in flight"),
     };
-    rsa_verify(&prepared.signature_check(&key)?)?;
+    rsa_verify(key.usable_for(prepared.alg)?, &prepared.signature_check())?;
     resolved.rules.validate(&prepared.claims, now)?;
     Ok(prepared.jwt.payload_json)
 }

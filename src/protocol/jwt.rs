@@ -1,13 +1,12 @@
 //! JWS compact tokens: limits, structure, header, and the description of the signature check.
 //!
-//! The core never runs crypto: [`UntrustedJwt::signature_check`] describes what to verify
+//! The core never runs crypto: [`super::verifier::Prepared::signature_check`] describes what to verify
 //! ([`SignatureCheck`]); the wasm layer runs it with WebCrypto, native tests with the `rsa` crate.
 //! `jku`, `x5u` and an embedded `jwk` in the header are ignored (never fetched, never trusted);
 //! `crit` is rejected because we understand no extension.
 
 use super::b64;
 use super::error::{KeyError, ParseError, Part};
-use super::jwk::Jwk;
 use super::limits::{scan_json, Limits};
 use serde::de::{Deserializer, IgnoredAny};
 use serde::Deserialize;
@@ -79,11 +78,12 @@ pub struct UntrustedJwt<'t> {
     pub payload_json: String,
 }
 
-/// What the crypto backend must check: `signature` over `signing_input` with `jwk` and `alg`.
-#[derive(Debug)]
+/// What the crypto backend must check: `signature` over `signing_input` with the key `kid`
+/// (after [`super::jwk::JwkEntry::usable_for`] accepted it for `alg`).
+#[derive(Debug, PartialEq, Eq)]
 pub struct SignatureCheck<'a> {
     pub alg: Alg,
-    pub jwk: &'a Jwk,
+    pub kid: &'a str,
     pub signing_input: &'a [u8],
     pub signature: &'a [u8],
 }
@@ -137,17 +137,6 @@ impl<'t> UntrustedJwt<'t> {
             })?;
         let kid = self.header.kid.as_deref().ok_or(KeyError::MissingKid)?;
         Ok((alg, kid))
-    }
-
-    /// Describes the signature check with a key already checked by
-    /// [`super::jwk::JwkEntry::usable_for`].
-    pub fn signature_check<'a>(&'a self, alg: Alg, jwk: &'a Jwk) -> SignatureCheck<'a> {
-        SignatureCheck {
-            alg,
-            jwk,
-            signing_input: self.signing_input.as_bytes(),
-            signature: &self.signature,
-        }
     }
 }
 

@@ -8,8 +8,8 @@
 
 use super::claims::{Claims, CognitoRules, Rules};
 use super::cognito;
-use super::error::{Error, KeyError, OptionsError};
-use super::jwk::{JwkEntry, JwksCache, JwksPolicy, DEFAULT_PENALTY_BOX_SECONDS};
+use super::error::{Error, OptionsError};
+use super::jwk::{JwksCache, JwksPolicy, DEFAULT_PENALTY_BOX_SECONDS};
 use super::jwt::{Alg, SignatureCheck, UntrustedJwt};
 use super::limits::Limits;
 use super::options::{
@@ -68,13 +68,15 @@ impl Prepared<'_> {
         self.jwt.header.kid.as_deref().unwrap_or_default()
     }
 
-    /// The signature check with `key`, after checking the key may verify this token.
-    pub fn signature_check<'a>(
-        &'a self,
-        key: &'a JwkEntry,
-    ) -> Result<SignatureCheck<'a>, KeyError> {
-        let jwk = key.usable_for(self.alg)?;
-        Ok(self.jwt.signature_check(self.alg, jwk))
+    /// The signature check. The key for [`Prepared::kid`] must first pass
+    /// [`super::jwk::JwkEntry::usable_for`] with [`Prepared::alg`].
+    pub fn signature_check(&self) -> SignatureCheck<'_> {
+        SignatureCheck {
+            alg: self.alg,
+            kid: self.kid(),
+            signing_input: self.jwt.signing_input.as_bytes(),
+            signature: &self.jwt.signature,
+        }
     }
 }
 

@@ -1,0 +1,11 @@
+//! The thin wasm-bindgen layer: `RawVerifier` and `errorCatalog()`, the contract with the JS
+//! package (see `docs/verifier-api.md`). Crypto and fetch go through `globalThis`, never
+//! `window`, so one build serves pages, workers and Node.
+
+mod crypto;
+mod error;
+mod fetch;
+mod verifier;
+
+pub use error::error_catalog;
+pub use verifier::RawVerifier;

@@ -1,0 +1,391 @@
+//! `RawVerifier`: the core verifier with WebCrypto keys, fetch and the JWKS cache state machine.
+//!
+//! ```text
+//! class RawVerifier {
+//!   static cognito(options: object | object[]): RawVerifier   // throws coded Error on bad options
+//!   static generic(options: object | object[]): RawVerifier   // {issuer, audience, jwksUri, ...}
+//!   verify(token: string, overrides?: object): Promise<object> // resolves to the payload
+//!   hydrate(): Promise<void>
+//!   cacheJwks(jwks: object, issuer?: string): void
+//! }
+//! ```
+//! Options and defaults: `docs/verifier-api.md`.
+
+use super::crypto;
+use super::error::{invalid_options, set, to_js, Failure};
+use super::fetch;
+use crate::protocol::error::{Error, KeyError, OptionsError, ParseError, SignatureError};
+use crate::protocol::jwk::{JwkEntry, JwksCache};
+use crate::protocol::verifier::IssuerConfig;
+use crate::protocol::{parse_discovery, parse_jwks, Alg, JwtVerifier, Options, Step};
+use js_sys::{Array, Function, Object, Promise, JSON};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+/// An imported key, cached per (JWKS URI, kid, alg) until that JWKS is replaced.
+struct CachedKey {
+    uri: String,
+    kid: String,
+    alg: Alg,
+    key: JsValue,
+    jwk: Object,
+}
+
+/// The function-valued options of one pool/issuer entry.
+struct Hooks {
+    fetch: Option<Function>,
+    custom_check: Option<Function>,
+}
+
+struct Inner {
+    core: JwtVerifier,
+    cache: RefCell<JwksCache>,
+    keys: RefCell<Vec<Rc<CachedKey>>>,
+    /// Fetches in flight: JWKS URI and a promise that resolves (to `undefined` or the fetch
+    /// error) when the fetch is over.
+    in_flight: RefCell<Vec<(String, Promise)>>,
+    hooks: Vec<Hooks>,
+    verify_algorithm: Object,
+}
+
+/// Verifies JWTs with WebCrypto; the JS package wraps it as `CognitoJwtVerifier`/`JwtVerifier`.
+#[wasm_bindgen]
+pub struct RawVerifier {
+    inner: Rc<Inner>,
+}
+
+fn clock() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+fn stringify(v: &JsValue, err: Error) -> Result<String, Error> {
+    JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or(err)
+}
+
+/// A function-valued option: absent → `None`, a function → `Some`, anything else → error.
+fn function_option(obj: &JsValue, name: &str) -> Result<Option<Function>, Error> {
+    if !obj.is_object() {
+        return Ok(None);
+    }
+    let v = js_sys::Reflect::get(obj, &JsValue::from_str(name)).unwrap_or_default();
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    v.dyn_into::<Function>().map(Some).map_err(|_| {
+        invalid_options(if name == "fetch" {
+            "fetch must be a function"
+        } else {
+            "customJwtCheck must be a function"
+        })
+    })
+}
+
+#[wasm_bindgen]
+impl RawVerifier {
+    /// A verifier for one Cognito user pool or an array of them.
+    pub fn cognito(options: JsValue) -> Result<RawVerifier, JsValue> {
+        Self::create(&options, JwtVerifier::cognito).map_err(|e| to_js(&e, None))
+    }
+
+    /// A verifier for one generic OIDC issuer or an array of them.
+    pub fn generic(options: JsValue) -> Result<RawVerifier, JsValue> {
+        Self::create(&options, JwtVerifier::generic).map_err(|e| to_js(&e, None))
+    }
+
+    fn create(
+        options: &JsValue,
+        build: fn(Vec<Options>) -> Result<JwtVerifier, OptionsError>,
+    ) -> Result<RawVerifier, Error> {
+        let entries: Vec<JsValue> = if Array::is_array(options) {
+            Array::from(options).iter().collect()
+        } else {
+            vec![options.clone()]
+        };
+        let hooks = entries
+            .iter()
+            .map(|e| {
+                Ok(Hooks {
+                    fetch: function_option(e, "fetch")?,
+                    custom_check: function_option(e, "customJwtCheck")?,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let json = stringify(
+            options,
+            invalid_options("options must be an object or an array"),
+        )?;
+        let core = build(Options::parse_list(&json)?)?;
+        let cache = RefCell::new(core.new_cache());
+        Ok(RawVerifier {
+            inner: Rc::new(Inner {
+                core,
+                cache,
+                keys: RefCell::default(),
+                in_flight: RefCell::default(),
+                hooks,
+                verify_algorithm: crypto::verify_algorithm(),
+            }),
+        })
+    }
+
+    /// Verifies `token`; resolves to the payload, rejects with a coded error (or with what
+    /// `customJwtCheck` threw).
+    pub fn verify(&self, token: JsValue, overrides: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            inner
+                .verify(token, overrides)
+                .await
+                .map_err(Failure::into_js)
+        })
+    }
+
+    /// Fetches the JWKS of every configured issuer.
+    pub fn hydrate(&self) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            inner.hydrate().await.map_err(Failure::into_js)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Loads `jwks` into the cache of the issuer (or user pool id) `issuer`; without it, of the
+    /// only configured pool/issuer. `{keys: []}` empties the cache.
+    #[wasm_bindgen(js_name = cacheJwks)]
+    pub fn cache_jwks(&self, jwks: JsValue, issuer: Option<String>) -> Result<(), JsValue> {
+        self.inner
+            .cache_jwks(&jwks, issuer.as_deref())
+            .map_err(|e| to_js(&e, None))
+    }
+}
+
+/// What to do after looking at the cache.
+enum Next {
+    Ready(Rc<CachedKey>),
+    Import(Object),
+    Wait,
+    Fetch,
+}
+
+impl Inner {
+    async fn verify(
+        self: Rc<Self>,
+        token: JsValue,
+        overrides: JsValue,
+    ) -> Result<JsValue, Failure> {
+        let now = clock();
+        let token = token.as_string().ok_or(ParseError::Malformed)?;
+        let (overrides, custom_override) = if overrides.is_undefined() || overrides.is_null() {
+            (None, None)
+        } else {
+            let custom = function_option(&overrides, "customJwtCheck")?;
+            let json = stringify(&overrides, invalid_options("overrides must be an object"))?;
+            (Some(Options::parse_overrides(&json)?), custom)
+        };
+        let prepared = self.core.prepare(&token)?;
+        let resolved = self.core.rules(prepared.config, overrides.as_ref())?;
+        let key = self
+            .key(prepared.config, prepared.kid(), prepared.alg, now)
+            .await?;
+        let check = prepared.signature_check();
+        let valid = crypto::verify(
+            &self.verify_algorithm,
+            &key.key,
+            check.signature,
+            check.signing_input,
+        )
+        .await?;
+        if !valid {
+            return Err(SignatureError::Invalid.into());
+        }
+        let jwt = &prepared.jwt;
+        if let Err(e) = resolved.rules.validate(&prepared.claims, now) {
+            let raw = resolved
+                .include_raw_jwt_in_errors
+                .then_some((jwt.header_json.as_str(), jwt.payload_json.as_str()));
+            return Err(Failure::Js(to_js(&e.into(), raw)));
+        }
+        let payload = JSON::parse(&jwt.payload_json).map_err(Failure::Js)?;
+        let pool = self.core.configs()[prepared.config].pool;
+        let custom = custom_override
+            .as_ref()
+            .or(self.hooks[pool].custom_check.as_ref());
+        if let Some(custom) = custom {
+            let arg = Object::new();
+            set(
+                &arg,
+                "header",
+                &JSON::parse(&jwt.header_json).map_err(Failure::Js)?,
+            );
+            set(&arg, "payload", &payload);
+            set(&arg, "jwk", &key.jwk);
+            let ret = custom
+                .call1(&JsValue::UNDEFINED, &arg)
+                .map_err(Failure::Js)?;
+            JsFuture::from(Promise::resolve(&ret))
+                .await
+                .map_err(Failure::Js)?;
+        }
+        Ok(payload)
+    }
+
+    fn cached_key(&self, uri: &str, kid: &str, alg: Alg) -> Option<Rc<CachedKey>> {
+        self.keys
+            .borrow()
+            .iter()
+            .find(|k| k.alg == alg && k.kid == kid && k.uri == uri)
+            .cloned()
+    }
+
+    /// The imported key for `kid`, fetching the JWKS when the cache says so.
+    async fn key(
+        &self,
+        config: usize,
+        kid: &str,
+        alg: Alg,
+        now: f64,
+    ) -> Result<Rc<CachedKey>, Failure> {
+        let uri = self.core.configs()[config].jwks_uri.as_str();
+        let usable = |entry: &JwkEntry| entry.usable_for(alg).map(crypto::jwk_object);
+        let mut waited = false;
+        let jwk = loop {
+            let next = {
+                let mut cache = self.cache.borrow_mut();
+                let state = cache.get_mut(uri).ok_or(KeyError::KidNotFound)?;
+                match state.lookup(kid, now, waited)? {
+                    // a cached key passed `usable_for` when imported; a new JWKS drops it
+                    Step::Key(entry) => match self.cached_key(uri, kid, alg) {
+                        Some(k) => Next::Ready(k),
+                        None => Next::Import(usable(entry)?),
+                    },
+                    Step::Wait => Next::Wait,
+                    Step::Fetch => Next::Fetch,
+                }
+            };
+            match next {
+                Next::Ready(k) => return Ok(k),
+                Next::Import(jwk) => break jwk,
+                Next::Wait => {
+                    self.wait_for(uri).await?;
+                    waited = true;
+                }
+                Next::Fetch => {
+                    self.run_fetch(config).await?;
+                    let mut cache = self.cache.borrow_mut();
+                    let state = cache.get_mut(uri).ok_or(KeyError::KidNotFound)?;
+                    break usable(state.key_after_fetch(kid, clock())?)?;
+                }
+            }
+        };
+        let key = crypto::import(&jwk, alg).await?;
+        let cached = Rc::new(CachedKey {
+            uri: uri.to_owned(),
+            kid: kid.to_owned(),
+            alg,
+            key,
+            jwk,
+        });
+        self.keys.borrow_mut().push(cached.clone());
+        Ok(cached)
+    }
+
+    /// Waits for the fetch in flight for `uri`; a failed fetch fails the waiter too.
+    async fn wait_for(&self, uri: &str) -> Result<(), Failure> {
+        let promise = self
+            .in_flight
+            .borrow()
+            .iter()
+            .find(|(u, _)| u == uri)
+            .map(|(_, p)| p.clone());
+        if let Some(p) = promise {
+            let outcome = JsFuture::from(p).await.map_err(Failure::Js)?;
+            if !outcome.is_undefined() {
+                return Err(Failure::Js(outcome));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the fetch the cache asked for (its state is already "in flight").
+    async fn run_fetch(&self, config: usize) -> Result<(), Error> {
+        let cfg = &self.core.configs()[config];
+        let uri = cfg.jwks_uri.as_str();
+        let mut resolve = None;
+        let promise = Promise::new(&mut |res, _| resolve = Some(res));
+        self.in_flight.borrow_mut().push((uri.to_owned(), promise));
+        let (outcome, keys, result) = match self.fetch_keys(cfg).await {
+            Ok(keys) => (JsValue::UNDEFINED, Ok(keys), Ok(())),
+            Err(e) => (to_js(&e, None), Err(()), Err(e)),
+        };
+        let now = clock();
+        if let Some(state) = self.cache.borrow_mut().get_mut(uri) {
+            state.finish_fetch(keys, now);
+        }
+        if result.is_ok() {
+            self.keys.borrow_mut().retain(|k| k.uri != uri);
+        }
+        self.in_flight.borrow_mut().retain(|(u, _)| u != uri);
+        if let Some(resolve) = resolve {
+            let _ = resolve.call1(&JsValue::UNDEFINED, &outcome);
+        }
+        result
+    }
+
+    async fn fetch_keys(&self, cfg: &IssuerConfig) -> Result<Vec<JwkEntry>, Error> {
+        let fetch = match &self.hooks[cfg.pool].fetch {
+            Some(f) => f.clone(),
+            None => fetch::global_fetch()?,
+        };
+        let body = if cfg.discover {
+            let doc = fetch::get(&fetch, &cfg.jwks_uri, cfg.fetch).await?;
+            let uri = parse_discovery(&doc, &cfg.issuer)?;
+            fetch::get(&fetch, &uri, cfg.fetch).await?
+        } else {
+            fetch::get(&fetch, &cfg.jwks_uri, cfg.fetch).await?
+        };
+        Ok(parse_jwks(&body)?)
+    }
+
+    async fn hydrate(&self) -> Result<(), Failure> {
+        let configs = self.core.configs();
+        for (i, cfg) in configs.iter().enumerate() {
+            if configs[..i].iter().any(|c| c.jwks_uri == cfg.jwks_uri) {
+                continue;
+            }
+            let start = self
+                .cache
+                .borrow_mut()
+                .get_mut(&cfg.jwks_uri)
+                .is_some_and(|s| s.start_fetch());
+            if start {
+                self.run_fetch(i).await?;
+            } else {
+                self.wait_for(&cfg.jwks_uri).await?;
+            }
+        }
+        Ok(())
+    }
+
+    fn cache_jwks(&self, jwks: &JsValue, issuer: Option<&str>) -> Result<(), Error> {
+        let json = stringify(jwks, KeyError::JwksInvalid.into())?;
+        let keys = parse_jwks(json.as_bytes())?;
+        let uris = self.core.jwks_uris_for(issuer)?;
+        let now = clock();
+        let mut cache = self.cache.borrow_mut();
+        for uri in &uris {
+            if let Some(state) = cache.get_mut(uri) {
+                state.set_keys(keys.clone(), now);
+            }
+        }
+        self.keys
+            .borrow_mut()
+            .retain(|k| !uris.contains(&k.uri.as_str()));
+        Ok(())
+    }
+}
