@@ -149,6 +149,18 @@ fn provider(name: &str, issuer: &str, method: &str, identifiers: &[&str]) -> Val
     })
 }
 
+/// Like [`provider`], with every endpoint given explicitly instead of discovered (`token_url`
+/// overridable).
+fn explicit_provider(name: &str, issuer: &str, token_url: &str) -> Value {
+    let mut entry = provider(name, issuer, "GET", &[]);
+    let details = &mut entry["ProviderDetails"];
+    details["authorize_url"] = json!(format!("{issuer}/auth"));
+    details["token_url"] = json!(token_url);
+    details["jwks_uri"] = json!(format!("{issuer}/jwks"));
+    details["attributes_url"] = json!(format!("{issuer}/me"));
+    entry
+}
+
 /// The common test pool plus `providers`, all supported by client `public1`.
 fn start_federating(providers: Vec<Value>) -> Emulator {
     let mut config = base_config();
@@ -205,6 +217,11 @@ fn a_federated_sign_in_returns_cognito_tokens_carrying_the_idp_tokens() {
     let emu = start_federating(vec![
         provider("Corp", &post_idp.issuer, "POST", &[]),
         provider("CorpGet", &get_idp.issuer, "GET", &["corp.test"]),
+        explicit_provider(
+            "Manual",
+            &get_idp.issuer,
+            &format!("{}/token", get_idp.issuer),
+        ),
     ]);
     let base = &emu.base_url;
 
@@ -265,6 +282,13 @@ fn a_federated_sign_in_returns_cognito_tokens_carrying_the_idp_tokens() {
     assert_eq!(id["cognito:username"], "CorpGet_alice");
     assert_eq!(id["nonce"], "app-nonce");
 
+    let (_, callback) = walk(base, &[("identity_provider", "Manual")]);
+    let id = decode(redeem(base, &callback)["id_token"].as_str().unwrap());
+    assert_eq!(
+        id["cognito:username"], "Manual_alice",
+        "explicit endpoints, no discovery"
+    );
+
     let (_, implicit) = walk(
         base,
         &[("identity_provider", "Corp"), ("response_type", "token")],
@@ -312,11 +336,20 @@ fn idp_faults_come_back_to_the_app_as_error_redirects() {
         .map(|((name, _, _), idp)| provider(name, &idp.issuer, "GET", &[]))
         .collect();
     providers.push(provider("Down", "http://127.0.0.1:1", "GET", &[]));
+    let live = mock_idp(Fault::None, false);
+    providers.push(explicit_provider(
+        "NoToken",
+        &live.issuer,
+        "http://127.0.0.1:1/token",
+    ));
     let emu = start_federating(providers);
     let cases = faults
         .iter()
         .map(|(name, _, expected)| (*name, *expected))
-        .chain([("Down", "Down Error - unable to read the discovery document")]);
+        .chain([
+            ("Down", "Down Error - unable to read the discovery document"),
+            ("NoToken", "Connection reset"),
+        ]);
     for (name, expected) in cases {
         let (_, callback) = walk(&emu.base_url, &[("identity_provider", name)]);
         assert_eq!(
