@@ -41,6 +41,9 @@ pub struct UserPool {
     pub feature_plan: FeaturePlan,
     #[serde(default)]
     pub username_configuration: UsernameConfiguration,
+    /// `email` and/or `phone_number`: users sign in with those, and the username is the `sub`.
+    #[serde(default)]
+    pub username_attributes: Vec<String>,
     /// Custom attributes (`Name` without the `custom:` prefix), as in `CreateUserPool`'s `Schema`.
     #[serde(default)]
     pub schema: Vec<SchemaAttribute>,
@@ -699,6 +702,13 @@ impl Config {
                 return fail(format!(
                     "custom attribute {:?}: MaxLength above {MAX_ATTRIBUTE_LENGTH}",
                     attribute.name
+                ));
+            }
+        }
+        for attribute in &pool.username_attributes {
+            if attribute != "email" && attribute != "phone_number" {
+                return fail(format!(
+                    "UsernameAttributes: {attribute:?} is not email or phone_number"
                 ));
             }
         }

@@ -149,7 +149,7 @@ fn handle_inner(ctx: &Ctx, request: &Request) -> Result<Response, Response> {
             ctx.config.check_user(&user).map_err(|e| {
                 Response::json(400, &json!({"error": "invalid_user", "message": e.0}))
             })?;
-            let user = User::from_config(ctx.pool_id(), &user);
+            let user = User::from_config(&ctx.config, &user);
             let answer = json!({"Username": user.username, "sub": user.sub()});
             ctx.put_user(user);
             Response::json(201, &answer)

@@ -107,16 +107,13 @@ impl std::ops::Deref for Ctx {
 
 impl Ctx {
     pub fn new(config: Config, keys: KeySet, base_url: String, strict: bool) -> Ctx {
-        let pool_id = config.user_pool.user_pool_id.clone();
         let case_sensitive = config.user_pool.username_configuration.case_sensitive;
         let users = config
             .users
             .iter()
             .map(|u| {
-                (
-                    user_key(case_sensitive, &u.username),
-                    User::from_config(&pool_id, u),
-                )
+                let user = User::from_config(&config, u);
+                (user_key(case_sensitive, &user.username), user)
             })
             .collect();
         Ctx(Arc::new(Inner {
@@ -179,8 +176,25 @@ impl Ctx {
         )
     }
 
+    /// A user by username, or by email / phone number when the pool signs in with those
+    /// (`UsernameAttributes`).
     pub fn find_user(&self, username: &str) -> Option<User> {
-        self.store().users.get(&self.user_key(username)).cloned()
+        let store = self.store();
+        if let Some(user) = store.users.get(&self.user_key(username)) {
+            return Some(user.clone());
+        }
+        let aliases = &self.config.user_pool.username_attributes;
+        store
+            .users
+            .values()
+            .find(|u| {
+                aliases.iter().any(|a| {
+                    u.attributes
+                        .get(a)
+                        .is_some_and(|v| v.eq_ignore_ascii_case(username))
+                })
+            })
+            .cloned()
     }
 
     pub fn put_user(&self, user: User) {
@@ -296,6 +310,19 @@ pub(crate) mod tests {
         assert_eq!(ctx.shift_clock(600), 600);
         assert!(ctx.now() >= before + 600);
         assert_eq!(ctx.find_user("jdoe").unwrap().username, "JDoe");
+    }
+
+    #[test]
+    fn email_as_username() {
+        let ctx = test_ctx(
+            r#"{"UserPool":{"UserPoolId":"us-east-1_Pool1","UsernameAttributes":["email"]},
+            "Users":[{"Username":"Ann@x.test","Password":"pw"}]}"#,
+        );
+        let user = ctx.find_user("ann@X.test").unwrap();
+        assert_eq!(user.username, user.sub());
+        assert_eq!(user.attributes["email"], "Ann@x.test");
+        assert_eq!(ctx.find_user(user.sub()).unwrap(), user);
+        assert!(ctx.find_user("bob@x.test").is_none());
     }
 
     #[test]

@@ -26,17 +26,34 @@ pub struct User {
 }
 
 impl User {
-    pub fn from_config(pool_id: &str, config: &UserConfig) -> User {
+    /// A configured (or seeded) user. With `UsernameAttributes`, a `Username` that looks like an
+    /// email (or a phone number) fills that attribute, and the stored username is the `sub`.
+    pub fn from_config(pool: &Config, config: &UserConfig) -> User {
         let mut attributes: BTreeMap<String, String> = config
             .user_attributes
             .iter()
             .map(|a| (a.name.clone(), a.value.clone()))
             .collect();
-        attributes
+        let sub = attributes
             .entry("sub".into())
-            .or_insert_with(|| stable_sub(pool_id, &config.username));
+            .or_insert_with(|| stable_sub(&pool.user_pool.user_pool_id, &config.username))
+            .clone();
+        let alias = pool.user_pool.username_attributes.iter().find(|a| {
+            let is_email = config.username.contains('@');
+            (a.as_str() == "email") == is_email
+        });
+        let username = match alias {
+            Some(attribute) => {
+                attributes
+                    .entry(attribute.clone())
+                    .or_insert_with(|| config.username.clone());
+                sub
+            }
+            None if pool.user_pool.username_attributes.is_empty() => config.username.clone(),
+            None => sub,
+        };
         User {
-            username: config.username.clone(),
+            username,
             password: config.password.clone(),
             attributes,
             groups: config.groups.clone(),
