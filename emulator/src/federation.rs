@@ -21,6 +21,7 @@ use std::time::Duration;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use jwt_compact::{alg::Rsa, AlgorithmExt, UntrustedToken};
 use rsa::{BigUint, RsaPublicKey};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -105,7 +106,7 @@ impl fmt::Display for FederationError {
 impl std::error::Error for FederationError {}
 
 /// The IdP's token response (only what Cognito uses).
-#[derive(Clone, Deserialize)]
+#[derive(Deserialize)]
 struct IdpTokens {
     id_token: String,
     access_token: String,
@@ -137,9 +138,9 @@ pub fn start(ctx: &Ctx, idp: &IdentityProvider, req: &AuthorizeRequest) -> Respo
 }
 
 /// `GET /oauth2/idpresponse`: the IdP's answer. An unknown, reused or expired `state` goes to the
-/// `/error` page (there is no trustworthy app to redirect to); every later failure is an error redirect to the
-/// app (reference §8.3); success creates or updates the federated user and completes the sign-in
-/// with a Cognito code (or tokens).
+/// `/error` page (there is no trustworthy app to redirect to); every later failure is an error
+/// redirect to the app (reference §8.3); success creates or updates the federated user and
+/// completes the sign-in with a Cognito code (or tokens).
 pub fn handle_idpresponse(ctx: &Ctx, request: &Request) -> Response {
     let pending = request
         .query
@@ -233,11 +234,7 @@ pub fn sign_in(
     let details = &idp.provider_details;
     let endpoints = endpoints(&agent, idp)?;
     let tokens = exchange_code(&agent, provider, &endpoints, details, code, idpresponse_uri)?;
-    let jwks = get(&agent, &endpoints.jwks_uri, None)
-        .ok()
-        .filter(|(status, _)| *status == 200)
-        .and_then(|(_, body)| serde_json::from_str::<Jwks>(&body).ok())
-        .ok_or(FederationError::Jwks)?;
+    let jwks: Jwks = get_json(&agent, &endpoints.jwks_uri).ok_or(FederationError::Jwks)?;
     let expected = IdTokenExpectations {
         issuer: &endpoints.issuer,
         client_id: &details.client_id,
@@ -295,11 +292,7 @@ fn endpoints(
         "{}/.well-known/openid-configuration",
         issuer.trim_end_matches('/')
     );
-    let mut endpoints = get(agent, &url, None)
-        .ok()
-        .filter(|(status, _)| *status == 200)
-        .and_then(|(_, body)| serde_json::from_str::<OidcEndpoints>(&body).ok())
-        .ok_or_else(discovery_error)?;
+    let mut endpoints: OidcEndpoints = get_json(agent, &url).ok_or_else(discovery_error)?;
     if details.attributes_url.is_some() {
         endpoints
             .userinfo_endpoint
@@ -380,6 +373,14 @@ fn get(
         None => request,
     };
     read(request.call())
+}
+
+/// A `200` JSON document, or `None` on any failure.
+fn get_json<T: DeserializeOwned>(agent: &ureq::Agent, url: &str) -> Option<T> {
+    match get(agent, url, None) {
+        Ok((200, body)) => serde_json::from_str(&body).ok(),
+        _ => None,
+    }
 }
 
 /// Status and body text of a response.
