@@ -1380,3 +1380,22 @@ fn introspection_extension_sees_revocation() {
     let unauthenticated = post_form(&url, &[("token", access)], &[]);
     assert_eq!(unauthenticated.status, 401);
 }
+
+#[test]
+fn escaped_slashes_quirk_keeps_tokens_valid() {
+    let mut config = base_config();
+    config["Quirks"] = json!({"EscapeSlashes": true});
+    let emu = start_with(config, false);
+    let t = tokens(&emu.base_url, "public1", None, &[]);
+    let id_token = t["id_token"].as_str().unwrap();
+    let payload = id_token.split('.').nth(1).unwrap();
+    let raw = String::from_utf8(
+        <base64ct::Base64UrlUnpadded as base64ct::Encoding>::decode_vec(payload).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        raw.contains(r#""iss":"https:\/\/cognito-idp.us-east-1.amazonaws.com\/"#),
+        "{raw}"
+    );
+    assert_eq!(verify(&emu.base_url, id_token).unwrap()["iss"], ISSUER);
+}
