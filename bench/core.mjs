@@ -57,6 +57,18 @@ function contenders({ cognitoWasm, awsJwtVerify, jose }, { token, jwks }) {
   };
 }
 
+/** Sets every contender up for one fresh token; returns name -> verify function, each checked once. */
+export async function prepare(modules) {
+  const ready = {};
+  for (const [name, setup] of Object.entries(contenders(modules, await makeToken()))) {
+    const verify = await setup();
+    const result = await verify();
+    if (result.client_id !== clientId) throw new Error(`${name}: wrong payload`);
+    ready[name] = verify;
+  }
+  return ready;
+}
+
 async function timeBatch(verify, count) {
   const start = performance.now();
   for (let i = 0; i < count; i += 1) await verify();
@@ -75,12 +87,8 @@ const median = (values) => {
  * rounds) and the ratio to the floor.
  */
 export async function runBench(modules, { rounds = 12, batchMs = 60 } = {}) {
-  const fixture = await makeToken();
   const entries = [];
-  for (const [name, setup] of Object.entries(contenders(modules, fixture))) {
-    const verify = await setup();
-    const result = await verify();
-    if (result.client_id !== clientId) throw new Error(`${name}: wrong payload`);
+  for (const [name, verify] of Object.entries(await prepare(modules))) {
     await timeBatch(verify, 200); // warm-up (JIT, key caches)
     const sample = await timeBatch(verify, 50);
     entries.push({ name, verify, count: Math.max(20, Math.round((batchMs * 50) / sample)), samples: [] });

@@ -274,10 +274,7 @@ export declare class CognitoJwtVerifier<Cfg = CognitoJwtVerifierProperties> {
   verify<const P extends CognitoVerifyOverrides<Cfg>>(token: string, ...props: VerifyArgs<Cfg, P>): Promise<CognitoPayload<Cfg, P>>;
   /** Fetches the JWKS of every configured pool now, so the first `verify` does not wait for it. */
   hydrate(): Promise<void>;
-  /**
-   * Loads a JWKS into the cache (no fetch). With several pools, `issuer` selects which one; an
-   * empty `{ keys: [] }` empties the cache.
-   */
+  /** Loads a JWKS into the cache (no fetch). With several pools, `issuer` selects which one. */
   cacheJwks(jwks: Jwks, issuer?: string): void;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README; .ci/run calls exactly this). Installs what is missing (scripts/setup.sh),
-# then runs every stage in order, stopping at the first failure. The last line is always
+# then runs every stage in order (or only the stage functions named as arguments), stopping at the
+# first failure. The last line is always
 # "N passed, N failed" (CI reads it): tests counted from each tool's own summary, plus one per
 # lint or build check.
 set -euo pipefail
@@ -110,6 +111,8 @@ stage_emulator_node() {
 stages+=(stage_emulator_node)
 
 # ---------------------------------------------------------------------------------------------
+# `scripts/test.sh stage_package_tests stage_type_tests` runs only the stages named.
+[ $# -eq 0 ] || stages=("$@")
 for stage in "${stages[@]}"; do
   "$stage"
 done

@@ -7,7 +7,9 @@ import { createRequire } from "node:module";
 import * as api from "cognito-wasm";
 
 const catalog = api.errorCatalog();
-const declarations = readFileSync(createRequire(import.meta.url).resolve("cognito-wasm/package.json").replace(/package\.json$/, "index.d.ts"), "utf8");
+/** A file of the installed package. */
+const packageFile = (name) => readFileSync(createRequire(import.meta.url).resolve("cognito-wasm/package.json").replace(/package\.json$/, name), "utf8");
+const declarations = packageFile("index.d.ts");
 
 /** The text of `declare class NAME ... { ... }` in index.d.ts. */
 function declaration(name) {
@@ -60,4 +62,11 @@ test("errors built by hand behave like thrown ones", () => {
   assert.deepEqual(error.failedAssertion, { actual: 1, expected: 2 });
   assert.ok(error instanceof api.JwtInvalidClaimError && error instanceof Error);
   assert.match(String(error), /^JwtExpiredError: token expired/);
+});
+
+test("the package README documents every error code", () => {
+  const readme = packageFile("README.md");
+  for (const { code, name } of catalog) {
+    assert.ok(readme.includes(`| \`${code}\` | \`${name}\``), `README.md lists ${code} as ${name}`);
+  }
 });

@@ -8,6 +8,7 @@ import {
   JwtVerifier,
   JwtBaseError,
   FailedAssertionError,
+  FetchError,
   JwtInvalidClaimError,
   JwtExpiredError,
   JwtInvalidSignatureError,
@@ -194,6 +195,24 @@ describe("JWKS cache", () => {
       assert.equal(payloads.length, 4);
       assert.equal(cold.state.hits, 1);
     }, [keys.a]);
+  });
+
+  test("jwksMaxAgeSeconds makes a cached JWKS expire", async () => {
+    await withJwksServer(async (aging) => {
+      const verifier = accessVerifier({ jwksUri: aging.url, jwksMaxAgeSeconds: 0.3 });
+      await verifier.verify(await sign(keys.a, claims("access")));
+      await verifier.verify(await sign(keys.a, claims("access")));
+      assert.equal(aging.state.hits, 1);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await verifier.verify(await sign(keys.a, claims("access")));
+      assert.equal(aging.state.hits, 2);
+    }, [keys.a]);
+  });
+
+  test("an unreachable JWKS is a FetchError", async () => {
+    const error = await rejection(accessVerifier({ jwksUri: "http://127.0.0.1:9/jwks.json" }).verify(await sign(keys.a, claims("access"))));
+    assert.ok(error instanceof FetchError);
+    assert.equal(error.code, "ERR_FETCH");
   });
 
   test("a non-200 JWKS response is a NonRetryableFetchError", async () => {
