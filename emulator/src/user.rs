@@ -110,7 +110,8 @@ const PROFILE: [&str; 15] = [
 
 /// Whether `scopes` (None: API-issued, no scope filter) reveal `attribute` (reference §5 table).
 pub fn scope_reveals(scopes: Option<&[String]>, attribute: &str) -> bool {
-    let Some(scopes) = scopes else {
+    // `identities` links a federated user to its IdP: it is in every ID token, whatever the scope.
+    let Some(scopes) = scopes.filter(|_| attribute != "identities") else {
         return true;
     };
     let has = |s: &str| scopes.iter().any(|x| x == s);
@@ -121,9 +122,7 @@ pub fn scope_reveals(scopes: Option<&[String]>, attribute: &str) -> bool {
     match attribute {
         "email" | "email_verified" => has("email"),
         "phone_number" | "phone_number_verified" => has("phone"),
-        a if a.starts_with("custom:") || PROFILE.contains(&a) || a == "identities" => {
-            has("profile")
-        }
+        a if a.starts_with("custom:") || PROFILE.contains(&a) => has("profile"),
         _ => false,
     }
 }
@@ -435,6 +434,7 @@ mod tests {
         assert!(!scope_reveals(Some(&email), "name"));
         assert!(!scope_reveals(Some(&email), "custom:x"));
         assert!(scope_reveals(None, "phone_number"));
+        assert!(scope_reveals(Some(&email), "identities"));
         assert_eq!(token_claim("email_verified", "true"), json!(true));
         assert_eq!(token_claim("custom:n", "42"), json!("42"));
         assert_eq!(token_claim("updated_at", "1700"), json!(1700));
