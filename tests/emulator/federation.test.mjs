@@ -30,7 +30,7 @@ function config(idpIssuer) {
       AllowedOAuthFlows: ['code'],
       AllowedOAuthScopes: ['openid', 'email', 'profile'],
       CallbackURLs: [CALLBACK],
-      SupportedIdentityProviders: ['COGNITO', 'Corp', 'Down'],
+      SupportedIdentityProviders: ['COGNITO', 'Corp', 'CorpPost', 'Down'],
     }],
     IdentityProviders: [
       {
@@ -52,6 +52,18 @@ function config(idpIssuer) {
           'custom:access_token': 'access_token',
         },
         IdpIdentifiers: ['corp.example.com'],
+      },
+      {
+        // The same IdP, userInfo read with POST.
+        ProviderName: 'CorpPost',
+        ProviderDetails: {
+          client_id: IDP_CLIENT.client_id,
+          client_secret: IDP_CLIENT.client_secret,
+          authorize_scopes: 'openid email',
+          oidc_issuer: idpIssuer,
+          attributes_request_method: 'POST',
+        },
+        AttributeMapping: { email: 'email' },
       },
       {
         // Nothing listens here: discovery fails.
@@ -149,6 +161,18 @@ test('idp_identifier routes to the same IdP; a second sign-in updates mutable at
   } finally {
     idp.accounts.bob.name = 'Bob Builder';
   }
+});
+
+test('attributes_request_method POST reads userInfo with POST', async () => {
+  idp.requests.length = 0;
+  const claims = await verifiedIdToken(await redeem(await federatedSignIn({ identity_provider: 'CorpPost', scope: 'openid email' }, 'alice')));
+  assert.equal(claims['cognito:username'], 'CorpPost_alice');
+  assert.deepEqual(claims['cognito:groups'], [`${POOL_ID}_CorpPost`]);
+  assert.equal(claims.email, 'alice@corp.example');
+  assert.equal(claims['custom:id_token'], undefined, 'not mapped for this provider');
+  const userinfoPath = new URL((await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()).userinfo_endpoint).pathname;
+  assert.deepEqual(idp.requests.filter((r) => r.path === userinfoPath).map((r) => r.method), ['POST']);
+  assert.deepEqual(idp.requests.filter((r) => r.path === '/token').map((r) => r.method), ['POST']);
 });
 
 test('an IdP ID token longer than 2,048 characters fails the sign-in with Cognito\'s text', async () => {

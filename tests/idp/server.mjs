@@ -169,6 +169,8 @@ export async function startIdp(options = {}) {
     server,
     /** Every successful token response: { client_id, id_token, access_token, ... }. */
     issued,
+    /** Every request received: { method, path } (no query: it may carry codes). */
+    requests: [],
     idTokenPadding: options.idTokenPadding ?? 0,
     accounts,
     setRedirectUris(clientId, redirectUris) {
@@ -232,6 +234,7 @@ export async function startIdp(options = {}) {
   handler = async (req, res) => {
     try {
       const url = new URL(req.url, issuer);
+      idp.requests.push({ method: req.method, path: url.pathname });
       const interaction = url.pathname.match(/^\/interaction\/([^/]+)(?:\/(login|abort))?$/);
       if (interaction) {
         await handleInteraction(provider, accounts, req, res, interaction[2]);
