@@ -42,6 +42,11 @@ pub fn handle_api(ctx: &Ctx, request: &Request) -> Response {
     let response = Response::new(status)
         .with_header("Content-Type", "application/x-amz-json-1.1")
         .with_body(body.to_string())
+        .with_header("x-amzn-RequestId", &crate::http::uuid_v4())
+        .with_header(
+            "Access-Control-Expose-Headers",
+            "x-amzn-RequestId, x-amzn-ErrorType",
+        )
         .with_cors();
     match kind {
         Some(kind) => response.with_header("x-amzn-ErrorType", kind),

@@ -232,15 +232,16 @@ impl Response {
     }
 }
 
-/// The answer to a CORS preflight.
-pub fn preflight() -> Response {
+/// The answer to a CORS preflight: every method the endpoints use, and the headers the browser
+/// asks for (AWS SDKs send several `amz-sdk-*` ones).
+pub fn preflight(request: &Request) -> Response {
+    let headers = request
+        .header("access-control-request-headers")
+        .unwrap_or("Authorization, Content-Type, X-Amz-Target, X-Amz-User-Agent, Cache-Control");
     Response::new(204)
         .with_cors()
         .with_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-        .with_header(
-            "Access-Control-Allow-Headers",
-            "Authorization, Content-Type, X-Amz-Target, X-Amz-User-Agent, Cache-Control",
-        )
+        .with_header("Access-Control-Allow-Headers", headers)
         .with_header("Access-Control-Max-Age", "600")
 }
 

@@ -158,7 +158,7 @@ pub fn route(ctx: &Ctx, request: &Request) -> Response {
     }
     ctx.log_request(control::log_entry(ctx, request));
     if method == "OPTIONS" {
-        return preflight();
+        return preflight(request);
     }
     let well_known = path
         .strip_prefix('/')

@@ -37,6 +37,14 @@ fn initiate_auth_issues_admin_scope_tokens_without_scope_filtering() {
     let r = password_auth(base, "public1", json!({}));
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(r.header("content-type"), Some("application/x-amz-json-1.1"));
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(r.header("x-amzn-requestid").map(str::len), Some(36));
+    let preflight = options(&format!("{base}/"));
+    assert_eq!(preflight.status, 204);
+    assert!(preflight
+        .header("access-control-allow-headers")
+        .unwrap()
+        .contains("amz-sdk-invocation-id"));
     let result = &r.json()["AuthenticationResult"];
     assert_eq!(result["TokenType"], "Bearer");
     assert_eq!(result["ExpiresIn"], 3600);

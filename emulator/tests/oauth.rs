@@ -607,7 +607,7 @@ fn token_endpoint_client_authentication_and_error_shapes() {
     assert!(preflight
         .header("access-control-allow-headers")
         .unwrap()
-        .contains("Authorization"));
+        .contains("authorization"));
 }
 
 #[test]

@@ -153,6 +153,11 @@ pub fn options(url: &str) -> Resp {
         agent()
             .options(url)
             .header("Origin", "https://app.test")
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization,content-type,x-amz-target,amz-sdk-invocation-id",
+            )
             .call(),
     )
 }
