@@ -424,17 +424,7 @@ fn v1_trigger_rejects_complex_values() {
     let base = &emu.base_url;
     let callback = login(base, "public1", &[]);
     let code = param(&callback, "code").unwrap();
-    let r = post_form(
-        &format!("{base}/oauth2/token"),
-        &[
-            ("grant_type", "authorization_code"),
-            ("client_id", "public1"),
-            ("code", &code),
-            ("redirect_uri", CB),
-            ("code_verifier", VERIFIER),
-        ],
-        &[],
-    );
+    let r = exchange(base, "public1", &code, None);
     assert_eq!(
         (r.status, r.json()),
         (400, json!({"error": "invalid_request"}))

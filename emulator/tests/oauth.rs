@@ -1309,17 +1309,7 @@ fn unreadable_verified_attribute_fails_the_exchange() {
         "code",
     )
     .unwrap();
-    let r = post_form(
-        &format!("{base}/oauth2/token"),
-        &[
-            ("grant_type", "authorization_code"),
-            ("client_id", "norevoke"),
-            ("code", &code),
-            ("redirect_uri", CB),
-            ("code_verifier", VERIFIER),
-        ],
-        &[],
-    );
+    let r = exchange(base, "norevoke", &code, None);
     assert_eq!(
         (r.status, r.json()),
         (400, json!({"error": "invalid_grant"}))

@@ -237,21 +237,26 @@ pub fn login(base: &str, client_id: &str, extra: &[(&str, &str)]) -> String {
     response.json()["callbackUrl"].as_str().unwrap().to_owned()
 }
 
-/// Signs in and exchanges the code: the token response.
-pub fn tokens(base: &str, client_id: &str, secret: Option<&str>, extra: &[(&str, &str)]) -> Value {
-    let callback = login(base, client_id, extra);
-    let code = param(&callback, "code").expect("a code");
+/// Exchanges a code (PKCE verifier [`VERIFIER`], redirect [`CB`]) at the token endpoint.
+pub fn exchange(base: &str, client_id: &str, code: &str, secret: Option<&str>) -> Resp {
     let mut pairs = vec![
         ("grant_type", "authorization_code"),
         ("client_id", client_id),
-        ("code", &code),
+        ("code", code),
         ("redirect_uri", CB),
         ("code_verifier", VERIFIER),
     ];
     if let Some(secret) = secret {
         pairs.push(("client_secret", secret));
     }
-    let response = post_form(&format!("{base}/oauth2/token"), &pairs, &[]);
+    post_form(&format!("{base}/oauth2/token"), &pairs, &[])
+}
+
+/// Signs in and exchanges the code: the token response.
+pub fn tokens(base: &str, client_id: &str, secret: Option<&str>, extra: &[(&str, &str)]) -> Value {
+    let callback = login(base, client_id, extra);
+    let code = param(&callback, "code").expect("a code");
+    let response = exchange(base, client_id, &code, secret);
     assert_eq!(response.status, 200, "{response:?}");
     response.json()
 }
