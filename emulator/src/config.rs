@@ -674,6 +674,12 @@ impl Config {
         {
             return fail("Quirks.TokenInvalidClientStatus must be 400 or 401");
         }
+        if !matches!(
+            self.quirks.trigger_failure_error.as_str(),
+            "invalid_request" | "server_error"
+        ) {
+            return fail("Quirks.TriggerFailureError must be invalid_request or server_error");
+        }
         Ok(())
     }
 
