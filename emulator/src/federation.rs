@@ -16,7 +16,7 @@
 //! such as `tests/idp/server.mjs`), on any port.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use jwt_compact::{alg::Rsa, AlgorithmExt, UntrustedToken};
@@ -166,7 +166,14 @@ pub fn handle_idpresponse(ctx: &Ctx, request: &Request) -> Response {
             return fail(&req, &error);
         }
     };
-    let claims = match sign_in(idp, &idpresponse_uri(ctx), code, &pending.nonce, ctx.now()) {
+    // The IdP's clock is the real one: `/_emulator/clock` shifts do not apply to its tokens.
+    let claims = match sign_in(
+        idp,
+        &idpresponse_uri(ctx),
+        code,
+        &pending.nonce,
+        system_now(),
+    ) {
         Ok(claims) => claims,
         Err(error) => return fail(&req, &error),
     };
@@ -182,6 +189,15 @@ pub fn handle_idpresponse(ctx: &Ctx, request: &Request) -> Response {
 /// The `/error` page (reference §8.3 observed "Invalid state"): no trustworthy app to go back to.
 fn invalid_state_page() -> Response {
     error_page_redirect("Invalid state", "")
+}
+
+/// The system clock, epoch seconds.
+fn system_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        })
 }
 
 /// The emulator's `/oauth2/idpresponse`, the redirect URI registered at every IdP.

@@ -299,6 +299,11 @@ fn a_federated_sign_in_returns_cognito_tokens_carrying_the_idp_tokens() {
         verify(base, &id_token).unwrap()["cognito:username"],
         "Corp_alice"
     );
+
+    // IdP tokens are checked against the real clock, not the shifted emulator clock.
+    advance(base, 7200);
+    let (_, callback) = walk(base, &[("identity_provider", "Corp")]);
+    assert!(param(&callback, "code").is_some(), "{callback}");
 }
 
 #[test]
