@@ -975,6 +975,16 @@ mod tests {
     }
 
     #[test]
+    fn readme_shows_the_default_config() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```json\n").expect("a JSON block") + "```json\n".len();
+        let end = start + readme[start..].find("```").expect("closed");
+        let shown: Value = serde_json::from_str(&readme[start..end]).unwrap();
+        let shipped: Value = serde_json::from_str(include_str!("../config/default.json")).unwrap();
+        assert_eq!(shown, shipped);
+    }
+
+    #[test]
     fn default_config_is_valid() {
         let text = include_str!("../config/default.json");
         let config = Config::from_json(text).unwrap();
