@@ -158,7 +158,9 @@ export type ClaimMatch =
   | { readonly allOf: string | readonly string[] };
 
 /** Checks that can be set at creation and overridden per `verify` call. */
-export interface VerifyProperties {
+export interface VerifyProperties<P extends JwtPayload = JwtPayload> {
+  /** Your own check, run after every built-in check passed; what it throws reaches the caller unchanged. */
+  customJwtCheck?: CustomJwtCheck<P>;
   /** Required scopes, matched against the space-separated `scope` claim. Unset or `null`: not checked. */
   scope?: ClaimMatch | null;
   /** Seconds of leeway for `exp` and `nbf` (default 0). */
@@ -173,7 +175,7 @@ export interface VerifyProperties {
 }
 
 /** Cognito checks; `tokenUse` and `clientId` must be given (or set to `null`) at creation or per call. */
-export interface CognitoVerifyProperties extends VerifyProperties {
+export interface CognitoVerifyProperties extends VerifyProperties<CognitoJwtPayload> {
   /** Which token to accept: `"id"`, `"access"`, or `null` for either (a conscious choice). */
   tokenUse: "id" | "access" | null;
   /**
@@ -191,28 +193,26 @@ export interface JwtVerifyProperties extends VerifyProperties {
   audience: string | readonly string[] | null;
 }
 
-/** Creation-time options: where keys come from, the JWKS cache, limits and your own check. */
-export interface VerifierProperties<P extends JwtPayload> {
+/** Creation-time options: where keys come from, the JWKS cache and limits. */
+export interface VerifierProperties {
   /** The JWKS URL. Cognito default: `<issuer>/.well-known/jwks.json`; override it e.g. for a local emulator. */
   jwksUri?: string;
   /** The fetch function used for the JWKS (default `globalThis.fetch`). */
   fetch?: FetchFunction;
-  /** Accepted header `alg` values (default `["RS256"]`; `none` and HS* are never accepted). */
-  algorithms?: readonly string[];
+  /** Accepted header `alg` values (default `["RS256"]`; `none`, HS* and ES* are never accepted). */
+  algorithms?: readonly ("RS256" | "RS384" | "RS512")[];
   /** Abort a JWKS fetch after this many milliseconds (default 3000). */
   jwksFetchTimeoutMs?: number;
   /** Reject JWKS (or discovery) responses larger than this many bytes (default 262144). */
   jwksMaxBytes?: number;
-  /** After a `kid` was not found even in a fresh JWKS, do not refetch for this long (default 10). */
+  /** After a `kid` was not found even in a fresh JWKS, or a fetch failed, reject unknown kids for this long (default 10). */
   penaltyBoxSeconds?: number;
-  /** Refetch a cached JWKS once it is older than this (default: never; keys are kept). */
+  /** Refetch keys older than this before use (default: never; keys are kept until an unknown kid or `hydrate`). */
   jwksMaxAgeSeconds?: number;
   /** Reject longer tokens before decoding them (default 65536 characters). */
   maxTokenLength?: number;
   /** Reject header or payload JSON nested deeper than this (default 32). */
   maxJsonDepth?: number;
-  /** Your own check, run after every other check passed. */
-  customJwtCheck?: CustomJwtCheck<P>;
 }
 
 /** Options of `CognitoJwtVerifier.create` for one user pool. */
@@ -220,14 +220,14 @@ export type CognitoJwtVerifierProperties = {
   /** The user pool ID, e.g. `us-east-1_AbCdEf123`: the issuer and JWKS URL derive from it. */
   userPoolId: string;
 } & Partial<CognitoVerifyProperties> &
-  VerifierProperties<CognitoJwtPayload>;
+  VerifierProperties;
 
 /** Options of `JwtVerifier.create` for one OIDC issuer. */
 export type JwtVerifierProperties = {
   /** The exact `iss` value to accept. */
   issuer: string;
 } & JwtVerifyProperties &
-  VerifierProperties<JwtPayload>;
+  VerifierProperties;
 
 // ---------------------------------------------------------------------------------------------
 // Verifiers
@@ -272,10 +272,13 @@ export declare class CognitoJwtVerifier<Cfg = CognitoJwtVerifierProperties> {
    * (or the error your `customJwtCheck` threw).
    */
   verify<const P extends CognitoVerifyOverrides<Cfg>>(token: string, ...props: VerifyArgs<Cfg, P>): Promise<CognitoPayload<Cfg, P>>;
-  /** Fetches the JWKS of every configured pool now, so the first `verify` does not wait for it. */
+  /** Fetches the JWKS of every configured pool now (both issuer formats unless `jwksUri` is set), so the first `verify` does not wait. */
   hydrate(): Promise<void>;
-  /** Loads a JWKS into the cache (no fetch). With several pools, `issuer` selects which one. */
-  cacheJwks(jwks: Jwks, issuer?: string): void;
+  /**
+   * Loads a JWKS into the cache (no fetch); `{ keys: [] }` empties it. With several pools, the
+   * second argument (an issuer or a user pool ID) selects which one.
+   */
+  cacheJwks(jwks: Jwks, issuerOrUserPoolId?: string): void;
 }
 
 /** Verifies JWTs of any OIDC issuer (e.g. an upstream identity provider) with WebCrypto. */

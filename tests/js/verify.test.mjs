@@ -301,6 +301,23 @@ describe("rejected tokens", () => {
   });
 });
 
+describe("per-call overrides", () => {
+  test("customJwtCheck given to verify runs for that call only", async () => {
+    const verifier = accessVerifier();
+    const token = await sign(keys.a, claims("access"));
+    const refusal = new Error("not today");
+    const error = await rejection(verifier.verify(token, { customJwtCheck: () => Promise.reject(refusal) }));
+    assert.equal(error, refusal);
+    assert.equal((await verifier.verify(token)).token_use, "access");
+  });
+
+  test("limits are creation-time options: verify refuses them", async () => {
+    const error = await rejection(accessVerifier().verify(await sign(keys.a, claims("access")), { maxTokenLength: 10 }));
+    assert.ok(error instanceof ParameterValidationError);
+    assert.equal(error.code, "ERR_PARAM_INVALID_OPTIONS");
+  });
+});
+
 describe("invalid options", () => {
   test("create() throws ParameterValidationError synchronously", () => {
     for (const [options, code] of [

@@ -29,7 +29,7 @@ export async function narrowing(): Promise<void> {
   const clientId: string = a.client_id;
 
   const id = CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId: ["one", "two"], groups: "admins" });
-  const i = await id.verify(token, { graceSeconds: 5 });
+  const i = await id.verify(token, { graceSeconds: 5, customJwtCheck: ({ payload }) => void payload.token_use });
   assertType<Equals<typeof i, CognitoIdTokenPayload>>();
   const aud: string = i.aud;
   const username: string = i["cognito:username"];
@@ -66,6 +66,7 @@ export async function narrowing(): Promise<void> {
     scope: ["read", "write"],
     groups: { allOf: ["admins", "staff"] },
     penaltyBoxSeconds: 1,
+    algorithms: ["RS256", "RS512"],
     customJwtCheck: async ({ header, payload, jwk }) => {
       if (header.kid !== jwk.kid || payload.sub === "") throw new Error("nope");
     },

@@ -19,8 +19,10 @@ export async function misuse(): Promise<void> {
   CognitoJwtVerifier.create([{ userPoolId, tokenUse: "id", clientId: "c", clientID: "d" }]);
   // @ts-expect-error scope requirements are anyOf or allOf, nothing else
   CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId: "c", scope: { oneOf: ["a"] } });
-  // @ts-expect-error customJwtCheck is set at creation, not per call
-  await CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId: "c" }).verify(token, { customJwtCheck: () => {} });
+  // @ts-expect-error RS256/384/512 only
+  CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId: "c", algorithms: ["HS256"] });
+  // @ts-expect-error limits are creation-time options, not per call
+  await CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId: "c" }).verify(token, { maxTokenLength: 10 });
   // @ts-expect-error graceSeconds is a number
   CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId: "c", graceSeconds: "5" });
 
