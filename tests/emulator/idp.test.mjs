@@ -1,6 +1,10 @@
 // The test IdP harness on its own: a headless code flow with client_secret_post, like Cognito's.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { PADDING_CLAIM, startIdp } from '../idp/server.mjs';
 import { decodePayload, postForm } from './harness.mjs';
@@ -118,4 +122,36 @@ test('anyLoopbackPort accepts the registered loopback redirect URI on any port (
   } finally {
     await loose.close();
   }
+});
+
+test('the CLI prints its issuer first, serves the configured client, and stops on SIGTERM', async () => {
+  const cli = fileURLToPath(new URL('../idp/server.mjs', import.meta.url));
+  const redirectUri = 'http://127.0.0.1:7/cb';
+  const child = spawn(process.execPath, [cli, '--port', '0', '--client-id', 'cli-client', '--client-secret', 'cli-secret',
+    '--redirect-uri', redirectUri, '--id-token-padding', '5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const exited = once(child, 'exit');
+  try {
+    const [issuer] = await once(createInterface({ input: child.stdout }), 'line');
+    assert.match(issuer, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const authorize = new URL('/auth', issuer);
+    for (const [key, value] of Object.entries({ response_type: 'code', client_id: 'cli-client', redirect_uri: redirectUri, scope: 'openid', nonce: 'n' })) {
+      authorize.searchParams.set(key, value);
+    }
+    const drive = new URL('/_test/drive', issuer);
+    drive.searchParams.set('url', authorize.href);
+    drive.searchParams.set('account', 'bob');
+    const { url } = await (await fetch(drive)).json();
+    const response = await postForm(`${issuer}/token`, {
+      grant_type: 'authorization_code', code: new URL(url).searchParams.get('code'), redirect_uri: redirectUri,
+      client_id: 'cli-client', client_secret: 'cli-secret',
+    });
+    assert.equal(response.status, 200);
+    const claims = decodePayload((await response.json()).id_token);
+    assert.equal(claims.sub, 'bob');
+    assert.equal(claims[PADDING_CLAIM], 'xxxxx');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const [code] = await exited;
+  assert.equal(code, 0);
 });
