@@ -124,7 +124,7 @@ test('anyLoopbackPort accepts the registered loopback redirect URI on any port (
   }
 });
 
-test('the CLI prints its issuer first, serves the configured client, and stops on SIGTERM', async () => {
+test('the CLI prints its issuer first, serves the configured client, and stops on SIGTERM', { timeout: 30_000 }, async () => {
   const cli = fileURLToPath(new URL('../idp/server.mjs', import.meta.url));
   const redirectUri = 'http://127.0.0.1:7/cb';
   const child = spawn(process.execPath, [cli, '--port', '0', '--client-id', 'cli-client', '--client-secret', 'cli-secret',
