@@ -15,13 +15,22 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)
 export const EMULATOR_BIN = process.env.COGNITO_EMULATOR_BIN
   ?? join(resolve(REPO_ROOT, process.env.CARGO_TARGET_DIR ?? 'target'), 'debug', 'cognito-emulator');
 
-/** Reads the first stdout line of a child process (its base URL), failing if it exits first. */
-function firstLine(child, what) {
+/** Reads the first stdout line of a child process (its base URL), failing if it exits first or
+ * stays silent for `timeoutMs`. */
+function firstLine(child, what, timeoutMs = 30_000) {
   return new Promise((resolvePromise, reject) => {
     const lines = createInterface({ input: child.stdout });
-    const onExit = (code) => reject(new Error(`${what} exited (${code}) before printing its URL`));
+    const onExit = (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code}) before printing its URL`));
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what} printed no URL within ${timeoutMs} ms`));
+    }, timeoutMs);
     child.once('exit', onExit);
     lines.once('line', (line) => {
+      clearTimeout(timer);
       child.off('exit', onExit);
       // Keep draining stdout so a chatty child never blocks on a full pipe.
       lines.on('line', () => {});
