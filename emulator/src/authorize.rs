@@ -10,7 +10,7 @@ use crate::state::{CodeGrant, Ctx, Session, SESSION_COOKIE, SESSION_TTL};
 use crate::user::User;
 
 /// The parameters `/oauth2/authorize` and `/login` accept (and carry between each other).
-pub const AUTHORIZE_PARAMS: [&str; 14] = [
+pub const AUTHORIZE_PARAMS: [&str; 16] = [
     "response_type",
     "client_id",
     "redirect_uri",
@@ -25,6 +25,8 @@ pub const AUTHORIZE_PARAMS: [&str; 14] = [
     "lang",
     "identity_provider",
     "idp_identifier",
+    "max_age",
+    "acr_values",
 ];
 
 /// A validated authorize request.
@@ -43,6 +45,8 @@ pub struct AuthorizeRequest {
     pub login_hint: Option<String>,
     pub prompt: Option<String>,
     pub resource: Option<String>,
+    /// Seconds: an older session does not count for silent sign-in.
+    pub max_age: Option<i64>,
     pub identity_provider: Option<String>,
     pub idp_identifier: Option<String>,
     /// The original parameters, to carry to `/login`.
@@ -166,6 +170,11 @@ pub fn validate(ctx: &Ctx, params: &Params) -> Result<AuthorizeRequest, Rejectio
             return Err(reject("invalid_request", None));
         }
     }
+    let max_age = match params.get("max_age").map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(seconds)) if seconds >= 0 => Some(seconds),
+        Some(_) => return Err(reject("invalid_request", None)),
+    };
     let scopes = resolve_scopes(ctx, client, params.get("scope"))
         .map_err(|(error, description)| reject(error, description))?;
     let owned = |name: &str| params.get(name).map(str::to_owned);
@@ -180,6 +189,7 @@ pub fn validate(ctx: &Ctx, params: &Params) -> Result<AuthorizeRequest, Rejectio
         login_hint: owned("login_hint"),
         prompt: owned("prompt").map(|p| p.to_ascii_lowercase()),
         resource: owned("resource"),
+        max_age,
         identity_provider: owned("identity_provider"),
         idp_identifier: owned("idp_identifier"),
         params: Params(
@@ -373,7 +383,9 @@ pub fn handle_authorize(ctx: &Ctx, request: &Request) -> Response {
     if let Some(idp) = idp {
         return crate::server::federation_start(ctx, idp, &req);
     }
-    let session = current_session(ctx, request);
+    let now = ctx.now();
+    let session = current_session(ctx, request)
+        .filter(|s| req.max_age.is_none_or(|max| now - s.auth_time <= max));
     match (req.prompt.as_deref(), session) {
         (Some("login"), _) => {}
         (_, Some(session)) => return finish(ctx, &req, &session.username, session.auth_time),

@@ -266,6 +266,30 @@ fn browser_login_form_session_cookie_and_prompt() {
         format!("{CB}?state=st&error=login_required")
     );
 
+    // max_age: an older sign-in does not count.
+    advance(base, 100);
+    let fresh_enough = get(
+        &format!(
+            "{base}/oauth2/authorize?{}",
+            authorize_query("public1", &[("max_age", "200")])
+        ),
+        &[("Cookie", &session)],
+    );
+    assert!(fresh_enough.location().starts_with(&format!("{CB}?code=")));
+    let too_old = get(
+        &format!(
+            "{base}/oauth2/authorize?{}",
+            authorize_query("public1", &[("max_age", "50"), ("prompt", "none")])
+        ),
+        &[("Cookie", &session)],
+    );
+    assert_eq!(
+        too_old.location(),
+        format!("{CB}?state=st&error=login_required")
+    );
+    let bad = error_location(base, &authorize_query("public1", &[("max_age", "soon")]));
+    assert_eq!(bad, format!("{CB}?state=st&error=invalid_request"));
+
     // The session expires after an hour.
     advance(base, 3601);
     let expired = get(
