@@ -137,6 +137,11 @@ impl RawVerifier {
     /// Verifies `token`; resolves to the payload, rejects with a coded error (or with what
     /// `customJwtCheck` threw).
     pub fn verify(&self, token: JsValue, overrides: JsValue) -> Promise {
+        if overrides.is_undefined() {
+            if let Some(done) = self.inner.fast_verify(&token) {
+                return done;
+            }
+        }
         let inner = self.inner.clone();
         future_to_promise(async move {
             inner
@@ -173,7 +178,87 @@ enum Next {
     Fetch,
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// A promise, seen through the two-callback `then`.
+    type Thenable;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_with(this: &Thenable, ok: &Function, err: &Function) -> Promise;
+    /// A function, seen through `bind` with two arguments.
+    type Bindable;
+    #[wasm_bindgen(method, js_name = bind)]
+    fn bind_with(this: &Bindable, context: &JsValue, a: &JsValue, b: &JsValue) -> Function;
+}
+
+type Settle = Closure<dyn FnMut(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>;
+type Refuse = Closure<dyn FnMut(JsValue) -> Result<JsValue, JsValue>>;
+
+thread_local! {
+    /// The fast path's promise callbacks, created once (never per verification, never freed
+    /// while a promise may still call them).
+    static CALLBACKS: (Settle, Refuse) = (Closure::new(settle), Closure::new(refuse));
+}
+
+/// Fast path continuation: `valid` from `crypto.subtle.verify`, then the claim error (or
+/// `undefined`) computed before, then the payload.
+fn settle(payload: JsValue, claim_error: JsValue, valid: JsValue) -> Result<JsValue, JsValue> {
+    if !valid.is_truthy() {
+        return Err(to_js(&SignatureError::Invalid.into(), None));
+    }
+    if !claim_error.is_undefined() {
+        return Err(claim_error);
+    }
+    Ok(payload)
+}
+
+fn refuse(_: JsValue) -> Result<JsValue, JsValue> {
+    Err(to_js(&SignatureError::Crypto.into(), None))
+}
+
 impl Inner {
+    /// The hot path, synchronous up to `crypto.subtle.verify`: no overrides, no
+    /// `customJwtCheck`, the key imported and its JWKS fresh. `None` sends the call to the full
+    /// path (which also reports every error).
+    fn fast_verify(&self, token: &JsValue) -> Option<Promise> {
+        let now = clock();
+        let token = token.as_string()?;
+        let prepared = self.core.prepare(&token).ok()?;
+        let cfg = &self.core.configs()[prepared.config];
+        if self.hooks[cfg.pool].custom_check.is_some() {
+            return None;
+        }
+        let resolved = self.core.rules(prepared.config, None).ok()?;
+        let uri = cfg.jwks_uri.as_str();
+        self.cache.borrow().get(uri)?.cached(prepared.kid(), now)?;
+        let key = self.cached_key(uri, prepared.kid(), prepared.alg)?;
+        let jwt = &prepared.jwt;
+        // Claims are checked before the signature but reported only after it verified.
+        let claim_error = match resolved.rules.validate(&prepared.claims, now) {
+            Ok(()) => JsValue::UNDEFINED,
+            Err(e) => {
+                let raw = resolved
+                    .include_raw_jwt_in_errors
+                    .then_some((jwt.header_json.as_str(), jwt.payload_json.as_str()));
+                to_js(&e.into(), raw)
+            }
+        };
+        let payload = JSON::parse(&jwt.payload_json).ok()?;
+        let check = prepared.signature_check();
+        let pending = crypto::start_verify(
+            &self.verify_algorithm,
+            &key.key,
+            check.signature,
+            check.signing_input,
+        )
+        .ok()?;
+        Some(CALLBACKS.with(|(settle, refuse)| {
+            let settle: &Bindable = settle.as_ref().unchecked_ref();
+            let on_valid = settle.bind_with(&JsValue::NULL, &payload, &claim_error);
+            let pending: &Thenable = pending.unchecked_ref();
+            pending.then_with(&on_valid, refuse.as_ref().unchecked_ref())
+        }))
+    }
+
     async fn verify(
         self: Rc<Self>,
         token: JsValue,

@@ -1,43 +1,63 @@
 //! Strict base64url (RFC 4648 §5) decoding without padding, as JWS compact serialization uses.
 
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// Value of each byte in [`ALPHABET`]; `0xff` (high bits set) marks bytes outside it.
+const VALUE: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 /// Decodes unpadded base64url. Rejects padding, other alphabets and non-zero trailing bits, so
 /// every byte string has exactly one accepted encoding.
 pub fn decode(input: &[u8]) -> Option<Vec<u8>> {
-    if input.len() % 4 == 1 {
+    let tail_len = input.len() % 4;
+    if tail_len == 1 {
         return None;
     }
+    let (body, tail) = input.split_at(input.len() - tail_len);
     let mut out = Vec::with_capacity(input.len() / 4 * 3 + 2);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    for &c in input {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
+    let mut quad = [0u8; 4];
+    let mut take = |chars: &[u8]| -> Option<u32> {
+        let mut bad = 0;
+        for (v, &c) in quad.iter_mut().zip(chars) {
+            *v = VALUE[c as usize];
+            bad |= *v;
         }
+        let n = quad[..chars.len()]
+            .iter()
+            .fold(0u32, |n, &v| n << 6 | u32::from(v & 63));
+        (bad & 0xc0 == 0).then_some(n << (6 * (4 - chars.len())))
+    };
+    for chars in body.chunks_exact(4) {
+        let n = take(chars)?;
+        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
     }
-    (acc == 0).then_some(out)
+    if tail_len > 0 {
+        let n = take(tail)?;
+        // 2 chars carry 1 byte (+4 spare bits), 3 chars carry 2 bytes (+2 spare bits)
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        let keep = tail_len - 1;
+        if bytes[keep..].iter().any(|b| *b != 0) {
+            return None;
+        }
+        out.extend_from_slice(&bytes[..keep]);
+    }
+    Some(out)
 }
 
 /// Unpadded base64url encoding (tests only: the shipped code never encodes).
 #[cfg(test)]
 pub(crate) fn encode(bytes: &[u8]) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
         let n = chunk.iter().fold(0u32, |a, &x| a << 8 | u32::from(x)) << (8 * (3 - chunk.len()));
         for i in 0..=chunk.len() {
-            out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
         }
     }
     out

@@ -180,6 +180,13 @@ impl JwksState {
         }
     }
 
+    /// The key for `kid` when the keys are fresh: the fast path, which changes nothing.
+    pub fn cached(&self, kid: &str, now: f64) -> Option<&JwkEntry> {
+        self.position(kid)
+            .filter(|_| self.fresh(now))
+            .map(|i| &self.keys[i])
+    }
+
     /// Finds the key for `kid` or says what to do. Returning [`Step::Fetch`] marks a fetch as in
     /// flight: the caller must call [`JwksState::finish_fetch`]. `waited` is true when the caller
     /// already waited for a fetch: it then gets a result, never a new fetch.
@@ -254,6 +261,11 @@ impl JwksCache {
     }
 
     /// The state of `uri`, if registered.
+    pub fn get(&self, uri: &str) -> Option<&JwksState> {
+        self.entries.iter().find(|(u, _)| u == uri).map(|(_, s)| s)
+    }
+
+    /// The state of `uri`, if registered, to change it.
     pub fn get_mut(&mut self, uri: &str) -> Option<&mut JwksState> {
         self.entries
             .iter_mut()
@@ -418,6 +430,9 @@ mod tests {
         });
         s.set_keys(keys(&["a"]), 0.0);
         assert!(matches!(s.lookup("a", 59.0, false), Ok(Step::Key(_))));
+        assert!(s.cached("a", 59.0).is_some());
+        assert!(s.cached("b", 59.0).is_none());
+        assert!(s.cached("a", 60.0).is_none());
         assert_eq!(s.lookup("a", 60.0, false), Ok(Step::Fetch));
         // while in flight a waiter that already waited may use the stale key
         assert!(matches!(s.lookup("a", 60.0, true), Ok(Step::Key(_))));
@@ -458,5 +473,6 @@ mod tests {
         );
         assert_eq!(c.get_mut("u").unwrap().policy, JwksPolicy::default());
         assert!(c.get_mut("v").is_none());
+        assert!(c.get("u").is_some() && c.get("v").is_none());
     }
 }

@@ -140,6 +140,37 @@ async fn every_fixture_gets_its_expected_code() {
     assert_eq!(checked, cases.len());
 }
 
+/// All fixtures on one verifier whose keys are already imported, so that valid-looking tokens
+/// take the synchronous fast path; results must not differ from the full path.
+#[wasm_bindgen_test]
+async fn warm_verifier_gives_the_same_results() {
+    let f = fixture();
+    let verifier = RawVerifier::cognito(options(&[], Some(&serving_fixture_jwks()))).unwrap();
+    for name in ["valid id token", "valid access token"] {
+        settle(verifier.verify(token(name).into(), JsValue::UNDEFINED))
+            .await
+            .unwrap();
+    }
+    for case in f["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let result =
+            settle(verifier.verify(case["token"].as_str().unwrap().into(), JsValue::UNDEFINED))
+                .await;
+        match (&case["expectCode"], result) {
+            (Value::Null, Ok(payload)) => {
+                assert_eq!(to_value(&payload), case["expectPayload"], "{name}")
+            }
+            (Value::String(code), Err(err)) => {
+                let got = get_str(&err, "code");
+                // after the first miss, unknown kids meet the penalty box
+                let penalised = code == "ERR_JWKS_KID_NOT_FOUND" && got == "ERR_JWKS_PENALTY_BOX";
+                assert!(&got == code || penalised, "{name}: {got}");
+            }
+            (want, got) => panic!("{name}: expected {want}, got {got:?}"),
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn cached_jwks_needs_no_fetch_and_empty_jwks_empties() {
     let state = Object::new(); // no body: any fetch gets a 404
@@ -304,6 +335,10 @@ async fn raw_jwt_only_when_opted_in_and_signature_verified() {
     let err = settle(opted.verify(token("wrong client_id (access)").into(), JsValue::UNDEFINED))
         .await
         .unwrap_err();
+    assert_eq!(
+        get_str(&get(&get(&err, "rawJwt"), "payload"), "client_id"),
+        "someoneelse"
+    );
     let fa = get(&err, "failedAssertion");
     assert_eq!(get_str(&fa, "actual"), "someoneelse");
     assert_eq!(
