@@ -10,13 +10,16 @@
 //! 5. [`Rules::validate`]: the claim checks.
 
 pub mod b64;
+pub mod bearer;
 pub mod claims;
 pub mod cognito;
 pub mod error;
+pub mod introspect;
 pub mod jwk;
 pub mod jwt;
 pub mod limits;
 pub mod options;
+pub mod token_cache;
 pub mod verifier;
 
 pub use claims::{Claims, Rules};

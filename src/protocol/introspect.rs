@@ -1,0 +1,531 @@
+//! RFC 7662 token introspection for Cognito access tokens (reference §13): reading the request
+//! (form POST, `token_type_hint`, caller credentials), authenticating `client_secret_basic` and
+//! `client_secret_post` callers, and mapping a verified access token onto the response (§13.3).
+//!
+//! Bearer callers and the token itself are verified by the caller of this module (they need
+//! crypto); everything here is pure.
+
+use super::b64;
+use serde::{Deserialize, Serialize};
+
+/// The answer for any token that is not active: no other member (RFC 7662 §2.2).
+pub const INACTIVE: &str = r#"{"active":false}"#;
+
+/// How the caller of the introspection endpoint authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// `client_secret_basic` (header) or `client_secret_post` (body): id and secret.
+    Client { id: String, secret: String },
+    /// `Authorization: Bearer <token>`: the caller's own access token.
+    Bearer(String),
+}
+
+/// A well-formed introspection request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntrospectionRequest {
+    pub token: String,
+    /// `access_token`, `refresh_token` or anything else; only a hint (RFC 7662 §2.1).
+    pub token_type_hint: Option<String>,
+    pub caller: Option<Caller>,
+}
+
+/// A request refused before the token is looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestError {
+    /// Not a `POST` (405, `Allow: POST`).
+    MethodNotAllowed,
+    /// Not a form body, a repeated or missing `token`, several authentication methods,
+    /// undecodable form encoding (400 `invalid_request`).
+    InvalidRequest,
+    /// Missing, unknown or wrong caller credentials (401 `invalid_client`).
+    InvalidClient,
+}
+
+impl RequestError {
+    /// The HTTP status.
+    pub fn status(self) -> u16 {
+        match self {
+            RequestError::MethodNotAllowed => 405,
+            RequestError::InvalidRequest => 400,
+            RequestError::InvalidClient => 401,
+        }
+    }
+
+    /// The JSON body (RFC 6749 §5.2 shape).
+    pub fn body(self) -> &'static str {
+        match self {
+            RequestError::MethodNotAllowed | RequestError::InvalidRequest => {
+                r#"{"error":"invalid_request"}"#
+            }
+            RequestError::InvalidClient => r#"{"error":"invalid_client"}"#,
+        }
+    }
+}
+
+/// Decodes an `application/x-www-form-urlencoded` string (`+` is a space, `%XX` a byte); `None`
+/// for a bad escape or bytes that are not UTF-8.
+pub fn form_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3)?;
+                let hex = std::str::from_utf8(hex).ok()?;
+                out.push(
+                    u8::from_str_radix(hex, 16)
+                        .ok()
+                        .filter(|_| hex.bytes().all(|b| b.is_ascii_hexdigit()))?,
+                );
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Splits a form body into decoded name/value pairs (empty pieces are skipped).
+pub fn parse_form(body: &str) -> Option<Vec<(String, String)>> {
+    body.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (n, v) = p.split_once('=').unwrap_or((p, ""));
+            Some((form_decode(n)?, form_decode(v)?))
+        })
+        .collect()
+}
+
+/// Standard base64 with padding (the `Basic` scheme), through the strict base64url decoder.
+fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    let body = s
+        .strip_suffix("==")
+        .or_else(|| s.strip_suffix('='))
+        .unwrap_or(s);
+    if s.len() % 4 != 0 || body.contains('=') || body.contains(['-', '_']) {
+        return None;
+    }
+    let url: String = body
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect();
+    b64::decode(url.as_bytes())
+}
+
+/// Reads `Basic base64(form(id) ":" form(secret))` (RFC 7617 with RFC 6749 §2.3.1's
+/// form-encoding of both parts). `Ok(None)` for another scheme.
+fn parse_basic(header: &str) -> Result<Option<Caller>, RequestError> {
+    let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
+    if !scheme.eq_ignore_ascii_case("Basic") {
+        return Ok(None);
+    }
+    let decoded = decode_base64(rest.trim_start_matches(' ')).ok_or(RequestError::InvalidClient)?;
+    let text = String::from_utf8(decoded).map_err(|_| RequestError::InvalidClient)?;
+    let (id, secret) = text.split_once(':').ok_or(RequestError::InvalidClient)?;
+    match (form_decode(id), form_decode(secret)) {
+        (Some(id), Some(secret)) if !id.is_empty() => Ok(Some(Caller::Client { id, secret })),
+        _ => Err(RequestError::InvalidClient),
+    }
+}
+
+/// True for `application/x-www-form-urlencoded`, with any parameters (e.g. `charset`).
+fn is_form(content_type: Option<&str>) -> bool {
+    content_type
+        .and_then(|ct| ct.split(';').next())
+        .is_some_and(|t| {
+            t.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// Reads an introspection request (RFC 7662 §2.1). Parameters may not repeat (RFC 6749 §3.1);
+/// more than one client authentication method is `invalid_request` (RFC 6749 §2.3).
+pub fn parse_request(
+    method: &str,
+    content_type: Option<&str>,
+    authorization: Option<&str>,
+    body: &str,
+) -> Result<IntrospectionRequest, RequestError> {
+    if method != "POST" {
+        return Err(RequestError::MethodNotAllowed);
+    }
+    if !is_form(content_type) {
+        return Err(RequestError::InvalidRequest);
+    }
+    let form = parse_form(body).ok_or(RequestError::InvalidRequest)?;
+    let mut token = None;
+    let mut hint = None;
+    let mut post_id = None;
+    let mut post_secret = None;
+    for (name, value) in form {
+        let slot = match name.as_str() {
+            "token" => &mut token,
+            "token_type_hint" => &mut hint,
+            "client_id" => &mut post_id,
+            "client_secret" => &mut post_secret,
+            _ => continue,
+        };
+        if slot.replace(value).is_some() {
+            return Err(RequestError::InvalidRequest);
+        }
+    }
+    let header_caller = match authorization {
+        None => None,
+        Some(h) => match parse_basic(h)? {
+            Some(c) => Some(c),
+            None => match super::bearer::parse_authorization(Some(h)) {
+                Ok(t) => Some(Caller::Bearer(t.to_owned())),
+                Err(_) => return Err(RequestError::InvalidClient),
+            },
+        },
+    };
+    let post_caller = match (post_id, post_secret) {
+        (Some(id), Some(secret)) => Some(Caller::Client { id, secret }),
+        (None, None) => None,
+        // a client_id alone is a public client: it cannot authenticate
+        _ => return Err(RequestError::InvalidClient),
+    };
+    let caller = match (header_caller, post_caller) {
+        (Some(_), Some(_)) => return Err(RequestError::InvalidRequest),
+        (h, p) => h.or(p),
+    };
+    Ok(IntrospectionRequest {
+        token: token
+            .filter(|t| !t.is_empty())
+            .ok_or(RequestError::InvalidRequest)?,
+        token_type_hint: hint,
+        caller,
+    })
+}
+
+/// A client allowed to call the endpoint with its id and secret.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ClientCredentials {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+/// Equality whose time depends only on the lengths, not on where the bytes differ.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    let diff = (0..a.len().max(b.len())).fold(a.len() ^ b.len(), |acc, i| {
+        acc | usize::from(a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0))
+    });
+    diff == 0
+}
+
+/// True when `id`/`secret` match one of `clients`.
+pub fn authenticate(clients: &[ClientCredentials], id: &str, secret: &str) -> bool {
+    clients
+        .iter()
+        .filter(|c| c.client_id == id)
+        .fold(false, |ok, c| {
+            same_secret(c.client_secret.as_bytes(), secret.as_bytes()) | ok
+        })
+}
+
+/// `aud`: a string or an array of strings, written back as it came.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The access-token claims read for the response; numbers keep their JSON form.
+#[derive(Deserialize)]
+struct AccessToken<'a> {
+    #[serde(borrow, default)]
+    token_use: Option<&'a str>,
+    #[serde(borrow, default)]
+    sub: Option<&'a str>,
+    #[serde(borrow, default)]
+    iss: Option<&'a str>,
+    #[serde(borrow, default)]
+    client_id: Option<&'a str>,
+    #[serde(borrow, default)]
+    scope: Option<&'a str>,
+    #[serde(default)]
+    exp: Option<serde_json::Number>,
+    #[serde(default)]
+    iat: Option<serde_json::Number>,
+    #[serde(default)]
+    auth_time: Option<serde_json::Number>,
+    #[serde(borrow, default)]
+    jti: Option<&'a str>,
+    #[serde(borrow, default)]
+    username: Option<&'a str>,
+    #[serde(default)]
+    aud: Option<Audience>,
+    #[serde(borrow, default)]
+    origin_jti: Option<&'a str>,
+    #[serde(borrow, default)]
+    event_id: Option<&'a str>,
+    #[serde(default)]
+    version: Option<serde_json::Number>,
+    #[serde(default, rename = "cognito:groups")]
+    groups: Option<Vec<String>>,
+}
+
+/// An active introspection response: RFC 7662 members, then Cognito extension members.
+#[derive(Serialize)]
+struct Active<'a> {
+    active: bool,
+    scope: &'a str,
+    client_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    token_type: &'static str,
+    exp: serde_json::Number,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    iat: Option<serde_json::Number>,
+    sub: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aud: Option<Audience>,
+    iss: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jti: Option<&'a str>,
+    token_use: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_time: Option<serde_json::Number>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin_jti: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none", rename = "cognito:groups")]
+    groups: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<serde_json::Number>,
+}
+
+/// Maps the payload of a token **that already verified** onto the response of reference §13.3.
+/// `None` (answer [`INACTIVE`]) unless it is an access token (`token_use` = `access`) with
+/// `exp` > `now` and every member an active answer must carry: `sub`, `exp`, `iss`, `client_id`,
+/// `scope`. `aud` is passed through only when the token has one (resource binding); it is never
+/// made up from `client_id`.
+pub fn active_response(payload_json: &str, now: f64) -> Option<String> {
+    let t: AccessToken<'_> = serde_json::from_str(payload_json).ok()?;
+    let exp = t.exp?;
+    if t.token_use != Some("access") || exp.as_f64()? <= now {
+        return None;
+    }
+    let active = Active {
+        active: true,
+        scope: t.scope?,
+        client_id: t.client_id?,
+        username: t.username,
+        token_type: "Bearer",
+        exp,
+        iat: t.iat,
+        sub: t.sub?,
+        aud: t.aud,
+        iss: t.iss?,
+        jti: t.jti,
+        token_use: "access",
+        auth_time: t.auth_time,
+        origin_jti: t.origin_jti,
+        groups: t.groups,
+        event_id: t.event_id,
+        version: t.version,
+    };
+    serde_json::to_string(&active).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
+
+    fn basic(id: &str, secret: &str) -> String {
+        let pair = format!("{id}:{secret}");
+        let url = b64::encode(pair.as_bytes())
+            .replace('-', "+")
+            .replace('_', "/");
+        let pad = "=".repeat((4 - url.len() % 4) % 4);
+        format!("Basic {url}{pad}")
+    }
+
+    #[test]
+    fn decodes_forms() {
+        assert_eq!(form_decode("a+b%20c%2B%3d").as_deref(), Some("a b c+="));
+        assert_eq!(form_decode("%C3%A9").as_deref(), Some("\u{e9}"));
+        for bad in ["%", "%2", "%zz", "%+1", "%C3"] {
+            assert_eq!(form_decode(bad), None, "{bad}");
+        }
+        assert_eq!(
+            parse_form("a=1&&b&c=x%3Dy").unwrap(),
+            [
+                ("a".into(), "1".into()),
+                ("b".into(), String::new()),
+                ("c".into(), "x=y".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_basic_credentials_form_encoded_inside() {
+        // RFC 6749 §2.3.1: id and secret are form-encoded before base64
+        let header = basic("my%3Aclient", "p%40ss+word%25");
+        let req = parse_request("POST", FORM, Some(&header), "token=abc").unwrap();
+        assert_eq!(
+            req.caller,
+            Some(Caller::Client {
+                id: "my:client".into(),
+                secret: "p@ss word%".into()
+            })
+        );
+        // RFC 7617 example credentials
+        let req = parse_request(
+            "POST",
+            FORM,
+            Some("basic   QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
+            "token=a",
+        );
+        assert_eq!(
+            req.unwrap().caller,
+            Some(Caller::Client {
+                id: "Aladdin".into(),
+                secret: "open sesame".into()
+            })
+        );
+        for bad in [
+            "Basic !!!",
+            "Basic QWxhZGRpbg==",
+            "Basic OnNlY3JldA==",
+            "Basic QQ",
+            "Basic QQ=A",
+        ] {
+            assert_eq!(
+                parse_request("POST", FORM, Some(bad), "token=a"),
+                Err(RequestError::InvalidClient),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            parse_request("POST", FORM, Some("Digest x"), "token=a"),
+            Err(RequestError::InvalidClient)
+        );
+    }
+
+    #[test]
+    fn reads_the_request() {
+        let req = parse_request(
+            "POST",
+            Some("Application/X-WWW-Form-Urlencoded; charset=UTF-8"),
+            Some("Bearer caller.token.x"),
+            "token=a.b.c&token_type_hint=access_token&extra=1",
+        )
+        .unwrap();
+        assert_eq!(
+            req,
+            IntrospectionRequest {
+                token: "a.b.c".into(),
+                token_type_hint: Some("access_token".into()),
+                caller: Some(Caller::Bearer("caller.token.x".into())),
+            }
+        );
+        let post =
+            parse_request("POST", FORM, None, "token=t&client_id=c&client_secret=s").unwrap();
+        assert_eq!(
+            post.caller,
+            Some(Caller::Client {
+                id: "c".into(),
+                secret: "s".into()
+            })
+        );
+        assert_eq!(
+            parse_request("POST", FORM, None, "token=t").unwrap().caller,
+            None
+        );
+        use RequestError::*;
+        type Case<'a> = (
+            &'a str,
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a str,
+            RequestError,
+        );
+        let cases: [Case; 8] = [
+            ("GET", FORM, None, "token=t", MethodNotAllowed),
+            (
+                "POST",
+                Some("application/json"),
+                None,
+                "token=t",
+                InvalidRequest,
+            ),
+            ("POST", None, None, "token=t", InvalidRequest),
+            ("POST", FORM, None, "token=t&token=u", InvalidRequest),
+            ("POST", FORM, None, "token=", InvalidRequest),
+            ("POST", FORM, None, "token=%zz", InvalidRequest),
+            ("POST", FORM, None, "token=t&client_id=c", InvalidClient),
+            (
+                "POST",
+                FORM,
+                Some("Bearer x"),
+                "token=t&client_id=c&client_secret=s",
+                InvalidRequest,
+            ),
+        ];
+        for (method, ct, auth, body, want) in cases {
+            assert_eq!(parse_request(method, ct, auth, body), Err(want), "{body}");
+        }
+        assert_eq!(MethodNotAllowed.status(), 405);
+        assert_eq!(InvalidClient.status(), 401);
+        assert_eq!(InvalidClient.body(), r#"{"error":"invalid_client"}"#);
+        assert_eq!(InvalidRequest.body(), r#"{"error":"invalid_request"}"#);
+    }
+
+    #[test]
+    fn authenticates_clients() {
+        let clients: Vec<ClientCredentials> = serde_json::from_str(
+            r#"[{"clientId":"a","clientSecret":"s1"},{"clientId":"b","clientSecret":"s2"}]"#,
+        )
+        .unwrap();
+        assert!(authenticate(&clients, "a", "s1"));
+        assert!(authenticate(&clients, "b", "s2"));
+        assert!(!authenticate(&clients, "a", "s2"));
+        assert!(!authenticate(&clients, "a", "s1x"));
+        assert!(!authenticate(&clients, "a", ""));
+        assert!(!authenticate(&clients, "c", "s1"));
+        assert!(!same_secret(b"ab", b"ab\0"));
+    }
+
+    const ACCESS: &str = r#"{"sub":"u-1","cognito:groups":["admins"],"iss":"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X","version":2,"client_id":"c1","origin_jti":"o-1","event_id":"e-1","token_use":"access","scope":"openid email","auth_time":1000,"exp":5000,"iat":1000,"jti":"j-1","username":"jdoe"}"#;
+
+    #[test]
+    fn maps_an_access_token() {
+        let got = active_response(ACCESS, 4999.0).unwrap();
+        assert_eq!(
+            got,
+            r#"{"active":true,"scope":"openid email","client_id":"c1","username":"jdoe","token_type":"Bearer","exp":5000,"iat":1000,"sub":"u-1","iss":"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X","jti":"j-1","token_use":"access","auth_time":1000,"origin_jti":"o-1","cognito:groups":["admins"],"event_id":"e-1","version":2}"#
+        );
+        // M2M: no username, groups or origin_jti; resource-bound aud passes through
+        let m2m = r#"{"sub":"c2","token_use":"access","scope":"https://api/read","iss":"i","exp":5000,"iat":1,"client_id":"c2","aud":"https://api"}"#;
+        assert_eq!(
+            active_response(m2m, 0.0).unwrap(),
+            r#"{"active":true,"scope":"https://api/read","client_id":"c2","token_type":"Bearer","exp":5000,"iat":1,"sub":"c2","aud":"https://api","iss":"i","token_use":"access"}"#
+        );
+    }
+
+    #[test]
+    fn inactive_unless_a_live_complete_access_token() {
+        assert_eq!(active_response(ACCESS, 5000.0), None);
+        let id = ACCESS.replace(r#""token_use":"access""#, r#""token_use":"id""#);
+        assert_eq!(active_response(&id, 0.0), None);
+        for claim in ["sub", "iss", "client_id", "scope", "exp"] {
+            let without = ACCESS.replace(&format!(r#""{claim}":"#), r#""x-gone":"#);
+            assert_eq!(active_response(&without, 0.0), None, "{claim}");
+        }
+        assert_eq!(active_response("[]", 0.0), None);
+        assert_eq!(INACTIVE, r#"{"active":false}"#);
+    }
+}

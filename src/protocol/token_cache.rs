@@ -1,0 +1,209 @@
+//! A bounded LRU of verified tokens, keyed by the whole token string, each entry expiring at its
+//! token's `exp`. Edge workers verify the same bearer token on every request of a session: a hit
+//! skips parsing and crypto. Pure: `now` is passed in (seconds since the epoch).
+//!
+//! Only tokens that verified are ever inserted, so keys are pool-signed strings an attacker cannot
+//! choose. Checks that depend on the request (scope, groups, revocation) are not cached: callers
+//! run them on every hit.
+
+use std::collections::HashMap;
+
+/// No neighbour in the recency list.
+const NIL: usize = usize::MAX;
+
+struct Slot<V> {
+    token: String,
+    exp: f64,
+    value: V,
+    /// Towards the most recently used end.
+    newer: usize,
+    /// Towards the least recently used end.
+    older: usize,
+}
+
+/// The cache: a slab of slots linked by recency, and an index from token to slot.
+pub struct TokenCache<V> {
+    max_entries: usize,
+    index: HashMap<String, usize>,
+    slots: Vec<Slot<V>>,
+    /// Most recently used slot, or [`NIL`].
+    newest: usize,
+    /// Least recently used slot, or [`NIL`].
+    oldest: usize,
+}
+
+impl<V> TokenCache<V> {
+    /// A cache holding at most `max_entries` tokens (`0` caches nothing).
+    pub fn new(max_entries: usize) -> Self {
+        TokenCache {
+            max_entries,
+            index: HashMap::new(),
+            slots: Vec::new(),
+            newest: NIL,
+            oldest: NIL,
+        }
+    }
+
+    /// Number of cached tokens (expired ones count until they are looked up or evicted).
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// True when nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The value cached for `token` if its `exp` is still ahead of `now`; marks it most recently
+    /// used. An expired entry is dropped.
+    pub fn get(&mut self, token: &str, now: f64) -> Option<&V> {
+        let i = *self.index.get(token)?;
+        if now >= self.slots[i].exp {
+            self.remove(i);
+            return None;
+        }
+        self.unlink(i);
+        self.push_newest(i);
+        Some(&self.slots[i].value)
+    }
+
+    /// Caches `value` for `token` until `exp`. A token already expired at `now` is not cached;
+    /// when full, the least recently used entry makes room.
+    pub fn insert(&mut self, token: &str, exp: f64, value: V, now: f64) {
+        if self.max_entries == 0 || exp.is_nan() || exp <= now {
+            return;
+        }
+        if let Some(&i) = self.index.get(token) {
+            self.remove(i);
+        }
+        if self.index.len() >= self.max_entries {
+            self.remove(self.oldest);
+        }
+        let slot = Slot {
+            token: token.to_owned(),
+            exp,
+            value,
+            newer: NIL,
+            older: NIL,
+        };
+        let i = self.slots.len();
+        self.slots.push(slot);
+        self.index.insert(token.to_owned(), i);
+        self.push_newest(i);
+    }
+
+    fn unlink(&mut self, i: usize) {
+        let (newer, older) = (self.slots[i].newer, self.slots[i].older);
+        match newer {
+            NIL => self.newest = older,
+            n => self.slots[n].older = older,
+        }
+        match older {
+            NIL => self.oldest = newer,
+            o => self.slots[o].newer = newer,
+        }
+    }
+
+    fn push_newest(&mut self, i: usize) {
+        self.slots[i].older = self.newest;
+        self.slots[i].newer = NIL;
+        match self.newest {
+            NIL => self.oldest = i,
+            n => self.slots[n].newer = i,
+        }
+        self.newest = i;
+    }
+
+    /// Removes slot `i`, moving the last slot into its place so the slab stays dense.
+    fn remove(&mut self, i: usize) {
+        self.unlink(i);
+        let removed = self.slots.swap_remove(i);
+        self.index.remove(&removed.token);
+        if i < self.slots.len() {
+            // the former last slot now lives at `i`: repoint its neighbours and index entry
+            let (newer, older) = (self.slots[i].newer, self.slots[i].older);
+            match newer {
+                NIL => self.newest = i,
+                n => self.slots[n].older = i,
+            }
+            match older {
+                NIL => self.oldest = i,
+                o => self.slots[o].newer = i,
+            }
+            if let Some(at) = self.index.get_mut(&self.slots[i].token) {
+                *at = i;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(c: &TokenCache<u32>) -> Vec<&str> {
+        // oldest to newest
+        let mut out = Vec::new();
+        let mut i = c.oldest;
+        while i != NIL {
+            out.push(c.slots[i].token.as_str());
+            i = c.slots[i].newer;
+        }
+        out
+    }
+
+    #[test]
+    fn hits_until_exp_then_drops() {
+        let mut c = TokenCache::new(4);
+        c.insert("a", 100.0, 1, 0.0);
+        assert_eq!(c.get("a", 99.9), Some(&1));
+        assert_eq!(c.get("a", 100.0), None);
+        assert!(c.is_empty());
+        assert_eq!(c.get("b", 0.0), None);
+    }
+
+    #[test]
+    fn expired_or_disabled_is_not_cached() {
+        let mut c = TokenCache::new(4);
+        c.insert("a", 10.0, 1, 10.0);
+        c.insert("b", f64::NAN, 2, 0.0);
+        assert!(c.is_empty());
+        let mut off = TokenCache::new(0);
+        off.insert("a", 100.0, 1, 0.0);
+        assert_eq!(off.get("a", 1.0), None);
+    }
+
+    #[test]
+    fn evicts_least_recently_used() {
+        let mut c = TokenCache::new(3);
+        for (t, v) in [("a", 1), ("b", 2), ("c", 3)] {
+            c.insert(t, 100.0, v, 0.0);
+        }
+        assert_eq!(c.get("a", 1.0), Some(&1)); // a is now newest: b is the oldest
+        c.insert("d", 100.0, 4, 1.0);
+        assert_eq!(keys(&c), ["c", "a", "d"]);
+        assert_eq!(c.get("b", 1.0), None);
+        assert_eq!(c.len(), 3);
+        // re-inserting replaces the value and refreshes recency
+        c.insert("c", 100.0, 30, 1.0);
+        assert_eq!(keys(&c), ["a", "d", "c"]);
+        assert_eq!(c.get("c", 1.0), Some(&30));
+        assert_eq!(c.len(), 3);
+    }
+
+    #[test]
+    fn stays_consistent_under_churn() {
+        let mut c = TokenCache::new(50);
+        for n in 0..2000u32 {
+            let t = format!("t{}", n % 97);
+            let exp = if n % 7 == 0 { 1.0 } else { 1e9 };
+            c.insert(&t, exp, n, 0.0);
+            let _ = c.get(&format!("t{}", (n * 31) % 97), f64::from(n % 3));
+            assert!(c.len() <= 50);
+            assert_eq!(keys(&c).len(), c.len());
+            for (tok, &i) in &c.index {
+                assert_eq!(&c.slots[i].token, tok);
+            }
+        }
+    }
+}
