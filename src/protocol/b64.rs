@@ -50,8 +50,7 @@ pub fn decode(input: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Unpadded base64url encoding (tests only: the shipped code never encodes).
-#[cfg(test)]
+/// Unpadded base64url encoding (PKCE verifier and challenge, state, nonce).
 pub(crate) fn encode(bytes: &[u8]) -> String {
     let mut out = String::new();
     for chunk in bytes.chunks(3) {

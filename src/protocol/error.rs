@@ -86,6 +86,16 @@ codes! {
     FetchTimeout => "ERR_FETCH_TIMEOUT", "FetchError", "JwtBaseError";
     FetchStatus => "ERR_FETCH_STATUS", "NonRetryableFetchError", "FetchError";
     FetchTooLarge => "ERR_FETCH_TOO_LARGE", "NonRetryableFetchError", "FetchError";
+    AuthInvalidResponse => "ERR_AUTH_INVALID_RESPONSE", "CognitoAuthError", "JwtBaseError";
+    AuthOAuth => "ERR_AUTH_OAUTH_ERROR", "OAuthError", "CognitoAuthError";
+    AuthInvalidGrant => "ERR_AUTH_INVALID_GRANT", "InvalidGrantError", "OAuthError";
+    AuthNetwork => "ERR_AUTH_NETWORK", "AuthNetworkError", "CognitoAuthError";
+    AuthNoTransaction => "ERR_AUTH_NO_TRANSACTION", "AuthNoTransactionError", "CognitoAuthError";
+    AuthStateMismatch => "ERR_AUTH_STATE_MISMATCH", "AuthStateMismatchError", "CognitoAuthError";
+    AuthNonceMismatch => "ERR_AUTH_NONCE_MISMATCH", "AuthNonceMismatchError", "CognitoAuthError";
+    AuthAtHashMismatch => "ERR_AUTH_AT_HASH_MISMATCH", "AuthAtHashMismatchError", "CognitoAuthError";
+    AuthIdpTokensMissing => "ERR_AUTH_IDP_TOKENS_MISSING", "IdpTokensMissingError", "CognitoAuthError";
+    AuthApiTokenScope => "ERR_AUTH_API_TOKEN_SCOPE", "ApiIssuedTokenScopeError", "CognitoAuthError";
 }
 
 /// A value in a failed assertion (aws-jwt-verify's `failedAssertion.{expected,actual}`).
@@ -248,6 +258,37 @@ pub enum FetchError {
     TooLarge { max: usize },
 }
 
+/// A sign-in (hosted UI, PKCE code flow) failure. Messages never contain tokens, codes or the
+/// PKCE verifier; OAuth `error` / `error_description` come from the server.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// A callback, token or userInfo response that is not what the protocol says.
+    InvalidResponse { what: &'static str },
+    /// An OAuth error response (`error=` on the callback, or from the token/userInfo endpoint).
+    OAuth {
+        error: String,
+        description: Option<String>,
+    },
+    /// The token endpoint answered `invalid_grant` (code reused/expired, refresh token revoked).
+    InvalidGrant { description: Option<String> },
+    /// The endpoint could not be reached (the session is kept).
+    Network,
+    /// A callback arrived with no sign-in pending in this tab (e.g. a replayed callback URL).
+    NoTransaction,
+    /// The callback's `state` is not the one this tab sent.
+    StateMismatch,
+    /// The ID token's `nonce` is not the one this tab sent.
+    NonceMismatch,
+    /// The ID token's `at_hash` does not match the access token.
+    AtHashMismatch,
+    /// The ID token has neither `custom:id_token` nor `custom:access_token`.
+    IdpTokensMissing,
+    /// An access token from InitiateAuth (scope `aws.cognito.signin.user.admin`) lacks a
+    /// required scope.
+    ApiTokenScope { missing: Vec<String> },
+}
+
 /// Any verifier failure.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -258,6 +299,7 @@ pub enum Error {
     Signature(SignatureError),
     Claim(ClaimError),
     Fetch(FetchError),
+    Auth(AuthError),
 }
 
 macro_rules! from_phase {
@@ -275,7 +317,8 @@ from_phase!(
     Key(KeyError),
     Signature(SignatureError),
     Claim(ClaimError),
-    Fetch(FetchError)
+    Fetch(FetchError),
+    Auth(AuthError)
 );
 
 impl Error {
@@ -336,6 +379,18 @@ impl Error {
                 FetchError::Timeout { .. } => C::FetchTimeout,
                 FetchError::Status { .. } => C::FetchStatus,
                 FetchError::TooLarge { .. } => C::FetchTooLarge,
+            },
+            Error::Auth(e) => match e {
+                AuthError::InvalidResponse { .. } => C::AuthInvalidResponse,
+                AuthError::OAuth { .. } => C::AuthOAuth,
+                AuthError::InvalidGrant { .. } => C::AuthInvalidGrant,
+                AuthError::Network => C::AuthNetwork,
+                AuthError::NoTransaction => C::AuthNoTransaction,
+                AuthError::StateMismatch => C::AuthStateMismatch,
+                AuthError::NonceMismatch => C::AuthNonceMismatch,
+                AuthError::AtHashMismatch => C::AuthAtHashMismatch,
+                AuthError::IdpTokensMissing => C::AuthIdpTokensMissing,
+                AuthError::ApiTokenScope { .. } => C::AuthApiTokenScope,
             },
         }
     }
@@ -483,6 +538,36 @@ impl fmt::Display for Error {
                 FetchError::TooLarge { max } => {
                     write!(f, "fetched document is larger than {max} bytes")
                 }
+            },
+            Error::Auth(e) => match e {
+                AuthError::InvalidResponse { what } => write!(f, "invalid {what}"),
+                AuthError::OAuth { error, .. } => write!(f, "oauth error: {error}"),
+                AuthError::InvalidGrant { .. } => f.write_str(
+                    "oauth error: invalid_grant (code or refresh token expired, reused or revoked)",
+                ),
+                AuthError::Network => f.write_str("the cognito endpoint could not be reached"),
+                AuthError::NoTransaction => f.write_str(
+                    "no sign-in is pending in this tab (callback replayed, or started elsewhere)",
+                ),
+                AuthError::StateMismatch => f.write_str("callback state does not match"),
+                AuthError::NonceMismatch => f.write_str("id token nonce does not match"),
+                AuthError::AtHashMismatch => {
+                    f.write_str("id token at_hash does not match the access token")
+                }
+                AuthError::IdpTokensMissing => f.write_str(
+                    "the id token has no custom:id_token or custom:access_token: map the identity \
+                     provider's id_token/access_token to these custom attributes (attribute \
+                     mapping), make them readable by this app client, and sign in through that \
+                     identity provider",
+                ),
+                AuthError::ApiTokenScope { missing } => write!(
+                    f,
+                    "access token from the user pool api (InitiateAuth, scope \
+                     aws.cognito.signin.user.admin) lacks {}: only the oauth endpoints \
+                     (hosted ui / managed login) or a pre token generation v2 trigger \
+                     (scopesToAdd) add custom scopes",
+                    missing.join(" ")
+                ),
             },
         }
     }

@@ -1,0 +1,131 @@
+//! The upstream IdP's tokens that Cognito copies into `custom:id_token` / `custom:access_token`
+//! through attribute mapping (reference §11.5, §11.6): decoded when they are JWTs, flagged
+//! `truncated` when Cognito's 2,048-character attribute limit cut them (or they do not parse).
+
+use super::authorize::from_json;
+use super::error::{AuthError, Error, ParseError, Part};
+use super::jwt::UntrustedJwt;
+use super::limits::Limits;
+use super::token::payload_json;
+use serde::Deserialize;
+
+/// Cognito's limit on an attribute value; a value this long was probably cut.
+pub const ATTRIBUTE_LIMIT: usize = 2048;
+
+/// One IdP token as read from the Cognito ID token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdpToken {
+    pub token: String,
+    /// At the 2,048-character limit (even when it still decodes: the cut may fall on a segment
+    /// boundary), or JWT-shaped but not decodable.
+    pub truncated: bool,
+    /// Decoded header and payload JSON when the token is a JWT.
+    pub jwt: Option<(String, String)>,
+    /// `exp` of a decoded JWT.
+    pub expires_at: Option<f64>,
+}
+
+impl IdpToken {
+    fn read(token: String) -> IdpToken {
+        #[derive(Deserialize)]
+        struct Exp {
+            exp: Option<f64>,
+        }
+        let decoded = UntrustedJwt::parse(&token, &Limits::default()).ok();
+        let jwt_shaped = token.starts_with("eyJ") || token.matches('.').count() == 2;
+        let truncated = token.len() >= ATTRIBUTE_LIMIT || (decoded.is_none() && jwt_shaped);
+        let jwt = decoded.map(|d| (d.header_json, d.payload_json));
+        let expires_at = jwt
+            .as_ref()
+            .and_then(|(_, p)| from_json::<Exp>(p))
+            .and_then(|e| e.exp);
+        IdpToken {
+            token,
+            truncated,
+            jwt,
+            expires_at,
+        }
+    }
+
+    /// True when the token is a decoded JWT past its `exp` at `now`.
+    pub fn expired(&self, now: f64) -> Option<bool> {
+        self.expires_at.map(|exp| exp <= now)
+    }
+}
+
+/// Reads both attributes from a (verified) Cognito ID token. Neither present is
+/// [`AuthError::IdpTokensMissing`], whose message names the set-up they need.
+pub fn read(cognito_id_token: &str) -> Result<(Option<IdpToken>, Option<IdpToken>), Error> {
+    #[derive(Deserialize)]
+    struct Custom {
+        #[serde(rename = "custom:id_token")]
+        id_token: Option<String>,
+        #[serde(rename = "custom:access_token")]
+        access_token: Option<String>,
+    }
+    let json = payload_json(cognito_id_token)?;
+    let custom: Custom = from_json(&json).ok_or(ParseError::ClaimType {
+        part: Part::Payload,
+    })?;
+    if custom.id_token.is_none() && custom.access_token.is_none() {
+        return Err(AuthError::IdpTokensMissing.into());
+    }
+    Ok((
+        custom.id_token.map(IdpToken::read),
+        custom.access_token.map(IdpToken::read),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::token::tests::jwt;
+
+    fn cognito(claims: &str) -> String {
+        jwt(claims)
+    }
+
+    #[test]
+    fn decodes_jwts_and_keeps_opaque_tokens() {
+        let idp_id = jwt(r#"{"iss":"http://idp","sub":"alice","exp":100}"#);
+        let t = cognito(&format!(
+            r#"{{"custom:id_token":"{idp_id}","custom:access_token":"opaque-token"}}"#
+        ));
+        let (id, access) = read(&t).unwrap();
+        let id = id.unwrap();
+        assert!(!id.truncated);
+        assert_eq!(
+            id.jwt.as_ref().unwrap().1,
+            r#"{"iss":"http://idp","sub":"alice","exp":100}"#
+        );
+        assert_eq!(id.expires_at, Some(100.0));
+        assert_eq!(id.expired(99.0), Some(false));
+        assert_eq!(id.expired(100.0), Some(true));
+        let access = access.unwrap();
+        assert_eq!(access.token, "opaque-token");
+        assert!(!access.truncated);
+        assert_eq!(access.jwt, None);
+        assert_eq!(access.expired(1.0), None);
+    }
+
+    #[test]
+    fn flags_truncated_tokens() {
+        let idp_id = jwt(&format!(r#"{{"pad":"{}"}}"#, "x".repeat(3000)));
+        let cut = &idp_id[..ATTRIBUTE_LIMIT];
+        let t = cognito(&format!(r#"{{"custom:id_token":"{cut}"}}"#));
+        let (id, access) = read(&t).unwrap();
+        let id = id.unwrap();
+        assert!(id.truncated);
+        assert_eq!(id.jwt, None);
+        assert_eq!(access, None);
+        let broken = cognito(r#"{"custom:access_token":"eyJhbGciOi.broken"}"#);
+        assert!(read(&broken).unwrap().1.unwrap().truncated);
+    }
+
+    #[test]
+    fn missing_attributes_name_the_set_up() {
+        let e = read(&cognito(r#"{"sub":"s"}"#)).unwrap_err();
+        assert_eq!(e.code(), "ERR_AUTH_IDP_TOKENS_MISSING");
+        assert!(e.to_string().contains("attribute mapping"));
+    }
+}

@@ -1,0 +1,157 @@
+//! The stored session: built from a token response, merged on refresh (rotation-aware), and the
+//! refresh decision; plus the helpers for access tokens issued by the user-pool API.
+
+use super::authorize::from_json;
+use super::error::{Asserted, AuthError, ClaimError, Error};
+use super::token::TokenSet;
+use serde::{Deserialize, Serialize};
+
+/// What the JS side stores (as this struct's JSON). `expires_at` is epoch seconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    pub access_token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    pub expires_at: f64,
+}
+
+impl Session {
+    /// Parses a stored session; anything unreadable counts as no session.
+    pub fn parse(json: &str) -> Option<Session> {
+        from_json(json)
+    }
+
+    /// The session after `tokens` arrived at `now`, keeping the previous refresh token (and ID
+    /// token) unless new ones were returned: Cognito returns a refresh token on refresh only
+    /// with rotation enabled (reference §4.2).
+    pub fn merge(previous: Option<Session>, tokens: TokenSet, now: f64) -> Session {
+        let (old_id, old_refresh) =
+            previous.map_or((None, None), |p| (p.id_token, p.refresh_token));
+        Session {
+            id_token: tokens.id_token.or(old_id),
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token.or(old_refresh),
+            expires_at: now + tokens.expires_in,
+        }
+    }
+
+    /// True when the session should be refreshed: expired, or expiring within `margin` seconds.
+    pub fn refresh_due(&self, now: f64, margin: f64) -> bool {
+        self.expires_at - margin <= now
+    }
+
+    /// JSON for storage.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The only scope of an access token from InitiateAuth / AdminInitiateAuth (reference §9.5).
+pub const API_SCOPE: &str = "aws.cognito.signin.user.admin";
+
+/// True for an access token issued by the user-pool API rather than the OAuth endpoints: its
+/// `scope` is exactly `aws.cognito.signin.user.admin`.
+pub fn is_api_issued(scope: &str) -> bool {
+    scope == API_SCOPE
+}
+
+/// Checks that `scope` (the space-separated claim) has every `required` scope. A miss on an
+/// API-issued token is [`AuthError::ApiTokenScope`] (which explains where custom scopes come
+/// from); otherwise the verifier's scope error.
+pub fn require_scopes(scope: Option<&str>, required: &[String]) -> Result<(), Error> {
+    let have = scope.unwrap_or("");
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|r| !have.split(' ').any(|s| s == r.as_str()))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else if is_api_issued(have) {
+        Err(AuthError::ApiTokenScope { missing }.into())
+    } else {
+        Err(ClaimError::Scope {
+            expected: required.to_vec(),
+            actual: scope.map_or(Asserted::Missing, |s| Asserted::Str(s.to_owned())),
+        }
+        .into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(id: Option<&str>, refresh: Option<&str>) -> TokenSet {
+        TokenSet {
+            id_token: id.map(Into::into),
+            access_token: "a2".into(),
+            refresh_token: refresh.map(Into::into),
+            expires_in: 3600.0,
+        }
+    }
+
+    fn first() -> Session {
+        Session::merge(None, tokens(Some("i1"), Some("r1")), 1000.0)
+    }
+
+    #[test]
+    fn merge_keeps_old_refresh_token_without_rotation() {
+        let s = Session::merge(Some(first()), tokens(Some("i2"), None), 2000.0);
+        assert_eq!(s.refresh_token.as_deref(), Some("r1"));
+        assert_eq!(s.id_token.as_deref(), Some("i2"));
+        assert_eq!(s.expires_at, 5600.0);
+    }
+
+    #[test]
+    fn merge_takes_rotated_refresh_token() {
+        let s = Session::merge(Some(first()), tokens(None, Some("r2")), 2000.0);
+        assert_eq!(s.refresh_token.as_deref(), Some("r2"));
+        assert_eq!(s.id_token.as_deref(), Some("i1"));
+    }
+
+    #[test]
+    fn refresh_due_with_margin() {
+        let s = first(); // expires at 4600
+        assert!(!s.refresh_due(4000.0, 60.0));
+        assert!(s.refresh_due(4540.0, 60.0));
+        assert!(s.refresh_due(4600.0, 0.0));
+        assert!(!s.refresh_due(4599.0, 0.0));
+    }
+
+    #[test]
+    fn session_json_round_trips_and_bad_json_is_none() {
+        let s = first();
+        assert_eq!(Session::parse(&s.to_json()), Some(s));
+        let no_id = Session::merge(None, tokens(None, None), 0.0).to_json();
+        assert_eq!(no_id, r#"{"accessToken":"a2","expiresAt":3600.0}"#);
+        assert_eq!(Session::parse("{"), None);
+        assert_eq!(Session::parse(r#"{"accessToken":1}"#), None);
+    }
+
+    #[test]
+    fn api_issued_detection_is_exact() {
+        assert!(is_api_issued("aws.cognito.signin.user.admin"));
+        assert!(!is_api_issued("openid aws.cognito.signin.user.admin"));
+        assert!(!is_api_issued("openid"));
+    }
+
+    #[test]
+    fn required_scopes() {
+        let req = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        require_scopes(Some("openid https://api/read"), &req(&["https://api/read"])).unwrap();
+        let api = require_scopes(Some(API_SCOPE), &req(&["https://api/read"])).unwrap_err();
+        assert_eq!(api.code(), "ERR_AUTH_API_TOKEN_SCOPE");
+        assert!(api.to_string().contains("https://api/read"));
+        assert!(api.to_string().contains("v2 trigger"));
+        let oauth = require_scopes(Some("openid"), &req(&["https://api/read"])).unwrap_err();
+        assert_eq!(oauth.code(), "ERR_JWT_INVALID_SCOPE");
+        assert_eq!(
+            require_scopes(None, &req(&["x"])).unwrap_err().code(),
+            "ERR_JWT_INVALID_SCOPE"
+        );
+    }
+}

@@ -1,0 +1,282 @@
+//! `/oauth2/token` and `/oauth2/revoke` as a public client: form bodies (reference §4.1, §6),
+//! token and error responses (§4.3, §4.4), and the ID-token checks the verifier does not make
+//! (`nonce`, `at_hash`; §0.2 step 4).
+
+use super::authorize::{form, from_json, AuthConfig, Transaction};
+use super::b64;
+use super::error::{AuthError, Error, ParseError, Part};
+use super::jwt::UntrustedJwt;
+use super::limits::Limits;
+use super::pkce::{constant_time_eq, sha256};
+use serde::Deserialize;
+
+/// `grant_type=authorization_code` with the PKCE verifier of `tx`.
+pub fn code_body(cfg: &AuthConfig, code: &str, tx: &Transaction) -> String {
+    form(&[
+        ("grant_type", "authorization_code"),
+        ("client_id", &cfg.client_id),
+        ("code", code),
+        ("redirect_uri", &cfg.redirect_uri),
+        ("code_verifier", &tx.verifier),
+    ])
+}
+
+/// `grant_type=refresh_token`.
+pub fn refresh_body(cfg: &AuthConfig, refresh_token: &str) -> String {
+    form(&[
+        ("grant_type", "refresh_token"),
+        ("client_id", &cfg.client_id),
+        ("refresh_token", refresh_token),
+    ])
+}
+
+/// `/oauth2/revoke`: the refresh token only.
+pub fn revoke_body(cfg: &AuthConfig, refresh_token: &str) -> String {
+    form(&[("token", refresh_token), ("client_id", &cfg.client_id)])
+}
+
+/// The tokens of a successful token response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenSet {
+    pub id_token: Option<String>,
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_in: f64,
+}
+
+#[derive(Deserialize)]
+struct Wire {
+    id_token: Option<String>,
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+    expires_in: Option<f64>,
+    token_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireError {
+    error: String,
+    error_description: Option<String>,
+}
+
+const fn invalid(what: &'static str) -> AuthError {
+    AuthError::InvalidResponse { what }
+}
+
+/// The error of a non-2xx answer: `{"error": …}` becomes a typed OAuth error (`invalid_grant`
+/// its own), anything else an invalid response. The status is not trusted (400 vs 401).
+pub fn error_response(body: &str) -> Error {
+    match from_json::<WireError>(body) {
+        Some(e) if e.error == "invalid_grant" => AuthError::InvalidGrant {
+            description: e.error_description,
+        },
+        Some(e) => AuthError::OAuth {
+            error: e.error,
+            description: e.error_description,
+        },
+        None => invalid("error response"),
+    }
+    .into()
+}
+
+/// Parses the token endpoint's answer.
+pub fn parse_token_response(status: u16, body: &str) -> Result<TokenSet, Error> {
+    if !(200..300).contains(&status) {
+        return Err(error_response(body));
+    }
+    let wire: Wire = from_json(body).ok_or(invalid("token response"))?;
+    let bearer = wire
+        .token_type
+        .as_deref()
+        .is_none_or(|t| t.eq_ignore_ascii_case("bearer"));
+    match (wire.access_token, wire.expires_in) {
+        (Some(access_token), Some(expires_in)) if bearer && expires_in > 0.0 => Ok(TokenSet {
+            id_token: wire.id_token,
+            access_token,
+            refresh_token: wire.refresh_token,
+            expires_in,
+        }),
+        _ => Err(invalid("token response").into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct IdChecks {
+    nonce: Option<String>,
+    at_hash: Option<String>,
+}
+
+/// The decoded payload JSON of a token (its signature is the verifier's business).
+pub(crate) fn payload_json(token: &str) -> Result<String, Error> {
+    Ok(UntrustedJwt::parse(token, &Limits::default())?.payload_json)
+}
+
+/// Checks the ID token's `nonce` (when `tx` is given: the code exchange, not a refresh) and its
+/// `at_hash` = base64url(left half of SHA-256(access token)) when present.
+pub fn check_id_token(
+    id_token: &str,
+    access_token: &str,
+    tx: Option<&Transaction>,
+) -> Result<(), Error> {
+    let json = payload_json(id_token)?;
+    let claims: IdChecks = from_json(&json).ok_or(ParseError::ClaimType {
+        part: Part::Payload,
+    })?;
+    if let Some(tx) = tx {
+        if !claims
+            .nonce
+            .as_deref()
+            .is_some_and(|n| constant_time_eq(n, &tx.nonce))
+        {
+            return Err(AuthError::NonceMismatch.into());
+        }
+    }
+    if let Some(at_hash) = claims.at_hash {
+        let half = &sha256(access_token.as_bytes())[..16];
+        if b64::decode(at_hash.as_bytes()).as_deref() != Some(half) {
+            return Err(AuthError::AtHashMismatch.into());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// An unsigned JWT with `payload` (the checks here never look at signatures).
+    pub(crate) fn jwt(payload: &str) -> String {
+        let enc = |s: &str| b64::encode(s.as_bytes());
+        [
+            enc(r#"{"alg":"RS256","kid":"k"}"#),
+            enc(payload),
+            enc("sig"),
+        ]
+        .join(".")
+    }
+
+    fn cfg() -> AuthConfig {
+        AuthConfig::parse(r#"{"domain":"d","clientId":"c1","redirectUri":"https://a/cb"}"#).unwrap()
+    }
+
+    fn tx() -> Transaction {
+        Transaction::decode("st.no.ver~1").unwrap()
+    }
+
+    #[test]
+    fn bodies() {
+        assert_eq!(
+            code_body(&cfg(), "co de", &tx()),
+            "grant_type=authorization_code&client_id=c1&code=co%20de\
+             &redirect_uri=https%3A%2F%2Fa%2Fcb&code_verifier=ver~1"
+        );
+        assert_eq!(
+            refresh_body(&cfg(), "r/t"),
+            "grant_type=refresh_token&client_id=c1&refresh_token=r%2Ft"
+        );
+        assert_eq!(revoke_body(&cfg(), "rt"), "token=rt&client_id=c1");
+    }
+
+    #[test]
+    fn token_response_success() {
+        let t = parse_token_response(
+            200,
+            r#"{"id_token":"i","access_token":"a","refresh_token":"r","expires_in":3600,"token_type":"Bearer"}"#,
+        )
+        .unwrap();
+        assert_eq!(t.id_token.as_deref(), Some("i"));
+        assert_eq!(t.access_token, "a");
+        assert_eq!(t.refresh_token.as_deref(), Some("r"));
+        assert_eq!(t.expires_in, 3600.0);
+        let refreshed = parse_token_response(
+            200,
+            r#"{"access_token":"a","expires_in":300,"token_type":"bearer"}"#,
+        )
+        .unwrap();
+        assert_eq!(refreshed.refresh_token, None);
+        assert_eq!(refreshed.id_token, None);
+    }
+
+    #[test]
+    fn token_response_malformed() {
+        for body in [
+            "",
+            "<html>",
+            r#"{"expires_in":3600}"#,
+            r#"{"access_token":"a"}"#,
+            r#"{"access_token":"a","expires_in":3600,"token_type":"mac"}"#,
+            r#"{"access_token":1,"expires_in":3600}"#,
+        ] {
+            let e = parse_token_response(200, body).unwrap_err();
+            assert_eq!(e.code(), "ERR_AUTH_INVALID_RESPONSE", "{body}");
+            assert!(!e.to_string().contains("access"), "{e}");
+        }
+    }
+
+    #[test]
+    fn token_errors() {
+        let e = parse_token_response(400, r#"{"error":"invalid_grant"}"#).unwrap_err();
+        assert_eq!(e.code(), "ERR_AUTH_INVALID_GRANT");
+        let e = parse_token_response(401, r#"{"error":"invalid_client","error_description":"x"}"#)
+            .unwrap_err();
+        assert_eq!(
+            e,
+            Error::Auth(AuthError::OAuth {
+                error: "invalid_client".into(),
+                description: Some("x".into())
+            })
+        );
+        assert_eq!(e.code(), "ERR_AUTH_OAUTH_ERROR");
+        let e = parse_token_response(503, "<html>busy</html>").unwrap_err();
+        assert_eq!(e.code(), "ERR_AUTH_INVALID_RESPONSE");
+    }
+
+    fn at_hash(access: &str) -> String {
+        b64::encode(&sha256(access.as_bytes())[..16])
+    }
+
+    #[test]
+    fn id_token_nonce_and_at_hash() {
+        let good = jwt(&format!(
+            r#"{{"nonce":"no","at_hash":"{}"}}"#,
+            at_hash("acc")
+        ));
+        check_id_token(&good, "acc", Some(&tx())).unwrap();
+        assert_eq!(
+            check_id_token(&good, "other", Some(&tx()))
+                .unwrap_err()
+                .code(),
+            "ERR_AUTH_AT_HASH_MISMATCH"
+        );
+        let other_nonce = jwt(r#"{"nonce":"nx"}"#);
+        assert_eq!(
+            check_id_token(&other_nonce, "acc", Some(&tx()))
+                .unwrap_err()
+                .code(),
+            "ERR_AUTH_NONCE_MISMATCH"
+        );
+        assert_eq!(
+            check_id_token(&jwt("{}"), "acc", Some(&tx()))
+                .unwrap_err()
+                .code(),
+            "ERR_AUTH_NONCE_MISMATCH"
+        );
+        // A refresh: no nonce to compare, at_hash still checked when present.
+        check_id_token(&other_nonce, "acc", None).unwrap();
+        let bad_hash = jwt(r#"{"at_hash":"!!"}"#);
+        assert_eq!(
+            check_id_token(&bad_hash, "acc", None).unwrap_err().code(),
+            "ERR_AUTH_AT_HASH_MISMATCH"
+        );
+        assert_eq!(
+            check_id_token("x.y", "acc", None).unwrap_err().code(),
+            "ERR_JWT_MALFORMED"
+        );
+    }
+
+    #[test]
+    fn at_hash_matches_a_known_cognito_style_value() {
+        // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223...; left half, base64url.
+        assert_eq!(at_hash("abc"), "ungWv48Bz-pBQUDeXa4iIw");
+    }
+}
