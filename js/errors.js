@@ -60,6 +60,16 @@ const table = [
   ["CognitoJwtInvalidClientIdError", "JwtInvalidClaimError"],
   ["FetchError", "JwtBaseError"],
   ["NonRetryableFetchError", "FetchError"],
+  ["CognitoAuthError", "JwtBaseError"],
+  ["OAuthError", "CognitoAuthError"],
+  ["InvalidGrantError", "OAuthError"],
+  ["AuthNetworkError", "CognitoAuthError"],
+  ["AuthNoTransactionError", "CognitoAuthError"],
+  ["AuthStateMismatchError", "CognitoAuthError"],
+  ["AuthNonceMismatchError", "CognitoAuthError"],
+  ["AuthAtHashMismatchError", "CognitoAuthError"],
+  ["IdpTokensMissingError", "CognitoAuthError"],
+  ["ApiIssuedTokenScopeError", "CognitoAuthError"],
 ];
 
 /** Every error class, by name. */
@@ -100,4 +110,14 @@ export const {
   CognitoJwtInvalidClientIdError,
   FetchError,
   NonRetryableFetchError,
+  CognitoAuthError,
+  OAuthError,
+  InvalidGrantError,
+  AuthNetworkError,
+  AuthNoTransactionError,
+  AuthStateMismatchError,
+  AuthNonceMismatchError,
+  AuthAtHashMismatchError,
+  IdpTokensMissingError,
+  ApiIssuedTokenScopeError,
 } = errorClasses;

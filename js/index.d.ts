@@ -442,6 +442,57 @@ export declare class NonRetryableFetchError extends FetchError {
   readonly code: "ERR_FETCH_STATUS" | "ERR_FETCH_TOO_LARGE";
 }
 
+// Sign-in (hosted UI) errors: in the catalog of the same core; the verifier never throws them.
+/** A sign-in (hosted UI, PKCE code flow) failure. */
+export declare class CognitoAuthError extends JwtBaseError {
+  readonly code:
+    | "ERR_AUTH_INVALID_RESPONSE"
+    | OAuthError["code"]
+    | AuthNetworkError["code"]
+    | AuthNoTransactionError["code"]
+    | AuthStateMismatchError["code"]
+    | AuthNonceMismatchError["code"]
+    | AuthAtHashMismatchError["code"]
+    | IdpTokensMissingError["code"]
+    | ApiIssuedTokenScopeError["code"];
+}
+/** An OAuth error response (`error=` on the callback, or from the token or userInfo endpoint). */
+export declare class OAuthError extends CognitoAuthError {
+  readonly code: "ERR_AUTH_OAUTH_ERROR" | InvalidGrantError["code"];
+}
+/** The token endpoint answered `invalid_grant` (code or refresh token expired, reused or revoked). */
+export declare class InvalidGrantError extends OAuthError {
+  readonly code: "ERR_AUTH_INVALID_GRANT";
+}
+/** The Cognito endpoint could not be reached. */
+export declare class AuthNetworkError extends CognitoAuthError {
+  readonly code: "ERR_AUTH_NETWORK";
+}
+/** A callback arrived with no sign-in pending in this tab. */
+export declare class AuthNoTransactionError extends CognitoAuthError {
+  readonly code: "ERR_AUTH_NO_TRANSACTION";
+}
+/** The callback's `state` is not the one this tab sent. */
+export declare class AuthStateMismatchError extends CognitoAuthError {
+  readonly code: "ERR_AUTH_STATE_MISMATCH";
+}
+/** The ID token's `nonce` is not the one this tab sent. */
+export declare class AuthNonceMismatchError extends CognitoAuthError {
+  readonly code: "ERR_AUTH_NONCE_MISMATCH";
+}
+/** The ID token's `at_hash` does not match the access token. */
+export declare class AuthAtHashMismatchError extends CognitoAuthError {
+  readonly code: "ERR_AUTH_AT_HASH_MISMATCH";
+}
+/** The ID token carries no upstream IdP tokens. */
+export declare class IdpTokensMissingError extends CognitoAuthError {
+  readonly code: "ERR_AUTH_IDP_TOKENS_MISSING";
+}
+/** An API-issued access token lacks a required scope. */
+export declare class ApiIssuedTokenScopeError extends CognitoAuthError {
+  readonly code: "ERR_AUTH_API_TOKEN_SCOPE";
+}
+
 /** Every concrete error class, by name. */
 export declare const errorClasses: {
   readonly JwtBaseError: typeof JwtBaseError;
@@ -476,6 +527,16 @@ export declare const errorClasses: {
   readonly CognitoJwtInvalidClientIdError: typeof CognitoJwtInvalidClientIdError;
   readonly FetchError: typeof FetchError;
   readonly NonRetryableFetchError: typeof NonRetryableFetchError;
+  readonly CognitoAuthError: typeof CognitoAuthError;
+  readonly OAuthError: typeof OAuthError;
+  readonly InvalidGrantError: typeof InvalidGrantError;
+  readonly AuthNetworkError: typeof AuthNetworkError;
+  readonly AuthNoTransactionError: typeof AuthNoTransactionError;
+  readonly AuthStateMismatchError: typeof AuthStateMismatchError;
+  readonly AuthNonceMismatchError: typeof AuthNonceMismatchError;
+  readonly AuthAtHashMismatchError: typeof AuthAtHashMismatchError;
+  readonly IdpTokensMissingError: typeof IdpTokensMissingError;
+  readonly ApiIssuedTokenScopeError: typeof ApiIssuedTokenScopeError;
 };
 
 /** Any error this package throws, discriminated by `code` (`switch (err.code)` narrows it). */
@@ -503,7 +564,8 @@ export type AnyCognitoWasmError =
   | CognitoJwtInvalidGroupError
   | CognitoJwtInvalidTokenUseError
   | CognitoJwtInvalidClientIdError
-  | FetchError;
+  | FetchError
+  | CognitoAuthError;
 
 /** Every `ERR_*` code. */
 export type CognitoWasmErrorCode = AnyCognitoWasmError["code"];
