@@ -2,10 +2,12 @@
 //! package (see `docs/verifier-api.md`). Crypto and fetch go through `globalThis`, never
 //! `window`, so one build serves pages, workers and Node.
 
+mod auth;
 mod crypto;
 mod error;
 mod fetch;
 mod verifier;
 
+pub use auth::{is_api_issued, require_scopes, RawAuth};
 pub use error::error_catalog;
 pub use verifier::RawVerifier;

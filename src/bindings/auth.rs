@@ -1,0 +1,222 @@
+//! `RawAuth`: the sign-in core (PKCE code flow against the hosted UI) for the JS `CognitoAuth`
+//! wrapper (`js/auth.js`), which owns storage, locks, fetch and navigation. Randomness comes from
+//! getrandom here; every decision is in `crate::protocol`.
+//!
+//! ```text
+//! class RawAuth {
+//!   static create(options: {domain, clientId, redirectUri, logoutUri?, scopes?}): RawAuth
+//!   signIn(params?: {identityProvider?, idpIdentifier?, lang?, loginHint?, prompt?}): {url, transaction}
+//!   callback(url: string, transaction: string): string          // the code-exchange form body
+//!   refreshBody(refreshToken: string): string
+//!   revokeBody(refreshToken: string): string
+//!   endpoint(path: string): string
+//!   logoutUrl(): string
+//!   static session(status, body, previous?: string, now): string // session JSON (merged)
+//!   static checkIdToken(idToken, accessToken, transaction?: string): void
+//!   static refreshDue(session: string, now, marginSeconds): boolean
+//!   static userInfo(status, body): string                        // normalised JSON
+//!   static idpTokens(idToken, now): {idToken?, accessToken?}
+//!   static isCallback(url): boolean
+//!   static stripCallback(url): string
+//! }
+//! function requireScopes(scope: string | undefined, required: string[]): void
+//! function isApiIssued(scope: string): boolean
+//! ```
+
+use super::error::{invalid_options, set, to_js};
+use crate::protocol::authorize::{self, AuthConfig, SignInParams, Transaction};
+use crate::protocol::error::{AuthError, Error, SignatureError};
+use crate::protocol::idp_tokens::{self, IdpToken};
+use crate::protocol::pkce::{random_value, RANDOM_BYTES};
+use crate::protocol::session::{self, Session};
+use crate::protocol::{token, userinfo};
+use js_sys::{Object, JSON};
+use wasm_bindgen::prelude::*;
+
+/// A core error as a coded JS error; OAuth errors also carry `oauthError` and
+/// `errorDescription` (the server's words, never a token).
+fn err(e: Error) -> JsValue {
+    let js = to_js(&e, None);
+    if let Error::Auth(AuthError::OAuth { error, description }) = &e {
+        set(&js, "oauthError", &JsValue::from_str(error));
+        set(&js, "errorDescription", &description.as_deref().into());
+    }
+    if let Error::Auth(AuthError::InvalidGrant { description }) = &e {
+        set(&js, "oauthError", &JsValue::from_str("invalid_grant"));
+        set(&js, "errorDescription", &description.as_deref().into());
+    }
+    js
+}
+
+fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    if value.is_undefined() {
+        return Ok("{}".to_owned());
+    }
+    JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| to_js(&invalid_options(what), None))
+}
+
+fn random() -> Result<String, JsValue> {
+    let mut bytes = [0u8; RANDOM_BYTES];
+    getrandom::fill(&mut bytes).map_err(|_| err(SignatureError::Crypto.into()))?;
+    Ok(random_value(&bytes))
+}
+
+fn parse_json(text: &str) -> JsValue {
+    JSON::parse(text).unwrap_or_default()
+}
+
+fn idp_token(t: IdpToken, now: f64) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "token", &JsValue::from_str(&t.token));
+    set(&obj, "truncated", &JsValue::from_bool(t.truncated));
+    if let Some(expired) = t.expired(now) {
+        set(&obj, "expired", &JsValue::from_bool(expired));
+    }
+    if let Some(exp) = t.expires_at {
+        set(&obj, "expiresAt", &JsValue::from_f64(exp));
+    }
+    if let Some((header, payload)) = t.jwt {
+        set(&obj, "header", &parse_json(&header));
+        set(&obj, "payload", &parse_json(&payload));
+    }
+    obj.into()
+}
+
+/// The sign-in core for one app client.
+#[wasm_bindgen]
+pub struct RawAuth {
+    cfg: AuthConfig,
+}
+
+#[wasm_bindgen]
+impl RawAuth {
+    pub fn create(options: JsValue) -> Result<RawAuth, JsValue> {
+        let json = json_text(&options, "auth options must be an object")?;
+        AuthConfig::parse(&json).map(|cfg| RawAuth { cfg }).map_err(err)
+    }
+
+    /// A fresh transaction (state, nonce, PKCE verifier: 256 random bits each) and its
+    /// authorize URL.
+    #[wasm_bindgen(js_name = signIn)]
+    pub fn sign_in(&self, params: JsValue) -> Result<Object, JsValue> {
+        let json = json_text(&params, "sign-in options must be an object")?;
+        let params = SignInParams::parse(&json).map_err(err)?;
+        let tx = Transaction {
+            state: random()?,
+            nonce: random()?,
+            verifier: random()?,
+        };
+        let url = self.cfg.authorize_url(&params, &tx).map_err(err)?;
+        let out = Object::new();
+        set(&out, "url", &JsValue::from_str(&url));
+        set(&out, "transaction", &JsValue::from_str(&tx.encode()));
+        Ok(out)
+    }
+
+    /// Checks the callback against the transaction; returns the code-exchange form body.
+    pub fn callback(&self, url: &str, transaction: &str) -> Result<String, JsValue> {
+        let tx = Transaction::decode(transaction).map_err(err)?;
+        let code = authorize::parse_callback(url, &tx).map_err(err)?;
+        Ok(token::code_body(&self.cfg, &code, &tx))
+    }
+
+    #[wasm_bindgen(js_name = refreshBody)]
+    pub fn refresh_body(&self, refresh_token: &str) -> String {
+        token::refresh_body(&self.cfg, refresh_token)
+    }
+
+    #[wasm_bindgen(js_name = revokeBody)]
+    pub fn revoke_body(&self, refresh_token: &str) -> String {
+        token::revoke_body(&self.cfg, refresh_token)
+    }
+
+    pub fn endpoint(&self, path: &str) -> String {
+        self.cfg.endpoint(path)
+    }
+
+    #[wasm_bindgen(js_name = logoutUrl)]
+    pub fn logout_url(&self) -> Result<String, JsValue> {
+        self.cfg.logout_url().map_err(err)
+    }
+
+    /// The session JSON after a token response (`previous`: the stored session, for a refresh).
+    pub fn session(
+        status: u16,
+        body: &str,
+        previous: Option<String>,
+        now: f64,
+    ) -> Result<String, JsValue> {
+        let tokens = token::parse_token_response(status, body).map_err(err)?;
+        let previous = previous.as_deref().and_then(Session::parse);
+        Ok(Session::merge(previous, tokens, now).to_json())
+    }
+
+    /// `nonce` (with the transaction: after the code exchange) and `at_hash` checks.
+    #[wasm_bindgen(js_name = checkIdToken)]
+    pub fn check_id_token(
+        id_token: &str,
+        access_token: &str,
+        transaction: Option<String>,
+    ) -> Result<(), JsValue> {
+        let tx = transaction
+            .as_deref()
+            .map(Transaction::decode)
+            .transpose()
+            .map_err(err)?;
+        token::check_id_token(id_token, access_token, tx.as_ref()).map_err(err)
+    }
+
+    /// True when the stored session must be refreshed (an unreadable one too).
+    #[wasm_bindgen(js_name = refreshDue)]
+    pub fn refresh_due(session: &str, now: f64, margin_seconds: f64) -> bool {
+        Session::parse(session).is_none_or(|s| s.refresh_due(now, margin_seconds))
+    }
+
+    /// Normalised userInfo JSON (or the typed error of a non-2xx answer).
+    #[wasm_bindgen(js_name = userInfo)]
+    pub fn user_info(status: u16, body: &str) -> Result<String, JsValue> {
+        if !(200..300).contains(&status) {
+            return Err(err(token::error_response(body)));
+        }
+        userinfo::normalize(body).map_err(err)
+    }
+
+    /// The IdP tokens in the (verified) Cognito ID token.
+    #[wasm_bindgen(js_name = idpTokens)]
+    pub fn idp_tokens(id_token: &str, now: f64) -> Result<Object, JsValue> {
+        let (id, access) = idp_tokens::read(id_token).map_err(err)?;
+        let out = Object::new();
+        if let Some(t) = id {
+            set(&out, "idToken", &idp_token(t, now));
+        }
+        if let Some(t) = access {
+            set(&out, "accessToken", &idp_token(t, now));
+        }
+        Ok(out)
+    }
+
+    #[wasm_bindgen(js_name = isCallback)]
+    pub fn is_callback(url: &str) -> bool {
+        authorize::is_callback(url)
+    }
+
+    #[wasm_bindgen(js_name = stripCallback)]
+    pub fn strip_callback(url: &str) -> String {
+        authorize::strip_callback(url)
+    }
+}
+
+/// Throws unless `scope` has every `required` scope (a named error for API-issued tokens).
+#[wasm_bindgen(js_name = requireScopes)]
+pub fn require_scopes(scope: Option<String>, required: Vec<String>) -> Result<(), JsValue> {
+    session::require_scopes(scope.as_deref(), &required).map_err(err)
+}
+
+/// True for an access token scope of exactly `aws.cognito.signin.user.admin` (InitiateAuth).
+#[wasm_bindgen(js_name = isApiIssued)]
+pub fn is_api_issued(scope: &str) -> bool {
+    session::is_api_issued(scope)
+}
