@@ -95,7 +95,9 @@ pub struct RawAuth {
 impl RawAuth {
     pub fn create(options: JsValue) -> Result<RawAuth, JsValue> {
         let json = json_text(&options, "auth options must be an object")?;
-        AuthConfig::parse(&json).map(|cfg| RawAuth { cfg }).map_err(err)
+        AuthConfig::parse(&json)
+            .map(|cfg| RawAuth { cfg })
+            .map_err(err)
     }
 
     /// A fresh transaction (state, nonce, PKCE verifier: 256 random bits each) and its
