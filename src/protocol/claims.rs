@@ -6,71 +6,52 @@
 //! is a parse error ([`ParseError::ClaimType`]).
 
 use super::error::{Asserted, ClaimError, ParseError, Part};
-use super::jwt::from_json;
+use super::json::{JsonError, Reader, Res};
+use super::jwt::parse_error;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
-/// A string or an array of strings (`aud`, `cognito:groups`, the `clientId` option).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OneOrMany(pub Vec<String>);
-
-impl<'de> Deserialize<'de> for OneOrMany {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = OneOrMany;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or an array of strings")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
-                Ok(OneOrMany(vec![v.to_owned()]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
-                let mut out = Vec::new();
-                while let Some(s) = seq.next_element::<String>()? {
-                    out.push(s);
-                }
-                Ok(OneOrMany(out))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// The claims we check. Unknown claims are skipped without being built.
-#[derive(Debug, Default, Deserialize)]
+/// The claims we check. Unknown claims are validated as JSON and skipped.
+#[derive(Debug, Default)]
 pub struct Claims {
-    #[serde(default)]
     pub iss: Option<String>,
-    #[serde(default)]
     pub exp: Option<f64>,
-    #[serde(default)]
     pub nbf: Option<f64>,
-    #[serde(default)]
     pub iat: Option<f64>,
-    #[serde(default)]
-    pub aud: Option<OneOrMany>,
-    #[serde(default)]
+    pub aud: Option<Vec<String>>,
     pub scope: Option<String>,
-    #[serde(default)]
     pub token_use: Option<String>,
-    #[serde(default)]
     pub client_id: Option<String>,
-    #[serde(default, rename = "cognito:groups")]
-    pub groups: Option<OneOrMany>,
-    /// Type-checked only.
-    #[serde(default, rename = "sub")]
-    _sub: Option<String>,
-    /// Type-checked only.
-    #[serde(default, rename = "jti")]
-    _jti: Option<String>,
+    /// `cognito:groups`.
+    pub groups: Option<Vec<String>>,
 }
 
 impl Claims {
     /// Parses a payload that already passed [`super::limits::scan_json`].
     pub fn parse(payload_json: &str) -> Result<Claims, ParseError> {
-        from_json(payload_json, Part::Payload)
+        let mut c = Claims::default();
+        Reader::document(payload_json, |r| {
+            r.object(|r, key| {
+                match &*key {
+                    "iss" => c.iss = r.opt_str()?,
+                    "exp" => c.exp = r.opt_num()?,
+                    "nbf" => c.nbf = r.opt_num()?,
+                    "iat" => c.iat = r.opt_num()?,
+                    "aud" => c.aud = r.opt_strings()?,
+                    "scope" => c.scope = r.opt_str()?,
+                    "token_use" => c.token_use = r.opt_str()?,
+                    "client_id" => c.client_id = r.opt_str()?,
+                    "cognito:groups" => c.groups = r.opt_strings()?,
+                    // type-checked only
+                    "sub" | "jti" => drop(r.opt_str()?),
+                    _ => r.skip()?,
+                }
+                Ok(())
+            })
+        })
+        .map_err(parse_error(Part::Payload))?;
+        Ok(c)
     }
 }
 
@@ -101,6 +82,32 @@ impl Match {
     }
 }
 
+impl Match {
+    /// Reads the option forms above; an empty list is refused.
+    pub(crate) fn read(r: &mut Reader<'_>) -> Res<Match> {
+        let m = if r.peek() == Some(b'{') {
+            let mut form = None;
+            r.object(|r, key| {
+                let values = r.strings()?;
+                form = match (&*key, form.is_some()) {
+                    ("anyOf", false) => Some(Match::AnyOf(values)),
+                    ("allOf", false) => Some(Match::AllOf(values)),
+                    _ => return Err(JsonError::Type),
+                };
+                Ok(())
+            })?;
+            form.ok_or(JsonError::Type)?
+        } else {
+            Match::AnyOf(r.strings()?)
+        };
+        if m.values().is_empty() {
+            return Err(JsonError::Type);
+        }
+        Ok(m)
+    }
+}
+
+/// serde form of the same options, for option structs parsed with serde.
 impl<'de> Deserialize<'de> for Match {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -140,15 +147,49 @@ impl<'de> Deserialize<'de> for Match {
     }
 }
 
+/// A string or an array of strings, for the serde form of [`Match`].
+struct OneOrMany(Vec<String>);
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(OneOrMany(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// Which Cognito token kinds are accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenUse {
     Id,
     Access,
 }
 
 impl TokenUse {
+    /// Reads `"id"` or `"access"`.
+    pub(crate) fn read(r: &mut Reader<'_>) -> Res<TokenUse> {
+        match &*r.str()? {
+            "id" => Ok(TokenUse::Id),
+            "access" => Ok(TokenUse::Access),
+            _ => Err(JsonError::Type),
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             TokenUse::Id => "id",
@@ -218,7 +259,7 @@ impl Rules<'_> {
                 actual: c.iss.clone(),
             });
         }
-        let aud = c.aud.as_ref().map(|a| a.0.as_slice());
+        let aud = c.aud.as_deref();
         if let Some(want) = self.audience {
             if !aud.is_some_and(|a| a.iter().any(|x| want.contains(x))) {
                 return Err(ClaimError::Audience {
@@ -245,7 +286,7 @@ impl Rules<'_> {
 
 impl CognitoRules<'_> {
     fn validate(&self, c: &Claims, aud: Option<&[String]>) -> Result<(), ClaimError> {
-        let groups = c.groups.as_ref().map(|g| g.0.as_slice());
+        let groups = c.groups.as_deref();
         if let Some(want) = self.groups {
             let have = groups.unwrap_or(&[]).iter().map(String::as_str);
             if !want.accepts(have) {
@@ -340,7 +381,7 @@ mod tests {
             }
         );
         let c = claims(r#"{"aud":"a","cognito:groups":["g1","g2"],"exp":1.5,"other":{"x":[1]}}"#);
-        assert_eq!(c.aud, Some(OneOrMany(vec!["a".into()])));
+        assert_eq!(c.aud, Some(vec!["a".to_owned()]));
         assert_eq!(c.exp, Some(1.5));
         // Cognito escapes slashes
         assert_eq!(
@@ -502,16 +543,25 @@ mod tests {
 
     #[test]
     fn match_option_forms() {
-        let m: Match = serde_json::from_str(r#""a""#).unwrap();
-        assert_eq!(m, Match::AnyOf(vec!["a".into()]));
-        let m: Match = serde_json::from_str(r#"["a","b"]"#).unwrap();
-        assert_eq!(m, Match::AnyOf(vec!["a".into(), "b".into()]));
-        let m: Match = serde_json::from_str(r#"{"allOf":["a","b"]}"#).unwrap();
-        assert_eq!(m, Match::AllOf(vec!["a".into(), "b".into()]));
-        let m: Match = serde_json::from_str(r#"{"anyOf":"a"}"#).unwrap();
-        assert_eq!(m, Match::AnyOf(vec!["a".into()]));
-        assert!(serde_json::from_str::<Match>("[]").is_err());
-        assert!(serde_json::from_str::<Match>(r#"{"oneOf":["a"]}"#).is_err());
-        assert!(serde_json::from_str::<Match>("5").is_err());
+        let read = |s: &str| Reader::document(s, Match::read);
+        assert_eq!(read(r#""a""#), Ok(Match::AnyOf(vec!["a".into()])));
+        assert_eq!(
+            read(r#"["a","b"]"#),
+            Ok(Match::AnyOf(vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(
+            read(r#"{"allOf":["a","b"]}"#),
+            Ok(Match::AllOf(vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(read(r#"{"anyOf":"a"}"#), Ok(Match::AnyOf(vec!["a".into()])));
+        for bad in [
+            "[]",
+            r#"{"oneOf":["a"]}"#,
+            r#"{"anyOf":["a"],"allOf":["b"]}"#,
+            "{}",
+            "5",
+        ] {
+            assert_eq!(read(bad), Err(JsonError::Type), "{bad}");
+        }
     }
 }

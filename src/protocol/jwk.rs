@@ -12,8 +12,8 @@
 
 use super::b64;
 use super::error::KeyError;
+use super::json::{JsonError, Reader, Res};
 use super::jwt::Alg;
-use serde::Deserialize;
 
 /// Default penalty box after a kid miss or a failed fetch, in seconds.
 pub const DEFAULT_PENALTY_BOX_SECONDS: f64 = 10.0;
@@ -21,19 +21,37 @@ pub const DEFAULT_PENALTY_BOX_SECONDS: f64 = 10.0;
 pub const MIN_RSA_BITS: usize = 2048;
 
 /// A JSON Web Key as published in a JWKS. Other members are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Jwk {
     pub kty: String,
-    #[serde(default, rename = "use")]
+    /// `use`.
     pub use_: Option<String>,
-    #[serde(default)]
     pub alg: Option<String>,
-    #[serde(default)]
     pub kid: Option<String>,
-    #[serde(default)]
     pub n: Option<String>,
-    #[serde(default)]
     pub e: Option<String>,
+}
+
+impl Jwk {
+    /// Reads one key: `kty` a string (required); `use`, `alg`, `kid`, `n`, `e` strings when present.
+    fn read(r: &mut Reader<'_>) -> Res<Jwk> {
+        let mut jwk = Jwk::default();
+        let mut kty = None;
+        r.object(|r, key| {
+            match &*key {
+                "kty" => kty = Some(r.str()?.into_owned()),
+                "use" => jwk.use_ = r.opt_str()?,
+                "alg" => jwk.alg = r.opt_str()?,
+                "kid" => jwk.kid = r.opt_str()?,
+                "n" => jwk.n = r.opt_str()?,
+                "e" => jwk.e = r.opt_str()?,
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        jwk.kty = kty.ok_or(JsonError::Type)?;
+        Ok(jwk)
+    }
 }
 
 /// A key with the outcome of its validation.
@@ -93,25 +111,45 @@ fn validate_rsa(jwk: &Jwk) -> Result<(), KeyError> {
 
 /// Parses a JWKS document (`{"keys":[...]}`) and validates each key.
 pub fn parse_jwks(json: &[u8]) -> Result<Vec<JwkEntry>, KeyError> {
-    #[derive(Deserialize)]
-    struct Doc {
-        keys: Vec<Jwk>,
-    }
-    let doc: Doc = serde_json::from_slice(json).map_err(|_| KeyError::JwksInvalid)?;
-    Ok(doc.keys.into_iter().map(JwkEntry::new).collect())
+    let mut keys = None;
+    read_document(json, |r| {
+        r.object(|r, key| match &*key {
+            "keys" => {
+                let mut list = Vec::new();
+                r.array(|r| Jwk::read(r).map(|k| list.push(JwkEntry::new(k))))?;
+                keys = Some(list);
+                Ok(())
+            }
+            _ => r.skip(),
+        })
+    })
+    .ok()
+    .and(keys)
+    .ok_or(KeyError::JwksInvalid)
 }
 
 /// Reads `jwks_uri` from an OIDC discovery document whose `issuer` must be `issuer`.
 pub fn parse_discovery(json: &[u8], issuer: &str) -> Result<String, KeyError> {
-    #[derive(Deserialize)]
-    struct Doc {
-        issuer: String,
-        jwks_uri: String,
-    }
-    match serde_json::from_slice::<Doc>(json) {
-        Ok(doc) if doc.issuer == issuer => Ok(doc.jwks_uri),
-        _ => Err(KeyError::DiscoveryInvalid),
-    }
+    let (mut iss, mut jwks_uri) = (None, None);
+    read_document(json, |r| {
+        r.object(|r, key| {
+            match &*key {
+                "issuer" => iss = Some(r.str()?.into_owned()),
+                "jwks_uri" => jwks_uri = Some(r.str()?.into_owned()),
+                _ => r.skip()?,
+            }
+            Ok(())
+        })
+    })
+    .ok()
+    .filter(|_| iss.as_deref() == Some(issuer))
+    .and(jwks_uri)
+    .ok_or(KeyError::DiscoveryInvalid)
+}
+
+fn read_document(json: &[u8], read: impl FnOnce(&mut Reader<'_>) -> Res<()>) -> Res<()> {
+    let text = std::str::from_utf8(json).map_err(|_| JsonError::Syntax)?;
+    Reader::document(text, read)
 }
 
 /// Cache settings for one JWKS URI.

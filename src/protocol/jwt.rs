@@ -7,9 +7,8 @@
 
 use super::b64;
 use super::error::{KeyError, ParseError, Part};
+use super::json::{JsonError, Reader};
 use super::limits::{scan_json, Limits};
-use serde::de::{Deserializer, IgnoredAny};
-use serde::Deserialize;
 
 /// Signature algorithms we can verify (RSASSA-PKCS1-v1_5, as Cognito uses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,19 +48,34 @@ impl Alg {
     }
 }
 
-/// Header fields we read. Unknown fields (`typ`, `jku`, `x5u`, `jwk`, ...) are skipped.
-#[derive(Debug, Deserialize)]
+/// Header fields we read. Other members (`typ`, `jku`, `x5u`, `jwk`, ...) are skipped.
+#[derive(Debug, Default)]
 pub struct Header {
-    #[serde(default)]
     pub alg: Option<String>,
-    #[serde(default)]
     pub kid: Option<String>,
-    #[serde(default, deserialize_with = "present")]
     crit: bool,
 }
 
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    IgnoredAny::deserialize(d).map(|_| true)
+impl Header {
+    fn parse(json: &str) -> Result<Header, ParseError> {
+        let mut h = Header::default();
+        Reader::document(json, |r| {
+            r.object(|r, key| {
+                match &*key {
+                    "alg" => h.alg = r.opt_str()?,
+                    "kid" => h.kid = r.opt_str()?,
+                    "crit" => {
+                        r.skip()?;
+                        h.crit = true;
+                    }
+                    _ => r.skip()?,
+                }
+                Ok(())
+            })
+        })
+        .map_err(parse_error(Part::Header))?;
+        Ok(h)
+    }
 }
 
 /// A token split and decoded, with nothing verified yet.
@@ -112,7 +126,7 @@ impl<'t> UntrustedJwt<'t> {
         let (header_bytes, payload_bytes, signature) = (decode(h)?, decode(p)?, decode(s)?);
         let header_json = json_text(header_bytes, limits, Part::Header)?;
         let payload_json = json_text(payload_bytes, limits, Part::Payload)?;
-        let header: Header = from_json(&header_json, Part::Header)?;
+        let header = Header::parse(&header_json)?;
         if header.crit {
             return Err(ParseError::Crit);
         }
@@ -145,16 +159,13 @@ fn json_text(bytes: Vec<u8>, limits: &Limits, part: Part) -> Result<String, Pars
     String::from_utf8(bytes).map_err(|_| ParseError::Json { part })
 }
 
-/// Parses JSON into a typed struct, mapping syntax errors to [`ParseError::Json`] and type errors
-/// to [`ParseError::ClaimType`]. serde's messages are dropped: they can quote token text.
-pub(crate) fn from_json<'a, T: Deserialize<'a>>(
-    json: &'a str,
-    part: Part,
-) -> Result<T, ParseError> {
-    serde_json::from_str(json).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => ParseError::ClaimType { part },
-        _ => ParseError::Json { part },
-    })
+/// Maps reader errors of `part`: syntax → [`ParseError::Json`], type →
+/// [`ParseError::ClaimType`].
+pub(crate) fn parse_error(part: Part) -> impl Fn(JsonError) -> ParseError {
+    move |e| match e {
+        JsonError::Syntax => ParseError::Json { part },
+        JsonError::Type => ParseError::ClaimType { part },
+    }
 }
 
 #[cfg(test)]

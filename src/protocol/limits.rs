@@ -4,6 +4,7 @@
 //! never disagree).
 
 use super::error::{ParseError, Part};
+use super::json::Reader;
 use std::borrow::Cow;
 
 /// Default `maxTokenLength`: 64 KiB (a Cognito ID token may carry 50 custom attributes of
@@ -50,9 +51,11 @@ pub fn scan_json(json: &[u8], max_depth: usize, part: Part) -> Result<(), ParseE
                 if depth == 1 && expect_key {
                     let raw = &json[i + 1..end];
                     keys.push(if escaped {
-                        let s: String = serde_json::from_slice(&json[i..=end])
-                            .map_err(|_| not_object.clone())?;
-                        Cow::Owned(s.into_bytes())
+                        let key = std::str::from_utf8(&json[i..=end])
+                            .ok()
+                            .and_then(|k| Reader::document(k, Reader::str).ok())
+                            .ok_or(not_object.clone())?;
+                        Cow::Owned(key.into_owned().into_bytes())
                     } else {
                         Cow::Borrowed(raw)
                     });

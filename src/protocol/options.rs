@@ -5,9 +5,9 @@
 //! (generic) must be given at create or verify time, or set to `null` to skip the check
 //! (aws-jwt-verify's rule). See `docs/verifier-api.md` for every option and default.
 
-use super::claims::{Match, OneOrMany, TokenUse};
+use super::claims::{Match, TokenUse};
 use super::error::OptionsError;
-use serde::{Deserialize, Deserializer};
+use super::json::{JsonError, Reader, Res, MAX_NESTING};
 
 /// Default `clockSkewSeconds`: how far in the future `iat` may be.
 pub const DEFAULT_CLOCK_SKEW_SECONDS: f64 = 30.0;
@@ -25,13 +25,15 @@ pub enum Setting<T> {
     Value(T),
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Setting<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Option::<T>::deserialize(d)?.map_or(Setting::Null, Setting::Value))
-    }
-}
-
 impl<T> Setting<T> {
+    /// `null` or a value read by `read`.
+    fn read<'a>(r: &mut Reader<'a>, read: impl FnOnce(&mut Reader<'a>) -> Res<T>) -> Res<Self> {
+        if r.null()? {
+            return Ok(Setting::Null);
+        }
+        read(r).map(Setting::Value)
+    }
+
     /// `self` unless it is [`Setting::Unset`], else `base`.
     pub fn or<'a>(&'a self, base: &'a Setting<T>) -> &'a Setting<T> {
         match self {
@@ -51,8 +53,7 @@ impl<T> Setting<T> {
 
 /// Options of one pool or issuer (`RawVerifier.cognito` / `RawVerifier.generic`); the same type
 /// holds verify-time overrides, where only the overridable fields may be set.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Options {
     /// Cognito: required.
     pub user_pool_id: Option<String>,
@@ -69,8 +70,8 @@ pub struct Options {
     pub max_json_depth: Option<usize>,
     // Overridable per verify call.
     pub token_use: Setting<TokenUse>,
-    pub client_id: Setting<OneOrMany>,
-    pub audience: Setting<OneOrMany>,
+    pub client_id: Setting<Vec<String>>,
+    pub audience: Setting<Vec<String>>,
     pub scope: Setting<Match>,
     pub groups: Setting<Match>,
     pub grace_seconds: Option<f64>,
@@ -81,11 +82,16 @@ pub struct Options {
 impl Options {
     /// Parses one options object or an array of them (several pools/issuers).
     pub fn parse_list(json: &str) -> Result<Vec<Options>, OptionsError> {
-        let list: Vec<Options> = if json.trim_start().starts_with('[') {
-            serde_json::from_str(json).map_err(invalid)?
-        } else {
-            vec![serde_json::from_str(json).map_err(invalid)?]
-        };
+        let mut list = Vec::new();
+        let mut problem = None;
+        Reader::document(json, |r| {
+            if r.peek() == Some(b'[') {
+                r.array(|r| Options::read(r, &mut problem).map(|o| list.push(o)))
+            } else {
+                Options::read(r, &mut problem).map(|o| list.push(o))
+            }
+        })
+        .map_err(|e| invalid(e, problem))?;
         if list.is_empty() {
             return Err(detail("at least one configuration is required"));
         }
@@ -95,9 +101,56 @@ impl Options {
         Ok(list)
     }
 
+    /// Reads one options object; `problem` names the first bad option.
+    fn read(r: &mut Reader<'_>, problem: &mut Option<String>) -> Res<Options> {
+        let mut o = Options::default();
+        r.object(|r, key| {
+            let known = o.set(r, &key);
+            if !matches!(known, Ok(true)) && problem.is_none() {
+                *problem = Some(match known {
+                    Ok(_) => format!("unknown option {key}"),
+                    Err(_) => format!("{key} has an invalid type or value"),
+                });
+            }
+            known?.then_some(()).ok_or(JsonError::Type)
+        })?;
+        Ok(o)
+    }
+
+    /// Reads the value of option `key`; `Ok(false)` for an unknown name.
+    fn set(&mut self, r: &mut Reader<'_>, key: &str) -> Res<bool> {
+        match key {
+            "userPoolId" => self.user_pool_id = r.opt_str()?,
+            "issuer" => self.issuer = r.opt_str()?,
+            "algorithms" => self.algorithms = r.opt_strings()?,
+            "jwksUri" => self.jwks_uri = r.opt_str()?,
+            "penaltyBoxSeconds" => self.penalty_box_seconds = r.opt_num()?,
+            "jwksMaxAgeSeconds" => self.jwks_max_age_seconds = r.opt_num()?,
+            "jwksFetchTimeoutMs" => self.jwks_fetch_timeout_ms = r.opt_num()?,
+            "jwksMaxBytes" => self.jwks_max_bytes = count(r)?,
+            "maxTokenLength" => self.max_token_length = count(r)?,
+            "maxJsonDepth" => self.max_json_depth = count(r)?,
+            "tokenUse" => self.token_use = Setting::read(r, TokenUse::read)?,
+            "clientId" => self.client_id = Setting::read(r, Reader::strings)?,
+            "audience" => self.audience = Setting::read(r, Reader::strings)?,
+            "scope" => self.scope = Setting::read(r, Match::read)?,
+            "groups" => self.groups = Setting::read(r, Match::read)?,
+            "graceSeconds" => self.grace_seconds = r.opt_num()?,
+            "clockSkewSeconds" => self.clock_skew_seconds = r.opt_num()?,
+            "includeRawJwtInErrors" => self.include_raw_jwt_in_errors = r.opt_bool()?,
+            _ => {
+                r.skip()?;
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Parses verify-time overrides (`verify(token, overrides)`).
     pub fn parse_overrides(json: &str) -> Result<Options, OptionsError> {
-        let o: Options = serde_json::from_str(json).map_err(invalid)?;
+        let mut problem = None;
+        let o = Reader::document(json, |r| Options::read(r, &mut problem))
+            .map_err(|e| invalid(e, problem))?;
         o.check_numbers()?;
         let overridable = Options {
             token_use: o.token_use.clone(),
@@ -124,7 +177,11 @@ impl Options {
         non_negative("clockSkewSeconds", self.clock_skew_seconds)?;
         non_negative("penaltyBoxSeconds", self.penalty_box_seconds)?;
         non_negative("jwksMaxAgeSeconds", self.jwks_max_age_seconds)?;
-        non_negative("jwksFetchTimeoutMs", self.jwks_fetch_timeout_ms)
+        non_negative("jwksFetchTimeoutMs", self.jwks_fetch_timeout_ms)?;
+        match self.max_json_depth {
+            Some(d) if d > MAX_NESTING => Err(detail("maxJsonDepth must be at most 256")),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -144,8 +201,23 @@ pub(crate) fn detail(text: &str) -> OptionsError {
     }
 }
 
-fn invalid(e: serde_json::Error) -> OptionsError {
-    detail(&e.to_string())
+fn invalid(e: JsonError, problem: Option<String>) -> OptionsError {
+    match (problem, e) {
+        (Some(p), _) => OptionsError::Invalid { detail: p },
+        (None, JsonError::Type) => detail("options must be an object or an array of objects"),
+        (None, JsonError::Syntax) => detail("options are not valid JSON"),
+    }
+}
+
+/// A non-negative integer or `null`.
+fn count(r: &mut Reader<'_>) -> Res<Option<usize>> {
+    match r.opt_num()? {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_992.0 => {
+            Ok(Some(n as usize))
+        }
+        Some(_) => Err(JsonError::Type),
+        None => Ok(None),
+    }
 }
 
 #[cfg(test)]
@@ -159,10 +231,7 @@ mod tests {
         assert_eq!(o.client_id, Setting::Unset);
         let o = &Options::parse_list(r#"{"clientId":["a","b"],"tokenUse":"id"}"#).unwrap()[0];
         assert_eq!(o.token_use, Setting::Value(TokenUse::Id));
-        assert_eq!(
-            o.client_id,
-            Setting::Value(OneOrMany(vec!["a".into(), "b".into()]))
-        );
+        assert_eq!(o.client_id, Setting::Value(vec!["a".into(), "b".into()]));
         assert_eq!(Setting::Unset.or(&o.token_use), &o.token_use);
         assert_eq!(Setting::Null.or(&o.token_use), &Setting::Null);
     }
@@ -175,6 +244,9 @@ mod tests {
             r#"{"graceSeconds":-1}"#,
             r#"{"maxTokenLength":-5}"#,
             r#"{"scope":[]}"#,
+            r#"{"maxJsonDepth":257}"#,
+            r#"{"maxJsonDepth":1.5}"#,
+            r#"[{"issuer":"a"},5]"#,
             "[]",
             "5",
         ] {

@@ -263,7 +263,7 @@ impl JwtVerifier {
             Some(CognitoRules {
                 token_use: required(pick!(token_use), OptionsError::MissingTokenUse)?.copied(),
                 client_ids: required(pick!(client_id), OptionsError::MissingClientId)?
-                    .map(|c| c.0.as_slice()),
+                    .map(Vec::as_slice),
                 groups: pick!(groups).value(),
             })
         } else {
@@ -272,7 +272,7 @@ impl JwtVerifier {
         let audience = if cfg.cognito {
             None
         } else {
-            required(pick!(audience), OptionsError::MissingAudience)?.map(|a| a.0.as_slice())
+            required(pick!(audience), OptionsError::MissingAudience)?.map(Vec::as_slice)
         };
         Ok(Resolved {
             rules: Rules {

@@ -1,0 +1,480 @@
+//! A small validating JSON reader (RFC 8259) for the few typed documents we read: JWT header
+//! and payload, JWKS, OIDC discovery, options. It builds no tree: callers walk objects member by
+//! member and read only what they need; every other value is checked and skipped. Strings are
+//! borrowed unless they contain escapes. (serde_json cost ~40 KB of wasm for the same job.)
+
+use std::borrow::Cow;
+
+/// Deepest nesting the reader follows (its recursion bound). `maxJsonDepth` is capped to it.
+pub const MAX_NESTING: usize = 256;
+
+/// Why a document was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonError {
+    /// Not JSON (or nested deeper than [`MAX_NESTING`]).
+    Syntax,
+    /// Valid JSON with a value of the wrong type where we read one.
+    Type,
+}
+
+/// Result of a reader step.
+pub type Res<T> = Result<T, JsonError>;
+
+/// A cursor over one JSON document.
+pub struct Reader<'a> {
+    src: &'a str,
+    pos: usize,
+    depth: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// Reads a whole document with `value`, which must consume exactly one value.
+    pub fn document<T>(src: &'a str, value: impl FnOnce(&mut Reader<'a>) -> Res<T>) -> Res<T> {
+        let mut r = Reader {
+            src,
+            pos: 0,
+            depth: 0,
+        };
+        let out = value(&mut r)?;
+        match r.peek() {
+            None => Ok(out),
+            Some(_) => Err(JsonError::Syntax),
+        }
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.src.as_bytes()
+    }
+
+    /// The next non-whitespace byte, not consumed.
+    pub fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.bytes().get(self.pos) {
+            if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                return Some(b);
+            }
+            self.pos += 1;
+        }
+        None
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        let hit = self.peek() == Some(b);
+        self.pos += usize::from(hit);
+        hit
+    }
+
+    /// Checks the next value starts with `open` (else a type error, after checking the value is
+    /// valid JSON at all) and enters it.
+    fn open(&mut self, open: u8) -> Res<()> {
+        if self.peek() != Some(open) {
+            self.skip()?;
+            return Err(JsonError::Type);
+        }
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(JsonError::Syntax);
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Walks an object; `member` gets each key and must consume its value.
+    pub fn object(
+        &mut self,
+        mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Res<()>,
+    ) -> Res<()> {
+        self.open(b'{')?;
+        if !self.eat(b'}') {
+            loop {
+                if self.peek() != Some(b'"') {
+                    return Err(JsonError::Syntax);
+                }
+                let key = self.string()?;
+                if !self.eat(b':') {
+                    return Err(JsonError::Syntax);
+                }
+                member(self, key)?;
+                if self.eat(b'}') {
+                    break;
+                }
+                if !self.eat(b',') {
+                    return Err(JsonError::Syntax);
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// Walks an array; `item` must consume each element.
+    pub fn array(&mut self, mut item: impl FnMut(&mut Self) -> Res<()>) -> Res<()> {
+        self.open(b'[')?;
+        if !self.eat(b']') {
+            loop {
+                item(self)?;
+                if self.eat(b']') {
+                    break;
+                }
+                if !self.eat(b',') {
+                    return Err(JsonError::Syntax);
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// Consumes `null` if it is next.
+    pub fn null(&mut self) -> Res<bool> {
+        if self.peek() != Some(b'n') {
+            return Ok(false);
+        }
+        self.literal("null").map(|_| true)
+    }
+
+    fn literal(&mut self, word: &str) -> Res<()> {
+        if self.src[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(JsonError::Syntax)
+        }
+    }
+
+    /// A string.
+    pub fn str(&mut self) -> Res<Cow<'a, str>> {
+        if self.peek() != Some(b'"') {
+            self.skip()?;
+            return Err(JsonError::Type);
+        }
+        self.string()
+    }
+
+    /// A boolean.
+    pub fn bool(&mut self) -> Res<bool> {
+        match self.peek() {
+            Some(b't') => self.literal("true").map(|_| true),
+            Some(b'f') => self.literal("false").map(|_| false),
+            _ => self.skip().and(Err(JsonError::Type)),
+        }
+    }
+
+    /// A number.
+    pub fn num(&mut self) -> Res<f64> {
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => self.skip().and(Err(JsonError::Type)),
+        }
+    }
+
+    /// Any value, validated and discarded.
+    pub fn skip(&mut self) -> Res<()> {
+        match self.peek().ok_or(JsonError::Syntax)? {
+            b'{' => self.object(|r, _| r.skip()),
+            b'[' => self.array(Self::skip),
+            b'"' => self.string().map(drop),
+            b't' => self.literal("true"),
+            b'f' => self.literal("false"),
+            b'n' => self.literal("null"),
+            b'-' | b'0'..=b'9' => self.number().map(drop),
+            _ => Err(JsonError::Syntax),
+        }
+    }
+
+    fn number(&mut self) -> Res<f64> {
+        let b = self.bytes();
+        let start = self.pos;
+        let digits = |mut i: usize| {
+            let from = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            (i, i - from)
+        };
+        let mut i = start + usize::from(b.get(start) == Some(&b'-'));
+        let (after, n) = digits(i);
+        if n == 0 || (n > 1 && b[i] == b'0') {
+            return Err(JsonError::Syntax);
+        }
+        i = after;
+        let integer = i;
+        if b.get(i) == Some(&b'.') {
+            let (after, n) = digits(i + 1);
+            if n == 0 {
+                return Err(JsonError::Syntax);
+            }
+            i = after;
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            let (after, n) = digits(i);
+            if n == 0 {
+                return Err(JsonError::Syntax);
+            }
+            i = after;
+        }
+        self.pos = i;
+        let text = &self.src[start..i];
+        // Integers up to 15 digits are exact in f64: skip the general float parser.
+        if i == integer && i - start <= 15 {
+            let (neg, digits) = match text.strip_prefix('-') {
+                Some(d) => (true, d),
+                None => (false, text),
+            };
+            let v = digits
+                .bytes()
+                .fold(0u64, |v, d| v * 10 + u64::from(d - b'0')) as f64;
+            return Ok(if neg { -v } else { v });
+        }
+        text.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or(JsonError::Syntax)
+    }
+
+    /// The string at `self.pos` (which is `"`), unescaped.
+    fn string(&mut self) -> Res<Cow<'a, str>> {
+        let b = self.bytes();
+        let start = self.pos + 1;
+        let mut i = start;
+        loop {
+            match *b.get(i).ok_or(JsonError::Syntax)? {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Ok(Cow::Borrowed(&self.src[start..i]));
+                }
+                b'\\' => break,
+                c if c < 0x20 => return Err(JsonError::Syntax),
+                _ => i += 1,
+            }
+        }
+        let mut out = String::from(&self.src[start..i]);
+        loop {
+            match *b.get(i).ok_or(JsonError::Syntax)? {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Ok(Cow::Owned(out));
+                }
+                b'\\' => {
+                    let esc = *b.get(i + 1).ok_or(JsonError::Syntax)?;
+                    i += 2;
+                    let c = match esc {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hi = self.hex4(i)?;
+                            i += 4;
+                            let code = if (0xd800..0xdc00).contains(&hi) {
+                                if b.get(i..i + 2) != Some(b"\\u") {
+                                    return Err(JsonError::Syntax);
+                                }
+                                let lo = self.hex4(i + 2)?;
+                                if !(0xdc00..0xe000).contains(&lo) {
+                                    return Err(JsonError::Syntax);
+                                }
+                                i += 6;
+                                0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)
+                            } else {
+                                hi
+                            };
+                            char::from_u32(code).ok_or(JsonError::Syntax)?
+                        }
+                        _ => return Err(JsonError::Syntax),
+                    };
+                    out.push(c);
+                }
+                c if c < 0x20 => return Err(JsonError::Syntax),
+                _ => {
+                    // copy the run up to the next quote or backslash (UTF-8 stays intact)
+                    let run = b[i..]
+                        .iter()
+                        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                        .ok_or(JsonError::Syntax)?;
+                    out.push_str(&self.src[i..i + run]);
+                    i += run;
+                }
+            }
+        }
+    }
+
+    fn hex4(&self, at: usize) -> Res<u32> {
+        let hex = self.src.get(at..at + 4).ok_or(JsonError::Syntax)?;
+        if !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return Err(JsonError::Syntax);
+        }
+        u32::from_str_radix(hex, 16).map_err(|_| JsonError::Syntax)
+    }
+
+    /// A string or `null` (`None`).
+    pub fn opt_str(&mut self) -> Res<Option<String>> {
+        if self.null()? {
+            return Ok(None);
+        }
+        self.str().map(|s| Some(s.into_owned()))
+    }
+
+    /// A number or `null` (`None`).
+    pub fn opt_num(&mut self) -> Res<Option<f64>> {
+        if self.null()? {
+            return Ok(None);
+        }
+        self.num().map(Some)
+    }
+
+    /// A boolean or `null` (`None`).
+    pub fn opt_bool(&mut self) -> Res<Option<bool>> {
+        if self.null()? {
+            return Ok(None);
+        }
+        self.bool().map(Some)
+    }
+
+    /// A string, an array of strings, or `null` (`None`).
+    pub fn opt_strings(&mut self) -> Res<Option<Vec<String>>> {
+        if self.null()? {
+            return Ok(None);
+        }
+        self.strings().map(Some)
+    }
+
+    /// A string or an array of strings.
+    pub fn strings(&mut self) -> Res<Vec<String>> {
+        if self.peek() != Some(b'[') {
+            return self.str().map(|s| vec![s.into_owned()]);
+        }
+        let mut out = Vec::new();
+        self.array(|r| r.str().map(|s| out.push(s.into_owned())))?;
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skip(s: &str) -> Res<()> {
+        Reader::document(s, Reader::skip)
+    }
+
+    #[test]
+    fn accepts_valid_json() {
+        for ok in [
+            "{}",
+            "[]",
+            r#"{"a":[1,-2.5e3,0,true,false,null,"x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"],"b":{"c":{}}}"#,
+            " \n[ 1 , 2 ]\t",
+            "-0",
+            "0.5E+2",
+            r#""é ü""#,
+        ] {
+            assert_eq!(skip(ok), Ok(()), "{ok}");
+        }
+    }
+
+    #[test]
+    fn rejects_invalid_json() {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{,}",
+            "[1 2]",
+            r#"{"a" 1}"#,
+            r#"{"a":1,}"#,
+            "01",
+            "1.",
+            ".5",
+            "1e",
+            "+1",
+            "tru",
+            "nul",
+            r#""\x""#,
+            r#""\u12""#,
+            r#""\ud800""#,
+            r#""\ud800\u0041""#,
+            "\"a\nb\"",
+            "\"abc",
+            "{} {}",
+            "1e400",
+            "'a'",
+        ] {
+            assert_eq!(skip(bad), Err(JsonError::Syntax), "{bad}");
+        }
+        let deep = format!(
+            "{}{}",
+            "[".repeat(MAX_NESTING + 1),
+            "]".repeat(MAX_NESTING + 1)
+        );
+        assert_eq!(skip(&deep), Err(JsonError::Syntax));
+        let ok = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+        assert_eq!(skip(&ok), Ok(()));
+    }
+
+    #[test]
+    fn typed_reads() {
+        let doc =
+            r#"{"s":"a\/b","n":1700000000,"f":-1.25,"l":["x","y"],"one":"z","t":true,"nil":null}"#;
+        let mut seen = Vec::new();
+        Reader::document(doc, |r| {
+            r.object(|r, key| {
+                let v = match &*key {
+                    "s" => r.str()?.into_owned(),
+                    "n" | "f" => r.num()?.to_string(),
+                    "l" | "one" => r.strings()?.join("+"),
+                    "t" => r.bool()?.to_string(),
+                    _ => format!("{:?}", r.opt_str()?),
+                };
+                seen.push(format!("{key}={v}"));
+                Ok(())
+            })
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                "s=a/b",
+                "n=1700000000",
+                "f=-1.25",
+                "l=x+y",
+                "one=z",
+                "t=true",
+                "nil=None"
+            ]
+        );
+        // a wrong type is a type error, but only for valid JSON
+        assert_eq!(
+            Reader::document(r#"{"a":1}"#, Reader::str),
+            Err(JsonError::Type)
+        );
+        assert_eq!(
+            Reader::document("[1]", |r| r.object(|r, _| r.skip())),
+            Err(JsonError::Type)
+        );
+        assert_eq!(
+            Reader::document("[1,]", Reader::str),
+            Err(JsonError::Syntax)
+        );
+        assert_eq!(Reader::document("5", Reader::strings), Err(JsonError::Type));
+        assert_eq!(
+            Reader::document("[5]", Reader::strings),
+            Err(JsonError::Type)
+        );
+        assert_eq!(
+            Reader::document(r#""x""#, Reader::num),
+            Err(JsonError::Type)
+        );
+        assert_eq!(
+            Reader::document("123456789012345678", Reader::num),
+            Ok(123456789012345678.0)
+        );
+    }
+}
