@@ -9,18 +9,24 @@
 //! 4. [`Prepared::signature_check`]: what the crypto backend must verify.
 //! 5. [`Rules::validate`]: the claim checks.
 
+pub mod authorize;
 pub mod b64;
 pub mod bearer;
 pub mod claims;
 pub mod cognito;
 pub mod error;
+pub mod idp_tokens;
 pub mod introspect;
 pub mod json;
 pub mod jwk;
 pub mod jwt;
 pub mod limits;
 pub mod options;
+pub mod pkce;
+pub mod session;
+pub mod token;
 pub mod token_cache;
+pub mod userinfo;
 pub mod verifier;
 
 pub use claims::{Claims, Rules};
