@@ -4,10 +4,12 @@
 
 mod auth;
 mod crypto;
+mod edge;
 mod error;
 mod fetch;
 mod verifier;
 
 pub use auth::{is_api_issued, require_scopes, RawAuth};
+pub use edge::{BearerGuard, Introspector, TokenCache};
 pub use error::error_catalog;
 pub use verifier::RawVerifier;

@@ -168,6 +168,27 @@ impl RawVerifier {
             .cache_jwks(&jwks, issuer.as_deref())
             .map_err(|e| to_js(&e, None))
     }
+
+    /// The JWKS cache as plain data (`{version: 1, jwks: [...]}`), for `importJwksCache` in
+    /// another isolate (format: `src/bindings/edge.rs`).
+    #[wasm_bindgen(js_name = exportJwksCache)]
+    pub fn export_jwks_cache(&self) -> JsValue {
+        super::edge::snapshots_to_js(self.inner.cache.borrow().export())
+    }
+
+    /// Merges what `exportJwksCache` wrote: newer keys win, a penalty box is kept.
+    #[wasm_bindgen(js_name = importJwksCache)]
+    pub fn import_jwks_cache(&self, state: JsValue) -> Result<(), JsValue> {
+        let snapshots = super::edge::snapshots_from_js(&state).map_err(|e| to_js(&e, None))?;
+        let now = clock();
+        for snapshot in snapshots {
+            let uri = snapshot.uri.clone();
+            if self.inner.cache.borrow_mut().import(snapshot, now) {
+                self.inner.keys.borrow_mut().retain(|k| k.uri != uri);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What to do after looking at the cache.

@@ -23,6 +23,27 @@ pub enum Denial {
 }
 
 impl Denial {
+    /// `invalid_token` for a token the verifier refused with the error `code` (only "expired" is
+    /// told apart; nothing from the token is echoed).
+    pub fn invalid_token(code: Option<&str>) -> Denial {
+        Denial::InvalidToken {
+            description: match code {
+                Some("ERR_JWT_EXPIRED") => "the token expired",
+                _ => "the token is invalid",
+            },
+        }
+    }
+
+    /// The JSON error body (`{"error","error_description"}`), empty when no credentials were sent.
+    pub fn body(&self) -> String {
+        match (self.error(), self.description()) {
+            (Some(error), Some(description)) => {
+                format!(r#"{{"error":"{error}","error_description":"{description}"}}"#)
+            }
+            _ => String::new(),
+        }
+    }
+
     /// The HTTP status of the error response.
     pub fn status(&self) -> u16 {
         match self {
@@ -224,6 +245,18 @@ mod tests {
             r#"Bearer realm="api", error="invalid_request", error_description="the Authorization header is not a valid bearer token""#
         );
         assert_eq!(Denial::InvalidRequest.status(), 400);
+        assert_eq!(Denial::NoToken.body(), "");
+        assert_eq!(
+            Denial::invalid_token(Some("ERR_JWT_EXPIRED")).body(),
+            r#"{"error":"invalid_token","error_description":"the token expired"}"#
+        );
+        assert_eq!(
+            Denial::invalid_token(Some("ERR_JWT_INVALID_SIGNATURE")),
+            Denial::InvalidToken {
+                description: "the token is invalid"
+            }
+        );
+        assert_eq!(Denial::invalid_token(None).status(), 401);
         let expired = Denial::InvalidToken {
             description: "the token expired",
         };

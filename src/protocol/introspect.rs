@@ -205,6 +205,21 @@ pub fn parse_request(
     })
 }
 
+/// Decides whether the caller may introspect: a client must match `clients`; a bearer caller is
+/// allowed only when `bearer_allowed`, and its token (returned) must then verify. No credentials
+/// at all is `invalid_client`.
+pub fn authorize_caller<'a>(
+    caller: Option<&'a Caller>,
+    clients: &[ClientCredentials],
+    bearer_allowed: bool,
+) -> Result<Option<&'a str>, RequestError> {
+    match caller {
+        Some(Caller::Client { id, secret }) if authenticate(clients, id, secret) => Ok(None),
+        Some(Caller::Bearer(token)) if bearer_allowed => Ok(Some(token)),
+        _ => Err(RequestError::InvalidClient),
+    }
+}
+
 /// A client allowed to call the endpoint with its id and secret.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -497,6 +512,29 @@ mod tests {
         assert!(!authenticate(&clients, "a", ""));
         assert!(!authenticate(&clients, "c", "s1"));
         assert!(!same_secret(b"ab", b"ab\0"));
+        let client = |id: &str, secret: &str| Caller::Client {
+            id: id.into(),
+            secret: secret.into(),
+        };
+        let bearer = Caller::Bearer("t".into());
+        assert_eq!(
+            authorize_caller(Some(&client("a", "s1")), &clients, false),
+            Ok(None)
+        );
+        assert_eq!(
+            authorize_caller(Some(&bearer), &clients, true),
+            Ok(Some("t"))
+        );
+        for (caller, bearer_allowed) in [
+            (Some(&bearer), false),
+            (Some(&client("a", "nope")), true),
+            (None, true),
+        ] {
+            assert_eq!(
+                authorize_caller(caller, &clients, bearer_allowed),
+                Err(RequestError::InvalidClient)
+            );
+        }
     }
 
     const ACCESS: &str = r#"{"sub":"u-1","cognito:groups":["admins"],"iss":"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X","version":2,"client_id":"c1","origin_jti":"o-1","event_id":"e-1","token_use":"access","scope":"openid email","auth_time":1000,"exp":5000,"iat":1000,"jti":"j-1","username":"jdoe"}"#;

@@ -312,6 +312,54 @@ impl JwksCache {
     }
 }
 
+/// One JWKS URI's cache as carried to another isolate (`exportJwksCache` / `importJwksCache`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JwksSnapshot {
+    pub uri: String,
+    pub keys: Vec<JwkEntry>,
+    /// When the keys were loaded (seconds since the epoch).
+    pub loaded_at: f64,
+    /// Unknown kids are rejected until then, when a penalty box is open.
+    pub penalty_until: Option<f64>,
+}
+
+impl JwksCache {
+    /// The state of every URI whose keys are loaded.
+    pub fn export(&self) -> Vec<JwksSnapshot> {
+        let open = |until: f64| until.is_finite().then_some(until);
+        self.entries
+            .iter()
+            .filter_map(|(uri, s)| {
+                Some(JwksSnapshot {
+                    uri: uri.clone(),
+                    keys: s.keys.clone(),
+                    loaded_at: s.loaded_at?,
+                    penalty_until: open(s.penalty_until),
+                })
+            })
+            .collect()
+    }
+
+    /// Merges a snapshot into the state of its URI (unknown URIs are ignored). Its keys replace
+    /// ours only when loaded later (a time ahead of `now` counts as `now`); the later penalty box
+    /// wins, so an import never lifts one. True when the keys were replaced.
+    pub fn import(&mut self, snapshot: JwksSnapshot, now: f64) -> bool {
+        let Some(state) = self.get_mut(&snapshot.uri) else {
+            return false;
+        };
+        if let Some(until) = snapshot.penalty_until {
+            state.penalty_until = state.penalty_until.max(until);
+        }
+        let loaded_at = snapshot.loaded_at.min(now);
+        if state.loaded_at.is_some_and(|at| at >= loaded_at) {
+            return false;
+        }
+        state.keys = snapshot.keys;
+        state.loaded_at = Some(loaded_at);
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,5 +560,54 @@ mod tests {
         assert_eq!(c.get_mut("u").unwrap().policy, JwksPolicy::default());
         assert!(c.get_mut("v").is_none());
         assert!(c.get("u").is_some() && c.get("v").is_none());
+    }
+
+    #[test]
+    fn export_import_carries_keys_and_keeps_the_penalty_box() {
+        let mut a = JwksCache::default();
+        a.ensure("u", JwksPolicy::default());
+        a.ensure("never-loaded", JwksPolicy::default());
+        let s = a.get_mut("u").unwrap();
+        s.set_keys(keys(&["k1"]), 100.0);
+        assert_eq!(s.lookup("x", 101.0, false), Ok(Step::Fetch));
+        s.finish_fetch(Ok(keys(&["k1"])), 101.0);
+        assert!(s.key_after_fetch("x", 101.0).is_err()); // penalty until 111
+        let exported = a.export();
+        assert_eq!(exported.len(), 1);
+        assert_eq!(exported[0].loaded_at, 101.0);
+        assert_eq!(exported[0].penalty_until, Some(111.0));
+
+        // a fresh isolate: keys without a fetch, and the penalty box still holds
+        let mut b = JwksCache::default();
+        b.ensure("u", JwksPolicy::default());
+        for snap in exported.clone() {
+            assert!(b.import(snap, 105.0));
+        }
+        let s = b.get_mut("u").unwrap();
+        assert!(matches!(s.lookup("k1", 105.0, false), Ok(Step::Key(_))));
+        assert!(matches!(
+            s.lookup("x", 105.0, false),
+            Err(KeyError::PenaltyBox { .. })
+        ));
+        assert_eq!(s.lookup("x", 111.0, false), Ok(Step::Fetch));
+        s.finish_fetch(Ok(keys(&["k1", "x"])), 112.0);
+
+        // older keys never replace newer ones, and an import never lifts a penalty box
+        let mut stale = exported[0].clone();
+        stale.penalty_until = None;
+        assert!(!b.import(stale, 120.0));
+        assert!(b.get("u").unwrap().cached("x", 120.0).is_some());
+        // a URI this verifier does not use is ignored
+        let mut other = exported[0].clone();
+        other.uri = "elsewhere".into();
+        assert!(!b.import(other, 120.0));
+        assert!(b.get("elsewhere").is_none());
+        // a load time from the future counts as now
+        let mut c = JwksCache::default();
+        c.ensure("u", JwksPolicy::default());
+        let mut future = exported[0].clone();
+        future.loaded_at = 1e12;
+        assert!(c.import(future, 200.0));
+        assert_eq!(c.export()[0].loaded_at, 200.0);
     }
 }

@@ -1,0 +1,336 @@
+//! Edge-worker helpers over the pure core, wired to `Request`/`Response` by `js/edge.js`:
+//!
+//! ```text
+//! class BearerGuard {          // one per set of requireAuth options
+//!   constructor(options: {realm?, tokenUse?, scope?, groups?})
+//!   token(authorization?: string): string | Denied      // RFC 6750 §2.1
+//!   check(payload: object): Denied | undefined          // token use, scope, groups
+//!   invalid(code?: string): Denied                      // 401 invalid_token
+//! }
+//! class Introspector {         // RFC 7662
+//!   constructor(clients: {clientId, clientSecret}[], bearer: boolean)
+//!   parse(method, contentType?, authorization?, body): {token, tokenTypeHint?, bearer?} | Denied
+//!   respond(payload: object): string                    // the JSON answer, {"active":false} if not active
+//! }
+//! class TokenCache { constructor(maxEntries); get(token); insert(token, payload); size }
+//! // Denied = {status, body, wwwAuthenticate?, allow?}
+//! ```
+//!
+//! `RawVerifier.exportJwksCache()` / `importJwksCache(state)` use [`snapshots_to_js`] /
+//! [`snapshots_from_js`]: `{version: 1, jwks: [{uri, loadedAt, penaltyUntil?, keys: [JWK]}]}`,
+//! times in seconds since the epoch; JSON-safe, so it can go to KV or the Cache API as is.
+
+use super::crypto::jwk_object;
+use super::error::{invalid_options, set, to_js};
+use crate::protocol::bearer::{parse_authorization, Denial, Grants, Requirement};
+use crate::protocol::claims::Match;
+use crate::protocol::error::{Error, KeyError};
+use crate::protocol::introspect::{
+    active_response, authorize_caller, parse_request, ClientCredentials, RequestError, INACTIVE,
+};
+use crate::protocol::jwk::{parse_jwks, JwksSnapshot};
+use crate::protocol::token_cache::TokenCache as Lru;
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+
+fn clock() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() {
+        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or_default()
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// A string or an array of strings.
+fn strings(v: &JsValue) -> Option<Vec<String>> {
+    if let Some(s) = v.as_string() {
+        return Some(vec![s]);
+    }
+    if Array::is_array(v) {
+        return Array::from(v).iter().map(|s| s.as_string()).collect();
+    }
+    None
+}
+
+/// A `scope`/`groups` option: a string or array (any of), `{anyOf}` or `{allOf}`.
+fn matcher(options: &JsValue, name: &str) -> Result<Option<Match>, Error> {
+    let v = get(options, name);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let (any, all) = (get(&v, "anyOf"), get(&v, "allOf"));
+    let m = match (strings(&v), strings(&any), strings(&all)) {
+        (Some(list), _, _) => Some(Match::AnyOf(list)),
+        (None, Some(list), None) if all.is_undefined() => Some(Match::AnyOf(list)),
+        (None, None, Some(list)) if any.is_undefined() => Some(Match::AllOf(list)),
+        _ => None,
+    };
+    match m {
+        Some(m) if !m.values().is_empty() => Ok(Some(m)),
+        _ => Err(invalid_options(
+            "scope and groups must be a string, a non-empty array of strings, {anyOf} or {allOf}",
+        )),
+    }
+}
+
+/// Version of the exported JWKS-cache format.
+const SNAPSHOT_VERSION: u32 = 1;
+
+/// The exported JWKS cache as a plain object.
+pub(crate) fn snapshots_to_js(snapshots: Vec<JwksSnapshot>) -> JsValue {
+    let list: Array = snapshots
+        .iter()
+        .map(|s| {
+            let obj = Object::new();
+            set(&obj, "uri", &JsValue::from_str(&s.uri));
+            set(&obj, "loadedAt", &JsValue::from_f64(s.loaded_at));
+            if let Some(until) = s.penalty_until {
+                set(&obj, "penaltyUntil", &JsValue::from_f64(until));
+            }
+            let keys: Array = s
+                .keys
+                .iter()
+                .map(|k| JsValue::from(jwk_object(&k.jwk)))
+                .collect();
+            set(&obj, "keys", &keys);
+            JsValue::from(obj)
+        })
+        .collect();
+    let out = Object::new();
+    set(&out, "version", &JsValue::from(SNAPSHOT_VERSION));
+    set(&out, "jwks", &list);
+    out.into()
+}
+
+/// Reads an exported JWKS cache; anything else is `ERR_JWKS_INVALID`. Keys are validated as a
+/// fetched JWKS would be.
+pub(crate) fn snapshots_from_js(state: &JsValue) -> Result<Vec<JwksSnapshot>, Error> {
+    let invalid = || Error::from(KeyError::JwksInvalid);
+    let finite = |v: JsValue| v.as_f64().filter(|n| n.is_finite());
+    if get(state, "version").as_f64() != Some(f64::from(SNAPSHOT_VERSION)) {
+        return Err(invalid());
+    }
+    let list = get(state, "jwks");
+    if !Array::is_array(&list) {
+        return Err(invalid());
+    }
+    Array::from(&list)
+        .iter()
+        .map(|item| {
+            let penalty = get(&item, "penaltyUntil");
+            let jwks = Object::new();
+            set(&jwks, "keys", &get(&item, "keys"));
+            let json = JSON::stringify(&jwks).ok().and_then(|s| s.as_string());
+            Ok(JwksSnapshot {
+                uri: get(&item, "uri").as_string().ok_or_else(invalid)?,
+                keys: parse_jwks(json.ok_or_else(invalid)?.as_bytes())?,
+                loaded_at: finite(get(&item, "loadedAt")).ok_or_else(invalid)?,
+                penalty_until: match penalty.is_undefined() {
+                    true => None,
+                    false => Some(finite(penalty).ok_or_else(invalid)?),
+                },
+            })
+        })
+        .collect()
+}
+
+/// `{status, body, wwwAuthenticate?}`: what `js/edge.js` turns into a `Response`.
+fn denied(status: u16, body: &str, www_authenticate: Option<&str>) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "status", &JsValue::from(status));
+    set(&obj, "body", &JsValue::from_str(body));
+    if let Some(w) = www_authenticate {
+        set(&obj, "wwwAuthenticate", &JsValue::from_str(w));
+    }
+    obj.into()
+}
+
+/// The checks of one `requireAuth` call site.
+#[wasm_bindgen]
+pub struct BearerGuard {
+    realm: String,
+    requirement: Requirement,
+}
+
+#[wasm_bindgen]
+impl BearerGuard {
+    /// `realm` defaults to `"api"`; `tokenUse` is `"id"`, `"access"` or absent.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<BearerGuard, JsValue> {
+        let build = || -> Result<BearerGuard, Error> {
+            let realm = get(&options, "realm");
+            let token_use = get(&options, "tokenUse");
+            let token_use = match token_use.as_string() {
+                Some(u) if u == "id" || u == "access" => Some(u),
+                None if token_use.is_undefined() || token_use.is_null() => None,
+                _ => return Err(invalid_options("tokenUse must be \"id\" or \"access\"")),
+            };
+            Ok(BearerGuard {
+                realm: realm.as_string().unwrap_or_else(|| "api".to_owned()),
+                requirement: Requirement {
+                    token_use,
+                    scope: matcher(&options, "scope")?,
+                    groups: matcher(&options, "groups")?,
+                },
+            })
+        };
+        build().map_err(|e| to_js(&e, None))
+    }
+
+    fn deny(&self, d: &Denial) -> JsValue {
+        denied(
+            d.status(),
+            &d.body(),
+            Some(&d.www_authenticate(&self.realm)),
+        )
+    }
+
+    /// The bearer token of an `Authorization` header value, or the response refusing it.
+    pub fn token(&self, authorization: Option<String>) -> JsValue {
+        match parse_authorization(authorization.as_deref()) {
+            Ok(token) => JsValue::from_str(token),
+            Err(d) => self.deny(&d),
+        }
+    }
+
+    /// Checks a verified payload against the options; `undefined` when it passes.
+    pub fn check(&self, payload: &JsValue) -> JsValue {
+        let token_use = get(payload, "token_use").as_string();
+        let scope = get(payload, "scope").as_string();
+        let groups = strings(&get(payload, "cognito:groups")).unwrap_or_default();
+        let grants = Grants {
+            token_use: token_use.as_deref(),
+            scope: scope.as_deref(),
+            groups: groups.iter().map(String::as_str).collect(),
+        };
+        match self.requirement.check(&grants) {
+            Ok(()) => JsValue::UNDEFINED,
+            Err(d) => self.deny(&d),
+        }
+    }
+
+    /// The 401 `invalid_token` response for a verifier error `code`.
+    pub fn invalid(&self, code: Option<String>) -> JsValue {
+        self.deny(&Denial::invalid_token(code.as_deref()))
+    }
+}
+
+/// The RFC 7662 request side of `createIntrospectionHandler`.
+#[wasm_bindgen]
+pub struct Introspector {
+    clients: Vec<ClientCredentials>,
+    bearer: bool,
+}
+
+/// The challenge sent with 401 `invalid_client`.
+const CLIENT_CHALLENGE: &str = r#"Basic realm="introspection""#;
+
+#[wasm_bindgen]
+impl Introspector {
+    /// `clients`: who may call with `client_secret_basic` / `client_secret_post`; `bearer`:
+    /// whether callers may present a bearer token instead (the JS side verifies it).
+    #[wasm_bindgen(constructor)]
+    pub fn new(clients: JsValue, bearer: bool) -> Result<Introspector, JsValue> {
+        let bad = || {
+            to_js(
+                &invalid_options("clients must be [{clientId, clientSecret}]"),
+                None,
+            )
+        };
+        let json = JSON::stringify(&clients)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(bad)?;
+        let clients = serde_json::from_str(&json).map_err(|_| bad())?;
+        Ok(Introspector { clients, bearer })
+    }
+
+    /// Reads and authenticates a request: `{token, tokenTypeHint?, bearer?}` (`bearer`: the
+    /// caller's token, still to be verified), or the error response.
+    pub fn parse(
+        &self,
+        method: &str,
+        content_type: Option<String>,
+        authorization: Option<String>,
+        body: &str,
+    ) -> JsValue {
+        let refused = |e: RequestError| {
+            let challenge = (e == RequestError::InvalidClient).then_some(CLIENT_CHALLENGE);
+            let out = denied(e.status(), e.body(), challenge);
+            if e == RequestError::MethodNotAllowed {
+                set(&out, "allow", &JsValue::from_str("POST"));
+            }
+            out
+        };
+        let req = match parse_request(
+            method,
+            content_type.as_deref(),
+            authorization.as_deref(),
+            body,
+        ) {
+            Ok(req) => req,
+            Err(e) => return refused(e),
+        };
+        let bearer = match authorize_caller(req.caller.as_ref(), &self.clients, self.bearer) {
+            Ok(b) => b,
+            Err(e) => return refused(e),
+        };
+        let out = Object::new();
+        set(&out, "token", &JsValue::from_str(&req.token));
+        if let Some(hint) = &req.token_type_hint {
+            set(&out, "tokenTypeHint", &JsValue::from_str(hint));
+        }
+        if let Some(b) = bearer {
+            set(&out, "bearer", &JsValue::from_str(b));
+        }
+        out.into()
+    }
+
+    /// The answer for a payload that verified: active per reference §13.3, else inactive.
+    pub fn respond(&self, payload: &JsValue) -> String {
+        JSON::stringify(payload)
+            .ok()
+            .and_then(|s| s.as_string())
+            .and_then(|json| active_response(&json, clock()))
+            .unwrap_or_else(|| INACTIVE.to_owned())
+    }
+}
+
+/// The verified-token LRU: payloads keyed by the whole token, until the token's `exp`.
+#[wasm_bindgen]
+pub struct TokenCache {
+    lru: Lru<JsValue>,
+}
+
+#[wasm_bindgen]
+impl TokenCache {
+    /// Holds at most `max_entries` tokens (`0`: caches nothing).
+    #[wasm_bindgen(constructor)]
+    pub fn new(max_entries: u32) -> TokenCache {
+        TokenCache {
+            lru: Lru::new(max_entries as usize),
+        }
+    }
+
+    /// The payload cached for `token`, or `undefined`.
+    pub fn get(&mut self, token: &str) -> JsValue {
+        self.lru.get(token, clock()).cloned().unwrap_or_default()
+    }
+
+    /// Caches the verified `payload` of `token` until its `exp` (no `exp`: not cached).
+    pub fn insert(&mut self, token: &str, payload: JsValue) {
+        if let Some(exp) = get(&payload, "exp").as_f64() {
+            self.lru.insert(token, exp, payload, clock());
+        }
+    }
+
+    /// Number of cached tokens.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        self.lru.len() as u32
+    }
+}
