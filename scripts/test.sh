@@ -115,6 +115,15 @@ stage_emulator_node() {
 }
 stages+=(stage_emulator_node)
 
+# demo (scripts/demo.sh, www/): the demo command's build (the package packed and installed into
+# www/deps), then Playwright drives its stack in Chromium (tests/demo/); PNG screenshots land in
+# target/test-artifacts/demo/.
+stage_demo() {
+  check demo-build ./scripts/demo.sh --build-only
+  tests demo-e2e node --test --test-concurrency=1 --test-reporter=spec tests/demo/
+}
+stages+=(stage_demo)
+
 # ---------------------------------------------------------------------------------------------
 # `scripts/test.sh stage_package_tests stage_type_tests` runs only the stages named.
 [ $# -eq 0 ] || stages=("$@")

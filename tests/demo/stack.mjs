@@ -1,0 +1,102 @@
+// Test helpers for the demo: runs the demo command's stack (`scripts/demo.sh --no-build`: the
+// emulator with the demo config, oidc-provider, the www/ server) on free loopback ports, and a
+// headless Chromium (playwright-core + Debian's chromium) that saves screenshots as test artifacts.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { Socket, createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const ARTIFACTS = join(REPO_ROOT, 'target', 'test-artifacts', 'demo');
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address();
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+/**
+ * Starts `scripts/demo.sh --no-build` in its own process group on free ports. Resolves, once it
+ * printed its banner, to {app, emulator, idp, output(), stop(signal)}.
+ */
+export async function startDemo() {
+  const ports = { DEMO_PORT: await freePort(), DEMO_EMULATOR_PORT: await freePort(), DEMO_IDP_PORT: await freePort() };
+  const child = spawn(join(REPO_ROOT, 'scripts', 'demo.sh'), ['--no-build'], {
+    cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) },
+  });
+  const exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  let output = '';
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  const urls = await new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`demo.sh printed no banner in 60 s:\n${output}`)), 60_000);
+    const found = {};
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      output += `${line}\n`;
+      const match = line.match(/^\s+(App|Emulator|IdP):\s+(http:\/\/\S+?)\/?(\s|$)/);
+      if (match) found[match[1].toLowerCase()] = match[2];
+      if (/Ctrl-C stops everything/.test(line)) {
+        clearTimeout(timer);
+        done(found);
+      }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`demo.sh exited (${code}):\n${output}`)); });
+  });
+  return {
+    ...urls,
+    ports,
+    output: () => output,
+    /** Sends `signal` to demo.sh alone (as a terminal's Ctrl-C reaches it) and waits for its exit. */
+    async stop(signal = 'SIGINT') {
+      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, signal);
+      const result = await exited;
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* the group is gone: nothing left over */ }
+      return result;
+    },
+  };
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export function listening(port) {
+  return new Promise((done) => {
+    const socket = new Socket();
+    socket.once('connect', () => { socket.destroy(); done(true); });
+    socket.once('error', () => done(false));
+    socket.connect(port, '127.0.0.1');
+  });
+}
+
+// The flags that keep Chromium quiet on a closed network (docs: toolchain.md).
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--no-default-browser-check'];
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** A page that fails the test on any uncaught page error or console error. */
+export async function newPage(browser, errors) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`); });
+  return page;
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Opens an SPA route and waits until the page rendered it. */
+export async function open(page, app, path) {
+  await page.goto(`${app}${path}`);
+  await page.waitForSelector(`main[data-ready="${path}"]`);
+}
