@@ -569,3 +569,109 @@ export type AnyCognitoWasmError =
 
 /** Every `ERR_*` code. */
 export type CognitoWasmErrorCode = AnyCognitoWasmError["code"];
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in for SPAs (js/auth.js): authorization code + PKCE against the hosted UI / managed login
+
+/** Where the session is kept. `"session"` (default): sessionStorage, this tab only, gone when the
+ * tab closes. `"local"`: localStorage, shared by every tab of the origin (one refresh for all,
+ * Web Locks + BroadcastChannel). `"memory"`: this page only. Or an adapter (may be async;
+ * `shared: true` turns on the cross-tab coordination). */
+export type AuthStorage =
+  | "memory"
+  | "session"
+  | "local"
+  | {
+      getItem(key: string): string | null | Promise<string | null>;
+      setItem(key: string, value: string): void | Promise<void>;
+      removeItem(key: string): void | Promise<void>;
+      shared?: boolean;
+    };
+
+export interface CognitoAuthOptions {
+  userPoolId: string;
+  clientId: string;
+  /** Hosted UI base URL, e.g. `https://myapp.auth.us-east-1.amazoncognito.com` (`https://` added when missing). */
+  domain: string;
+  /** Must equal one of the app client's callback URLs. */
+  redirectUri: string;
+  /** One of the app client's sign-out URLs (needed by `signOut`). */
+  logoutUri?: string;
+  /** Requested scopes. Default `["openid"]`; `[]` sends no `scope` (every scope the client allows). */
+  scopes?: string[];
+  /** Default `"session"`. */
+  storage?: AuthStorage;
+  /** Where the PKCE transaction waits for the callback. Default sessionStorage (this tab). */
+  transactionStorage?: AuthStorage;
+  /** Refresh when the access token expires within this many seconds. Default 60. */
+  refreshMarginSeconds?: number;
+  /** JWKS URL override for the verifier (e.g. a local emulator). */
+  jwksUri?: string;
+  /** More options for the token verifier (`graceSeconds`, `fetch`, ...). */
+  verifierOptions?: Omit<CognitoJwtVerifierProperties, "userPoolId" | "clientId" | "tokenUse">;
+  /** The user-pool API endpoint for `signOut({ global: true })`. Default `https://cognito-idp.{region}.amazonaws.com/`. */
+  apiEndpoint?: string;
+  /** Default `globalThis.fetch`. */
+  fetch?: FetchFunction;
+  /** Default `location.assign`. */
+  navigate?: (url: string) => void;
+}
+
+export interface SignInOptions {
+  /** `COGNITO` or an IdP name; exclusive with `idpIdentifier`. */
+  identityProvider?: string;
+  /** An IdP identifier (e.g. an email domain); exclusive with `identityProvider`. */
+  idpIdentifier?: string;
+  lang?: string;
+  loginHint?: string;
+  prompt?: "none" | "login" | "select_account" | "consent";
+  /** Returned by `handleRedirectCallback` (kept in this tab, never sent to Cognito). */
+  customState?: string;
+}
+
+export interface CognitoSession {
+  idToken?: string;
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch seconds (from `expires_in`). */
+  expiresAt: number;
+  idTokenPayload?: CognitoIdTokenPayload;
+  accessTokenPayload: CognitoAccessTokenPayload;
+}
+
+export interface IdpToken {
+  token: string;
+  /** At Cognito's 2,048-character attribute limit, or JWT-shaped but not decodable. */
+  truncated: boolean;
+  header?: JwtHeader;
+  payload?: JwtPayload;
+  expiresAt?: number;
+  expired?: boolean;
+  /** Set by `idpTokens({ verify: true })` once the IdP ID token verified against its issuer. */
+  verifiedPayload?: JwtPayload;
+}
+
+export type CognitoAuthEvent = "signedIn" | "refreshed" | "sessionExpired" | "signedOut";
+
+export declare class CognitoAuth {
+  private constructor();
+  static create(options: CognitoAuthOptions): CognitoAuth;
+  /** True when `url` (default: the current location) carries a hosted-UI callback. */
+  static isCallback(url?: string): boolean;
+  buildSignInUrl(options?: SignInOptions): Promise<string>;
+  signInWithRedirect(options?: SignInOptions): Promise<void>;
+  handleRedirectCallback(url?: string): Promise<{ session: CognitoSession; customState?: string }>;
+  getSession(options?: { forceRefresh?: boolean }): Promise<CognitoSession | null>;
+  signOut(options?: { revoke?: boolean; global?: boolean }): Promise<string>;
+  fetchUserInfo(): Promise<{ attributes: Record<string, Json>; raw: Record<string, Json> } | null>;
+  idpTokens(options?: { verify?: boolean; issuer?: string; audience?: string | string[] | null }): Promise<{
+    idToken?: IdpToken;
+    accessToken?: IdpToken;
+  } | null>;
+  on(type: CognitoAuthEvent, listener: (event: { type: CognitoAuthEvent }) => void): () => void;
+}
+
+/** True for an access token (payload or scope) from InitiateAuth: scope exactly `aws.cognito.signin.user.admin`. */
+export declare function isApiIssuedAccessToken(payloadOrScope: { scope?: string } | string): boolean;
+/** Throws `ApiIssuedTokenScopeError` (API-issued token) or `JwtInvalidScopeError` unless every scope is present. */
+export declare function assertScopes(payload: { scope?: string }, required: string | string[]): void;

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const dir = resolve(process.argv[2]);
-const sources = ["cognito_wasm.js", "errors.js", "verifier.js"];
+const sources = ["cognito_wasm.js", "errors.js", "verifier.js", "edge.js", "auth.js"];
 
 const strip = (file) =>
   readFileSync(join(dir, file), "utf8")

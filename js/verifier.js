@@ -11,7 +11,7 @@ let classByCode;
  * Rebuilds an error thrown by the wasm core as an instance of the class that errorCatalog() names
  * for its code. Anything else (not an object, or not one of the core's codes) is returned unchanged.
  */
-function fromWasmError(error) {
+export function fromWasmError(error) {
   classByCode ??= new Map(errorCatalog().map(({ code, name }) => [code, errorClasses[name]]));
   const cls = error !== null && typeof error === "object" ? classByCode.get(error.code) : undefined;
   if (cls === undefined || cls.prototype.name !== error.name) return error;

@@ -16,6 +16,7 @@
 //!   static refreshDue(session: string, now, marginSeconds): boolean
 //!   static userInfo(status, body): string                        // normalised JSON
 //!   static idpTokens(idToken, now): {idToken?, accessToken?}
+//!   static networkError(): Error                                 // ERR_AUTH_NETWORK
 //!   static isCallback(url): boolean
 //!   static stripCallback(url): string
 //! }
@@ -198,6 +199,12 @@ impl RawAuth {
             set(&out, "accessToken", &idp_token(t, now));
         }
         Ok(out)
+    }
+
+    /// The coded error for an endpoint that could not be reached (the JS side's fetch threw).
+    #[wasm_bindgen(js_name = networkError)]
+    pub fn network_error() -> JsValue {
+        err(AuthError::Network.into())
     }
 
     #[wasm_bindgen(js_name = isCallback)]

@@ -1,0 +1,318 @@
+// CognitoAuth: sign-in for SPAs (authorization code + PKCE against the Cognito hosted UI / managed
+// login). The wasm core (RawAuth) makes every protocol decision (URLs, callback and state checks,
+// token bodies and responses, nonce/at_hash, refresh decision, rotation-aware merge, userInfo,
+// IdP tokens); this file owns storage, cross-tab coordination (Web Locks + BroadcastChannel),
+// fetch and navigation. Tokens are verified with the package's own verifiers.
+import { RawAuth, isApiIssued, requireScopes } from "./cognito_wasm.js";
+import { ParameterValidationError } from "./errors.js";
+import { CognitoJwtVerifier, JwtVerifier, fromWasmError } from "./verifier.js";
+
+/** Runs `fn`, rethrowing a wasm core error as its class. */
+async function authTry(fn) {
+  try {
+    return await fn();
+  } catch (error) {
+    throw fromWasmError(error);
+  }
+}
+
+/** A Storage-like map that lives as long as the page. */
+function memoryStorage() {
+  const map = new Map();
+  return {
+    getItem: (key) => map.get(key) ?? null,
+    setItem: (key, value) => void map.set(key, value),
+    removeItem: (key) => void map.delete(key),
+  };
+}
+
+/** `"memory" | "session" | "local" | adapter` → { store, shared }. */
+function resolveStorage(storage) {
+  if (storage === "memory") return { store: memoryStorage(), shared: false };
+  if (storage === "session") return { store: globalThis.sessionStorage, shared: false };
+  if (storage === "local") return { store: globalThis.localStorage, shared: true };
+  if (storage && ["getItem", "setItem", "removeItem"].every((m) => typeof storage[m] === "function")) {
+    return { store: storage, shared: storage.shared === true };
+  }
+  const error = new ParameterValidationError('storage must be "memory", "session", "local" or {getItem, setItem, removeItem}');
+  error.code = "ERR_PARAM_INVALID_OPTIONS";
+  throw error;
+}
+
+const nowSeconds = () => Date.now() / 1000;
+const formHeaders = { "content-type": "application/x-www-form-urlencoded" };
+
+/** Sign-in for single-page apps against a Cognito user pool's hosted UI. */
+export class CognitoAuth {
+  #raw;
+  #options;
+  #store;
+  #shared;
+  #txStore;
+  #key;
+  #txKey;
+  #verifier;
+  #idpVerifiers = new Map();
+  #listeners = new Map();
+  #channel;
+  #refreshing = null;
+
+  /** @internal Use `CognitoAuth.create`. */
+  constructor(raw, options) {
+    if (!(raw instanceof RawAuth)) throw new TypeError("use the static create() method");
+    this.#raw = raw;
+    this.#options = options;
+    const storage = resolveStorage(options.storage ?? "session");
+    this.#store = storage.store;
+    this.#shared = storage.shared;
+    this.#txStore = options.transactionStorage
+      ? resolveStorage(options.transactionStorage).store
+      : (globalThis.sessionStorage ?? this.#store);
+    const prefix = `cognito-wasm.${options.clientId}`;
+    this.#key = `${prefix}.session`;
+    this.#txKey = `${prefix}.transaction`;
+    this.#verifier = CognitoJwtVerifier.create({
+      userPoolId: options.userPoolId,
+      clientId: options.clientId,
+      tokenUse: null,
+      ...(options.jwksUri === undefined ? {} : { jwksUri: options.jwksUri }),
+      ...options.verifierOptions,
+    });
+    if (this.#shared && typeof BroadcastChannel === "function") {
+      this.#channel = new BroadcastChannel(`${prefix}.events`);
+      this.#channel.onmessage = (event) => this.#emit(event.data?.type, false);
+    }
+  }
+
+  /**
+   * @param {object} options userPoolId, clientId, domain, redirectUri, logoutUri?, scopes?,
+   *   storage? ("session" default), transactionStorage?, refreshMarginSeconds? (60), jwksUri?,
+   *   verifierOptions?, apiEndpoint?, fetch?, navigate?
+   */
+  static create(options) {
+    const { domain, clientId, redirectUri, logoutUri, scopes } = options ?? {};
+    const raw = RawAuth.create({ domain, clientId, redirectUri, logoutUri, scopes });
+    return new CognitoAuth(raw, options);
+  }
+
+  #fetch(url, init) {
+    const fetchFn = this.#options.fetch ?? globalThis.fetch;
+    return Promise.resolve()
+      .then(() => fetchFn(url, init))
+      .catch(() => {
+        throw RawAuth.networkError();
+      });
+  }
+
+  #post(path, body) {
+    return this.#fetch(this.#raw.endpoint(path), { method: "POST", headers: formHeaders, body });
+  }
+
+  /** Listens to "signedIn" | "refreshed" | "sessionExpired" | "signedOut" (also from other tabs
+   * with shared storage). Returns a function that removes the listener. */
+  on(type, listener) {
+    if (!this.#listeners.has(type)) this.#listeners.set(type, new Set());
+    this.#listeners.get(type).add(listener);
+    return () => this.#listeners.get(type).delete(listener);
+  }
+
+  #emit(type, broadcast = true) {
+    for (const listener of this.#listeners.get(type) ?? []) listener({ type });
+    if (broadcast) this.#channel?.postMessage({ type });
+  }
+
+  /** Stores a new PKCE transaction and returns the authorize URL (no navigation). */
+  async buildSignInUrl(options = {}) {
+    const { customState, ...params } = options;
+    return authTry(async () => {
+      const { url, transaction } = this.#raw.signIn(params);
+      await this.#txStore.setItem(this.#txKey, JSON.stringify({ transaction, customState }));
+      return url;
+    });
+  }
+
+  /** Stores a new PKCE transaction and navigates to the hosted UI. */
+  async signInWithRedirect(options) {
+    const url = await this.buildSignInUrl(options);
+    this.#navigate(url);
+  }
+
+  #navigate(url) {
+    (this.#options.navigate ?? ((to) => globalThis.location.assign(to)))(url);
+  }
+
+  /**
+   * Completes the sign-in from the callback URL (default: the current location). The pending
+   * transaction is deleted first, whatever happens; code and state leave the address bar; nothing
+   * is stored unless every check passes.
+   */
+  async handleRedirectCallback(url = globalThis.location?.href) {
+    const saved = await this.#txStore.getItem(this.#txKey);
+    await this.#txStore.removeItem(this.#txKey);
+    if (globalThis.location?.href === url && globalThis.history) {
+      globalThis.history.replaceState(globalThis.history.state, "", RawAuth.stripCallback(url));
+    }
+    const { transaction = "", customState } = saved ? JSON.parse(saved) : {};
+    return authTry(async () => {
+      const body = this.#raw.callback(url, transaction);
+      const response = await this.#post("/oauth2/token", body);
+      const text = RawAuth.session(response.status, await response.text(), undefined, nowSeconds());
+      const session = await this.#open(text, transaction);
+      await this.#store.setItem(this.#key, text);
+      this.#emit("signedIn");
+      return { session, customState };
+    });
+  }
+
+  /** True when `url` (default: the current location) carries a hosted-UI callback. */
+  static isCallback(url = globalThis.location?.href) {
+    return RawAuth.isCallback(String(url));
+  }
+
+  /** Verifies the stored tokens (and checks at_hash/nonce); returns the session object. */
+  async #open(text, transaction) {
+    const { idToken, accessToken, refreshToken, expiresAt } = JSON.parse(text);
+    const accessTokenPayload = await this.#verifier.verify(accessToken, { tokenUse: "access" });
+    const idTokenPayload = idToken === undefined ? undefined : await this.#verifier.verify(idToken, { tokenUse: "id" });
+    if (idToken !== undefined) RawAuth.checkIdToken(idToken, accessToken, transaction);
+    return { idToken, accessToken, refreshToken, expiresAt, idTokenPayload, accessTokenPayload };
+  }
+
+  /**
+   * The current session (tokens and verified payloads), refreshed first when it expires within
+   * `refreshMarginSeconds` or when `forceRefresh`; `null` when signed out.
+   */
+  async getSession({ forceRefresh = false } = {}) {
+    return authTry(async () => {
+      let text = await this.#store.getItem(this.#key);
+      if (!text) return null;
+      const margin = this.#options.refreshMarginSeconds ?? 60;
+      if (forceRefresh || RawAuth.refreshDue(text, nowSeconds(), margin)) {
+        this.#refreshing ??= this.#locked(() => this.#refresh(text, forceRefresh, margin)).finally(() => {
+          this.#refreshing = null;
+        });
+        text = await this.#refreshing;
+        if (!text) return null;
+      }
+      return this.#open(text);
+    });
+  }
+
+  /** Runs `fn` under the cross-tab Web Lock when storage is shared (else only in this tab). */
+  #locked(fn) {
+    const locks = globalThis.navigator?.locks;
+    if (!this.#shared || typeof locks?.request !== "function") return fn();
+    return locks.request(`${this.#key}.refresh`, fn);
+  }
+
+  async #refresh(seen, force, margin) {
+    const current = await this.#store.getItem(this.#key);
+    if (!current) return null;
+    // Another tab refreshed while this one waited for the lock: use its result.
+    if (current !== seen && !RawAuth.refreshDue(current, nowSeconds(), margin)) return current;
+    if (!force && !RawAuth.refreshDue(current, nowSeconds(), margin)) return current;
+    const { refreshToken } = JSON.parse(current);
+    if (!refreshToken) {
+      await this.#store.removeItem(this.#key);
+      this.#emit("sessionExpired");
+      return null;
+    }
+    const response = await this.#post("/oauth2/token", this.#raw.refreshBody(refreshToken));
+    let text;
+    try {
+      text = RawAuth.session(response.status, await response.text(), current, nowSeconds());
+    } catch (error) {
+      if (error?.code === "ERR_AUTH_INVALID_GRANT") {
+        await this.#store.removeItem(this.#key);
+        this.#emit("sessionExpired");
+      }
+      throw error;
+    }
+    await this.#open(text);
+    await this.#store.setItem(this.#key, text);
+    this.#emit("refreshed");
+    return text;
+  }
+
+  /**
+   * Signs out: revokes the refresh token (`revoke`, default true), optionally signs out every
+   * session of the user (`global`: GlobalSignOut on the user-pool API), clears storage, then
+   * navigates to Cognito's `/logout`. Resolves to the logout URL.
+   */
+  async signOut({ revoke = true, global = false } = {}) {
+    const url = await authTry(async () => this.#raw.logoutUrl());
+    const text = await this.#store.getItem(this.#key);
+    const { accessToken, refreshToken } = text ? JSON.parse(text) : {};
+    if (global && accessToken) {
+      const region = String(this.#options.userPoolId).split("_")[0];
+      const endpoint = this.#options.apiEndpoint ?? `https://cognito-idp.${region}.amazonaws.com/`;
+      await this.#fetch(endpoint, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-amz-json-1.1",
+          "x-amz-target": "AWSCognitoIdentityProviderService.GlobalSignOut",
+        },
+        body: JSON.stringify({ AccessToken: accessToken }),
+      }).catch(() => {});
+    }
+    if (revoke && refreshToken) await this.#post("/oauth2/revoke", this.#raw.revokeBody(refreshToken)).catch(() => {});
+    await this.#store.removeItem(this.#key);
+    this.#emit("signedOut");
+    this.#navigate(url);
+    return url;
+  }
+
+  /** `/oauth2/userInfo` for the current session: `{ attributes, raw }` (booleans normalised in
+   * `attributes`, Cognito's strings in `raw`), or `null` when signed out. */
+  async fetchUserInfo() {
+    const session = await this.getSession();
+    if (!session) return null;
+    return authTry(async () => {
+      const response = await this.#fetch(this.#raw.endpoint("/oauth2/userInfo"), {
+        headers: { authorization: `Bearer ${session.accessToken}` },
+      });
+      const text = await response.text();
+      const attributes = JSON.parse(RawAuth.userInfo(response.status, text));
+      return { attributes, raw: JSON.parse(text) };
+    });
+  }
+
+  /**
+   * The upstream IdP's tokens that attribute mapping copied into `custom:id_token` /
+   * `custom:access_token`. With `verify`, the IdP ID token is verified against its issuer's
+   * discovery document (`issuer`: expected issuer, default the token's `iss`; `audience`: the
+   * Cognito client at the IdP, default not checked). `null` when signed out.
+   */
+  async idpTokens({ verify = false, issuer, audience = null } = {}) {
+    const session = await this.getSession();
+    if (!session?.idToken) return null;
+    return authTry(async () => {
+      const tokens = RawAuth.idpTokens(session.idToken, nowSeconds());
+      const id = tokens.idToken;
+      if (verify && id?.payload && !id.truncated) {
+        const iss = issuer ?? id.payload.iss;
+        const cacheKey = `${iss} ${audience}`;
+        if (!this.#idpVerifiers.has(cacheKey)) this.#idpVerifiers.set(cacheKey, JwtVerifier.create({ issuer: iss, audience }));
+        id.verifiedPayload = await this.#idpVerifiers.get(cacheKey).verify(id.token);
+      }
+      return tokens;
+    });
+  }
+}
+
+/** True when an access token (its payload or its `scope`) comes from InitiateAuth /
+ * AdminInitiateAuth: scope exactly `aws.cognito.signin.user.admin`. */
+export function isApiIssuedAccessToken(payloadOrScope) {
+  const scope = typeof payloadOrScope === "string" ? payloadOrScope : payloadOrScope?.scope;
+  return typeof scope === "string" && isApiIssued(scope);
+}
+
+/** Throws unless the access token payload has every required scope; an API-issued token gets
+ * ApiIssuedTokenScopeError, which explains that only the OAuth endpoints or a V2 trigger add them. */
+export function assertScopes(payload, required) {
+  try {
+    requireScopes(payload?.scope, [].concat(required));
+  } catch (error) {
+    throw fromWasmError(error);
+  }
+}
