@@ -45,6 +45,17 @@ if [ "$(installed_version geckodriver)" != "$GECKODRIVER_VERSION" ]; then
   cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --quiet
 fi
 
+# Fuzzing (scripts/fuzz.sh and the hardening stage's smoke): cargo-fuzz on the nightly toolchain.
+CARGO_FUZZ_VERSION=0.13.2
+if ! rustup toolchain list | grep -q '^nightly'; then
+  log "installing the nightly toolchain (rustup, for cargo-fuzz)"
+  rustup toolchain install nightly --profile minimal
+fi
+if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+  log "installing cargo-fuzz $CARGO_FUZZ_VERSION (cargo, ~2 min)"
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --quiet
+fi
+
 # npm dev tools (wasm-opt from the npm binaryen package, never Debian's; test and bench deps).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm dev dependencies"
