@@ -1,13 +1,15 @@
 // Build step (not shipped): writes <pkg>/node.cjs, the CommonJS entry for `require("cognito-wasm")`
-// in Node.js. It concatenates the ES modules (wasm-bindgen glue, errors.js, verifier.js) into one
-// script scope, drops their import/export syntax, instantiates the wasm synchronously, and exports
-// exactly what the ESM entry (node.js) exports.
+// in Node.js. It concatenates the ES modules (wasm-bindgen glue, then every module index.js
+// re-exports) into one script scope, drops their import/export syntax, instantiates the wasm
+// synchronously, and exports exactly what the ESM entry (node.js) exports.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const dir = resolve(process.argv[2]);
-const sources = ["cognito_wasm.js", "errors.js", "verifier.js", "edge.js", "auth.js"];
+// The glue, then the modules index.js re-exports, in its order.
+const reexported = [...readFileSync(join(dir, "index.js"), "utf8").matchAll(/^export \* from "\.\/([^"]+)";$/gm)];
+const sources = ["cognito_wasm.js", ...reexported.map((match) => match[1])];
 
 const strip = (file) =>
   readFileSync(join(dir, file), "utf8")
