@@ -533,7 +533,8 @@ impl fmt::Display for Error {
             }),
             Error::Fetch(e) => match e {
                 FetchError::Failed => f.write_str("fetch failed"),
-                FetchError::Timeout { ms } => write!(f, "fetch timed out after {ms} ms"),
+                // whole milliseconds: formatting an f64 would link the float printer
+                FetchError::Timeout { ms } => write!(f, "fetch timed out after {} ms", *ms as u64),
                 FetchError::Status { status } => write!(f, "fetch returned status {status}"),
                 FetchError::TooLarge { max } => {
                     write!(f, "fetched document is larger than {max} bytes")
