@@ -165,7 +165,7 @@ describe("JWKS cache", () => {
 
   test("a kid missing even after a refetch puts the URI in the penalty box", async () => {
     await withJwksServer(async (box) => {
-      const verifier = accessVerifier({ jwksUri: box.url, penaltyBoxSeconds: 0.5 });
+      const verifier = accessVerifier({ jwksUri: box.url, penaltyBoxSeconds: 1 });
       const ghost = await sign(keys.ghost, claims("access"));
       const missing = await rejection(verifier.verify(ghost));
       assert.ok(missing instanceof KidNotFoundInJwksError);
@@ -181,7 +181,7 @@ describe("JWKS cache", () => {
 
       // After the window the kid is looked up again, and found once the JWKS lists it.
       box.state.keys = [keys.a, keys.ghost];
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       assert.equal((await verifier.verify(ghost)).token_use, "access");
       assert.equal(box.state.hits, 2);
     }, [keys.a]);
@@ -199,11 +199,11 @@ describe("JWKS cache", () => {
 
   test("jwksMaxAgeSeconds makes a cached JWKS expire", async () => {
     await withJwksServer(async (aging) => {
-      const verifier = accessVerifier({ jwksUri: aging.url, jwksMaxAgeSeconds: 0.3 });
+      const verifier = accessVerifier({ jwksUri: aging.url, jwksMaxAgeSeconds: 1 });
       await verifier.verify(await sign(keys.a, claims("access")));
       await verifier.verify(await sign(keys.a, claims("access")));
       assert.equal(aging.state.hits, 1);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       await verifier.verify(await sign(keys.a, claims("access")));
       assert.equal(aging.state.hits, 2);
     }, [keys.a]);
