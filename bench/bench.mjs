@@ -25,16 +25,19 @@ function print(runtime, results) {
 const inChromium = () => withBenchPage((page) => page.evaluate((o) => globalThis.bench(o), options));
 
 function sizes() {
+  // What web.js loads: itself, index.js and every module index.js re-exports.
+  const modules = [...readFileSync(join(pkg, "index.js"), "utf8").matchAll(/^export \* from "\.\/([^"]+)";$/gm)].map((m) => m[1]);
+  const wrapper = ["web.js", "index.js", ...modules];
   const files = { "wasm (cognito_wasm_bg.wasm)": ["cognito_wasm_bg.wasm"], "JS glue (cognito_wasm.js)": ["cognito_wasm.js"],
-    "wrapper (web.js, index.js, verifier.js, errors.js)": ["web.js", "index.js", "verifier.js", "errors.js"] };
+    [`wrapper (${wrapper.join(", ")})`]: wrapper };
   console.log("\nsize a browser loads (gzip -9)");
   let total = 0;
   for (const [label, names] of Object.entries(files)) {
     const bytes = names.reduce((sum, name) => sum + gzipSync(readFileSync(join(pkg, name)), { level: 9 }).length, 0);
     total += bytes;
-    console.log(`  ${label.padEnd(52)} ${(bytes / 1024).toFixed(1).padStart(6)} KB`);
+    console.log(`  ${label.padEnd(60)} ${(bytes / 1024).toFixed(1).padStart(6)} KB`);
   }
-  console.log(`  ${"total".padEnd(52)} ${(total / 1024).toFixed(1).padStart(6)} KB`);
+  console.log(`  ${"total".padEnd(60)} ${(total / 1024).toFixed(1).padStart(6)} KB`);
 }
 
 const started = performance.now();
