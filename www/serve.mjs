@@ -61,7 +61,9 @@ function demoConfig(emulatorConfig) {
     redirectUri: spa.CallbackURLs[0],
     logoutUri: spa.LogoutURLs[0],
     apiClientId: api?.ClientId ?? null,
-    identityProviders: (emulatorConfig.IdentityProviders ?? []).map((idp) => idp.ProviderName),
+    identityProviders: (emulatorConfig.IdentityProviders ?? []).map((idp) => ({
+      name: idp.ProviderName, clientId: idp.ProviderDetails.client_id, identifiers: idp.IdpIdentifiers ?? [],
+    })),
     users: emulatorConfig.Users.map((u) => ({ username: u.Username, password: u.Password, groups: u.Groups ?? [] })),
   };
 }

@@ -1,25 +1,16 @@
 // The demo's Inspector page, in Chromium against the demo command's stack: every failure kind is
 // explained, and nothing pasted leaves the page except the JWKS fetch.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 
-import { launchBrowser, listening, newPage, open, screenshot, startDemo } from './stack.mjs';
+import { listening, newPage, open, screenshot, useDemo } from './stack.mjs';
 
+const ctx = useDemo();
+const errors = [];
 let demo;
 let browser;
 let config;
-const errors = [];
-
-before(async () => {
-  demo = await startDemo();
-  browser = await launchBrowser();
-  config = await (await fetch(`${demo.app}/demo-config.json`)).json();
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.stop('SIGTERM');
-});
+beforeEach(() => ({ demo, browser, config } = ctx));
 
 /** Tokens for the demo user from the user-pool API, fetched by the test (not by the page). */
 async function apiTokens() {

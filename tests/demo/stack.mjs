@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+import { after, before } from 'node:test';
+
 import { chromium } from 'playwright-core';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -99,4 +101,22 @@ export async function screenshot(page, name) {
 export async function open(page, app, path) {
   await page.goto(`${app}${path}`);
   await page.waitForSelector(`main[data-ready="${path}"]`);
+}
+
+/**
+ * Registers before/after hooks that start the demo stack and a browser for this test file; the
+ * returned object gets {demo, browser, config (the app's /demo-config.json)} once they run.
+ */
+export function useDemo() {
+  const ctx = {};
+  before(async () => {
+    ctx.demo = await startDemo();
+    ctx.browser = await launchBrowser();
+    ctx.config = await (await fetch(`${ctx.demo.app}/demo-config.json`)).json();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.demo?.stop('SIGTERM');
+  });
+  return ctx;
 }

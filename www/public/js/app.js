@@ -10,17 +10,17 @@ const main = document.getElementById('main');
 
 const ROUTES = {
   '/session': { title: 'Session', render: renderSession },
-  '/callback': { title: 'Session', render: renderSession },
   '/idp-tokens': { title: 'IdP tokens', render: renderIdpTokens },
   '/inspector': { title: 'Inspector', render: renderInspector },
 };
 
 async function route() {
+  // Everything else, the hosted UI's /callback (redirectUri) and / (logoutUri) included, is Session.
   const path = ROUTES[location.pathname] ? location.pathname : '/session';
   const { title, render } = ROUTES[path];
   document.title = `${title} · cognito-wasm demo`;
   for (const link of document.querySelectorAll('nav a')) {
-    if (link.getAttribute('href') === (path === '/callback' ? '/session' : path)) link.setAttribute('aria-current', 'page');
+    if (link.getAttribute('href') === path) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   main.replaceChildren();
