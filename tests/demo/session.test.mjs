@@ -58,6 +58,7 @@ test('local user: hosted UI sign-in, tokens verified, scopes, groups, userInfo b
   assert.deepEqual([JSON.parse(groups), groupsInfo], [['admins', 'readers'], '—']);
   assert.match(await page.locator('#id-timeline').innerText(), /auth_time = iat[\s\S]*exp[\s\S]*now[\s\S]*expires in 15 min/);
   await screenshot(page, 'session-local-user');
+  await screenshot(page, 'session-local-user-viewport', { fullPage: false }); // the README's (docs/demo-session.png)
 
   // Refresh: one token request, a new access token.
   const before = await tokenRequests();

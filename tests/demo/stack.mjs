@@ -90,10 +90,11 @@ export async function newPage(browser, errors) {
   return page;
 }
 
-export async function screenshot(page, name) {
+/** Saves a PNG of the page (`fullPage: false`: only the 1280x900 viewport) as a test artifact. */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
 
