@@ -19,6 +19,7 @@ const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time', 'updated_at']);
 export function relative(epoch, now = Date.now() / 1000) {
   const delta = Math.round(epoch - now);
   const abs = Math.abs(delta);
+  if (abs < 2) return 'just now';
   const [n, unit] = abs < 90 ? [abs, 's'] : abs < 5400 ? [Math.round(abs / 60), 'min']
     : abs < 172800 ? [Math.round(abs / 3600), 'h'] : [Math.round(abs / 86400), 'days'];
   return delta >= 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
@@ -78,8 +79,10 @@ export function timeline({ auth_time: authTime, iat, exp }, now = Date.now() / 1
     'aria-label': `issued ${relative(iat, now)}, ${exp > now ? 'expires' : 'expired'} ${relative(exp, now)}` },
   el('div', { class: 'bar' }),
   el('div', { class: `valid${exp <= now ? ' expired' : ''}`, style: { left: at(iat), width: `calc(${at(exp)} - ${at(iat)})` } }),
-  typeof authTime === 'number' && authTime !== iat && tick(authTime, 'auth_time'),
-  tick(iat, authTime === iat ? 'auth_time = iat' : 'iat'),
+  // auth_time and iat a few seconds apart (a fresh sign-in) share one label.
+  ...(typeof authTime === 'number' && Math.abs(iat - authTime) > span / 20
+    ? [tick(authTime, 'auth_time'), tick(iat, 'iat')]
+    : [tick(iat, typeof authTime === 'number' ? 'auth_time, iat' : 'iat')]),
   tick(exp, 'exp'),
   tick(now, 'now', 'now below'));
   return node;
