@@ -279,6 +279,10 @@ export declare class CognitoJwtVerifier<Cfg = CognitoJwtVerifierProperties> {
    * second argument (an issuer or a user pool ID) selects which one.
    */
   cacheJwks(jwks: Jwks, issuerOrUserPoolId?: string): void;
+  /** The JWKS cache as JSON-safe data (keys, load time, open penalty box), for another isolate. */
+  exportJwksCache(): JwksCacheState;
+  /** Merges an `exportJwksCache()` result: newer keys win, a penalty box is kept. */
+  importJwksCache(state: JwksCacheState): void;
 }
 
 /** Verifies JWTs of any OIDC issuer (e.g. an upstream identity provider) with WebCrypto. */
@@ -292,6 +296,10 @@ export declare class JwtVerifier {
   hydrate(): Promise<void>;
   /** Loads a JWKS into the cache (no fetch); `issuer` selects the issuer when there are several. */
   cacheJwks(jwks: Jwks, issuer?: string): void;
+  /** The JWKS cache as JSON-safe data (keys, load time, open penalty box), for another isolate. */
+  exportJwksCache(): JwksCacheState;
+  /** Merges an `exportJwksCache()` result: newer keys win, a penalty box is kept. */
+  importJwksCache(state: JwksCacheState): void;
 }
 
 /** One entry of the core's error catalogue: a code, its class name and that class's parent. */
@@ -675,3 +683,91 @@ export declare class CognitoAuth {
 export declare function isApiIssuedAccessToken(payloadOrScope: { scope?: string } | string): boolean;
 /** Throws `ApiIssuedTokenScopeError` (API-issued token) or `JwtInvalidScopeError` unless every scope is present. */
 export declare function assertScopes(payload: { scope?: string }, required: string | string[]): void;
+
+// ---------------------------------------------------------------------------------------------
+// Edge workers (js/edge.js)
+
+/** What `exportJwksCache()` returns and `importJwksCache()` takes: JSON-safe, times in epoch seconds. */
+export interface JwksCacheState {
+  version: 1;
+  jwks: Array<{ uri: string; loadedAt: number; penaltyUntil?: number; keys: Jwk[] }>;
+}
+
+/** Anything with `verify(token)`: a `CognitoJwtVerifier` or `JwtVerifier`. */
+export interface TokenVerifier {
+  verify(token: string): Promise<JwtPayload>;
+}
+
+/** Bounded LRU of verified tokens (keyed by the whole token, each entry until the token's `exp`). */
+export declare class TokenCache {
+  /** At most `maxEntries` tokens (`0` caches nothing). */
+  constructor(maxEntries: number);
+  get(token: string): JwtPayload | undefined;
+  insert(token: string, payload: JwtPayload): void;
+  readonly size: number;
+  free(): void;
+}
+/** Entries of the token cache each verifier gets by default in `requireAuth` / introspection. */
+export declare const DEFAULT_TOKEN_CACHE_ENTRIES: number;
+
+export interface RequireAuthOptions {
+  verifier: TokenVerifier;
+  /** The token's `token_use` must be this (else 401 `invalid_token`). */
+  tokenUse?: "id" | "access";
+  /** Required scopes (else 403 `insufficient_scope`): any of a string / array, or `{anyOf}` / `{allOf}`. */
+  scope?: ClaimMatch;
+  /** Required `cognito:groups`, same forms (else 403 `insufficient_scope`). */
+  groups?: ClaimMatch;
+  /** `realm` of the `WWW-Authenticate` challenge (default `"api"`). */
+  realm?: string;
+  /** Verified-token cache: default one per verifier (`DEFAULT_TOKEN_CACHE_ENTRIES`); `false` turns it off. */
+  tokenCache?: TokenCache | false | null;
+}
+
+/**
+ * Reads `Authorization: Bearer`, verifies and checks the token: resolves to its payload (frozen),
+ * or to a ready 400/401/403 `Response` carrying an RFC 6750 `WWW-Authenticate` header.
+ */
+export declare function requireAuth<P extends JwtPayload = CognitoAccessTokenPayload>(request: Request, options: RequireAuthOptions): Promise<P | Response>;
+
+export interface IntrospectionOptions {
+  /** Verifies the tokens to introspect (create it with `tokenUse: "access"`). */
+  verifier: TokenVerifier;
+  /** Callers authenticating with `client_secret_basic` (or `client_secret_post`). */
+  clients?: Array<{ clientId: string; clientSecret: string }>;
+  /** Callers authenticating with a bearer token that this verifier accepts (and `scope`/`groups`, if given). */
+  bearer?: Omit<RequireAuthOptions, "tokenCache">;
+  revocation?: {
+    /** Deny-list keyed by `origin_jti` (e.g. a `Set`, or a KV lookup). */
+    denyList?: { has(originJti: string): boolean | Promise<boolean> };
+    /** The pool's `/oauth2/userInfo`: a live check per request (fails closed). */
+    userInfoEndpoint?: string;
+  };
+  tokenCache?: TokenCache | false | null;
+  /** `fetch` for the live check (default `globalThis.fetch`). */
+  fetch?: typeof fetch;
+}
+
+/** An RFC 7662 introspection endpoint for Cognito access tokens. */
+export declare function createIntrospectionHandler(options: IntrospectionOptions): (request: Request) => Promise<Response>;
+
+/** Where `persistJwksCache` keeps the JWKS cache. */
+export interface JwksCacheStore {
+  get(): Promise<JwksCacheState | null | undefined>;
+  put(state: JwksCacheState): Promise<unknown>;
+}
+/** A store over a Workers KV namespace. */
+export declare function kvJwksStore(
+  namespace: { get(key: string, type: "json"): Promise<unknown>; put(key: string, value: string, options?: { expirationTtl?: number }): Promise<unknown> },
+  options?: { key?: string; expirationTtl?: number },
+): JwksCacheStore;
+/** A store over the Workers Cache API (`caches.default`). */
+export declare function cacheApiJwksStore(
+  cache: { match(url: string): Promise<Response | undefined>; put(url: string, response: Response): Promise<unknown> },
+  options?: { url?: string; maxAgeSeconds?: number },
+): JwksCacheStore;
+/** Loads the verifier's JWKS cache from `store` once per isolate, and saves it when it changed. */
+export declare function persistJwksCache(
+  verifier: { exportJwksCache(): JwksCacheState; importJwksCache(state: JwksCacheState): void },
+  store: JwksCacheStore,
+): { load(): Promise<void>; save(): Promise<boolean> };

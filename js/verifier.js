@@ -89,6 +89,16 @@ class Verifier {
   cacheJwks(jwks, issuer) {
     call(() => this.#raw.cacheJwks(jwks, issuer));
   }
+
+  /** The JWKS cache as JSON-safe data, for importJwksCache() in another isolate. */
+  exportJwksCache() {
+    return this.#raw.exportJwksCache();
+  }
+
+  /** Merges what exportJwksCache() returned: newer keys win, a penalty box is kept. */
+  importJwksCache(state) {
+    call(() => this.#raw.importJwksCache(state));
+  }
 }
 
 /** Verifies Amazon Cognito user pool tokens (one pool, or several given as an array). */

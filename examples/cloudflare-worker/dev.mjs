@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Runs the example worker locally in workerd (Miniflare) over HTTP on 127.0.0.1, with the
+// [vars] and KV namespaces of wrangler.toml (KV in memory, or on disk with --kv-persist DIR).
+//
+//   node examples/cloudflare-worker/dev.mjs [--emulator URL] [--port N] [--kv-persist DIR]
+//
+// --emulator points JWKS_URI and USER_INFO_ENDPOINT at a running Cognito emulator
+// (`cargo run -p cognito-emulator`). The package comes from $COGNITO_WASM_PKG, else an installed
+// `cognito-wasm` next to this file, else the repository's build output pkg/ (scripts/build-pkg.sh).
+// Prints the worker's URL as the first line of stdout. As a module: `startWorker(options)`.
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { Miniflare } from "miniflare";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The flat subset of TOML wrangler.toml uses: `[vars]` strings and `[[kv_namespaces]]` bindings. */
+export function readWranglerToml(path = join(here, "wrangler.toml")) {
+  const vars = {};
+  const kvNamespaces = [];
+  let section = "";
+  for (const raw of readFileSync(path, "utf8").split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const header = line.match(/^\[\[?([^\]]+)\]\]?$/);
+    if (header) {
+      section = header[1];
+      continue;
+    }
+    const pair = line.match(/^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"([^"]*)"|'([^']*)')$/);
+    if (!pair) continue;
+    const value = pair[2] ?? pair[3];
+    if (section === "vars") vars[pair[1]] = value;
+    if (section === "kv_namespaces" && pair[1] === "binding") kvNamespaces.push(value);
+  }
+  return { vars, kvNamespaces };
+}
+
+function packageDir() {
+  const candidates = [process.env.COGNITO_WASM_PKG, join(here, "node_modules/cognito-wasm"), resolve(here, "../../pkg")];
+  const dir = candidates.find((d) => d && existsSync(join(d, "workerd.js")));
+  if (!dir) throw new Error("cognito-wasm not found: run scripts/build-pkg.sh or set COGNITO_WASM_PKG");
+  return dir;
+}
+
+/**
+ * Starts the worker. `vars` override wrangler.toml's; `emulator` (a base URL) sets JWKS_URI and
+ * USER_INFO_ENDPOINT. Returns {url, mf, dispose()}.
+ */
+export async function startWorker({ vars = {}, emulator, port = 0, kvPersist, script = join(here, "src/worker.js"), pkgDir = packageDir() } = {}) {
+  const toml = readWranglerToml();
+  const bindings = { ...toml.vars };
+  if (emulator) {
+    bindings.JWKS_URI = `${emulator}/${bindings.USER_POOL_ID}/.well-known/jwks.json`;
+    bindings.USER_INFO_ENDPOINT = `${emulator}/oauth2/userInfo`;
+  }
+  Object.assign(bindings, vars);
+  // workerd resolves a bare specifier beside the importing module: the package's workerd entry is
+  // registered as src/cognito-wasm, its other files beside it (what wrangler's bundler does with
+  // the `workerd` export condition).
+  const pkgModules = readdirSync(pkgDir)
+    .filter((f) => /\.(js|wasm)$/.test(f))
+    .map((f) => ({
+      type: f.endsWith(".wasm") ? "CompiledWasm" : "ESModule",
+      path: join(dirname(script), f === "workerd.js" ? "cognito-wasm" : f),
+      contents: readFileSync(join(pkgDir, f)),
+    }));
+  const mf = new Miniflare({
+    modulesRoot: here,
+    modules: [{ type: "ESModule", path: script, contents: readFileSync(script) }, ...pkgModules],
+    compatibilityDate: "2025-01-01",
+    bindings,
+    kvNamespaces: toml.kvNamespaces,
+    ...(kvPersist ? { kvPersist } : {}),
+    host: "127.0.0.1",
+    port,
+  });
+  const url = (await mf.ready).origin;
+  let disposed;
+  return { url, mf, dispose: () => (disposed ??= mf.dispose()) };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({ options: { emulator: { type: "string" }, port: { type: "string" }, "kv-persist": { type: "string" } } });
+  const { url } = await startWorker({ emulator: values.emulator, port: Number(values.port ?? 8787), kvPersist: values["kv-persist"] });
+  console.log(url);
+}

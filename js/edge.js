@@ -1,0 +1,209 @@
+// Edge workers (Cloudflare Workers, Vercel Edge, any fetch-style runtime): RFC 6750 bearer checks
+// (`requireAuth`), an RFC 7662 introspection endpoint for Cognito access tokens
+// (`createIntrospectionHandler`), a verified-token cache, and JWKS cache persistence across
+// isolates (Workers KV or the Cache API). The parsing and checks run in the wasm core
+// (src/bindings/edge.rs); this file only moves Requests and Responses.
+import { BearerGuard, Introspector, TokenCache } from "./cognito_wasm.js";
+
+export { TokenCache };
+
+/** Entries of the verified-token cache a verifier gets by default. */
+export const DEFAULT_TOKEN_CACHE_ENTRIES = 1000;
+
+const INACTIVE = '{"active":false}';
+const defaultCaches = new WeakMap();
+
+/** The cache for `verifier` under the `tokenCache` option: `false`/`null` none, a `TokenCache`, or
+ * by default one shared cache per verifier. */
+function cacheFor(verifier, tokenCache) {
+  if (tokenCache === false || tokenCache === null) return undefined;
+  if (tokenCache !== undefined) return tokenCache;
+  let cache = defaultCaches.get(verifier);
+  if (cache === undefined) {
+    cache = new TokenCache(DEFAULT_TOKEN_CACHE_ENTRIES);
+    defaultCaches.set(verifier, cache);
+  }
+  return cache;
+}
+
+function deepFreeze(value) {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Verifies with `verifier` unless `cache` holds the token; cached payloads are frozen. */
+async function verifyCached(verifier, token, cache) {
+  const hit = cache?.get(token);
+  if (hit !== undefined) return hit;
+  const payload = deepFreeze(await verifier.verify(token));
+  cache?.insert(token, payload);
+  return payload;
+}
+
+function refusal({ status, body, wwwAuthenticate, allow }) {
+  const headers = { "cache-control": "no-store" };
+  if (body !== "") headers["content-type"] = "application/json";
+  if (wwwAuthenticate !== undefined) headers["www-authenticate"] = wwwAuthenticate;
+  if (allow !== undefined) headers.allow = allow;
+  return new Response(body === "" ? null : body, { status, headers });
+}
+
+// One BearerGuard per distinct set of options (call sites are few; options are code, not input).
+const guards = new Map();
+function guardFor({ realm, tokenUse, scope, groups }) {
+  const key = JSON.stringify([realm, tokenUse, scope, groups]);
+  let guard = guards.get(key);
+  if (guard === undefined) {
+    guard = new BearerGuard({ realm, tokenUse, scope, groups });
+    guards.set(key, guard);
+  }
+  return guard;
+}
+
+/**
+ * Reads `Authorization: Bearer`, verifies the token with `options.verifier`, checks `tokenUse`,
+ * `scope` and `groups`, and resolves to the payload, or to a ready 400/401/403 `Response` with an
+ * RFC 6750 `WWW-Authenticate` header. The token is never echoed.
+ */
+export function requireAuth(request, options) {
+  return authorizeBearer(request.headers.get("authorization") ?? undefined, options);
+}
+
+async function authorizeBearer(authorization, options) {
+  const { verifier, tokenCache } = options;
+  const guard = guardFor(options);
+  const token = guard.token(authorization);
+  if (typeof token !== "string") return refusal(token);
+  let payload;
+  try {
+    payload = await verifyCached(verifier, token, cacheFor(verifier, tokenCache));
+  } catch (error) {
+    return refusal(guard.invalid(typeof error?.code === "string" ? error.code : undefined));
+  }
+  const denied = guard.check(payload);
+  return denied === undefined ? payload : refusal(denied);
+}
+
+async function isRevoked(revocation, token, payload, fetchImpl) {
+  const { denyList, userInfoEndpoint } = revocation;
+  if (denyList !== undefined && typeof payload.origin_jti === "string" && (await denyList.has(payload.origin_jti))) {
+    return true;
+  }
+  // Live check: Cognito's userInfo answers 401 for revoked, signed-out, disabled or deleted users.
+  // Client-credentials tokens (no `username`) cannot be revoked and userInfo refuses them.
+  if (userInfoEndpoint !== undefined && payload.username !== undefined) {
+    try {
+      const response = await fetchImpl(userInfoEndpoint, { headers: { authorization: `Bearer ${token}` } });
+      await response.body?.cancel();
+      return response.status !== 200;
+    } catch {
+      return true; // fail closed
+    }
+  }
+  return false;
+}
+
+/**
+ * An RFC 7662 introspection endpoint for the access tokens `verifier` accepts:
+ * `(request) => Promise<Response>`. Callers authenticate with `client_secret_basic` (or
+ * `client_secret_post`) against `clients`, or with a bearer token that `bearer.verifier` accepts.
+ * `revocation.denyList` (`{has(originJti)}`, sync or async) and `revocation.userInfoEndpoint` (the
+ * pool's `/oauth2/userInfo`) are the only ways to see a revoked token.
+ */
+export function createIntrospectionHandler({ verifier, clients = [], bearer, revocation = {}, tokenCache, fetch: fetchImpl }) {
+  const introspector = new Introspector(clients, bearer !== undefined);
+  const cache = cacheFor(verifier, tokenCache);
+  const bearerOptions = bearer === undefined ? undefined : { realm: "introspection", ...bearer, verifier: bearer.verifier };
+  const doFetch = fetchImpl ?? ((...args) => globalThis.fetch(...args));
+  const answer = (body) =>
+    new Response(body, { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store", pragma: "no-cache" } });
+
+  return async function introspect(request) {
+    const body = request.method === "POST" ? await request.text() : "";
+    const headers = request.headers;
+    const parsed = introspector.parse(
+      request.method,
+      headers.get("content-type") ?? undefined,
+      headers.get("authorization") ?? undefined,
+      body,
+    );
+    if (parsed.status !== undefined) return refusal(parsed);
+    if (parsed.bearer !== undefined) {
+      const caller = await authorizeBearer(`Bearer ${parsed.bearer}`, bearerOptions);
+      if (caller instanceof Response) return caller;
+    }
+    let payload;
+    try {
+      payload = await verifyCached(verifier, parsed.token, cache);
+    } catch {
+      return answer(INACTIVE);
+    }
+    const active = introspector.respond(payload);
+    if (active === INACTIVE || (await isRevoked(revocation, parsed.token, payload, doFetch))) return answer(INACTIVE);
+    return answer(active);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// JWKS cache across isolates
+
+/** A JWKS-cache store over a Workers KV namespace. */
+export function kvJwksStore(namespace, { key = "cognito-wasm:jwks-cache", expirationTtl = 86400 } = {}) {
+  return {
+    get: () => namespace.get(key, "json"),
+    put: (state) => namespace.put(key, JSON.stringify(state), { expirationTtl }),
+  };
+}
+
+/** A JWKS-cache store over the Workers Cache API (`caches.default`, or `await caches.open(name)`). */
+export function cacheApiJwksStore(cache, { url = "https://cognito-wasm.invalid/jwks-cache", maxAgeSeconds = 86400 } = {}) {
+  return {
+    async get() {
+      const response = await cache.match(url);
+      return response === undefined ? null : response.json();
+    },
+    put: (state) =>
+      cache.put(
+        url,
+        new Response(JSON.stringify(state), {
+          headers: { "content-type": "application/json", "cache-control": `max-age=${maxAgeSeconds}` },
+        }),
+      ),
+  };
+}
+
+/**
+ * Keeps `verifier`'s JWKS cache in `store` (kvJwksStore / cacheApiJwksStore / any `{get, put}`):
+ * `load()` imports it once per isolate (a fresh isolate then verifies without a fetch), `save()`
+ * writes it back when it changed (new keys, or a penalty box other isolates should respect). A
+ * store that fails or holds garbage is ignored: the verifier then fetches as usual.
+ */
+export function persistJwksCache(verifier, store) {
+  let loading;
+  let saved;
+  return {
+    load() {
+      loading ??= (async () => {
+        try {
+          const state = await store.get();
+          if (state !== null && state !== undefined) verifier.importJwksCache(state);
+        } catch {
+          // ignore: a store outage must not break verification
+        }
+        saved = JSON.stringify(verifier.exportJwksCache());
+      })();
+      return loading;
+    },
+    async save() {
+      const state = verifier.exportJwksCache();
+      const text = JSON.stringify(state);
+      if (text === saved) return false;
+      saved = text;
+      await store.put(state);
+      return true;
+    },
+  };
+}
