@@ -124,6 +124,17 @@ stage_demo() {
 }
 stages+=(stage_demo)
 
+# e2e (CognitoAuth, tests/e2e/): the packed package installed into tests/e2e/.scratch, then
+# Playwright (playwright-core + /usr/bin/chromium) drives the app page through the emulator's
+# hosted UI and the oidc-provider IdP. Needs the emulator binary (stage_emulator_node builds it).
+stage_e2e() {
+  check e2e-emulator-build cargo build -p cognito-emulator
+  check e2e-build-pkg ./scripts/build-pkg.sh
+  check e2e-pack-install ./scripts/pack-install.sh tests/e2e/.scratch
+  tests e2e node --test --test-reporter=spec tests/e2e/
+}
+stages+=(stage_e2e)
+
 # ---------------------------------------------------------------------------------------------
 # `scripts/test.sh stage_package_tests stage_type_tests` runs only the stages named.
 [ $# -eq 0 ] || stages=("$@")

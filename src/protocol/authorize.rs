@@ -3,6 +3,7 @@
 //! `/logout` URL (§7). Randomness comes in as [`Transaction`] values made by the binding.
 
 use super::error::{AuthError, Error, OptionsError};
+use super::introspect::form_decode;
 use super::pkce::{constant_time_eq, s256_challenge};
 use serde::Deserialize;
 
@@ -212,26 +213,6 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
     out
 }
 
-/// Decodes one `application/x-www-form-urlencoded` component (`+` is a space).
-fn decode_component(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = s.get(i + 1..i + 3)?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
-}
-
 /// The query and fragment of `url` (either may be empty).
 fn query_and_fragment(url: &str) -> (&str, &str) {
     let (head, fragment) = url.split_once('#').unwrap_or((url, ""));
@@ -262,7 +243,7 @@ impl Callback {
                 if cb.values[i].is_some() {
                     return Err(bad());
                 }
-                cb.values[i] = Some(decode_component(v).ok_or_else(bad)?);
+                cb.values[i] = Some(form_decode(v).ok_or_else(bad)?);
             }
         }
         Ok(cb)
