@@ -135,6 +135,20 @@ stage_e2e() {
 }
 stages+=(stage_e2e)
 
+# edge workers (issue 5): the example worker (examples/cloudflare-worker) in workerd through
+# Miniflare, over loopback against the emulator, with the packed package stage_package_tests
+# installed (built here when missing).
+stage_edge() {
+  if [ ! -f "$scratch/node_modules/cognito-wasm/edge.js" ]; then
+    check build-pkg ./scripts/build-pkg.sh
+    check pack-install ./scripts/pack-install.sh "$scratch"
+  fi
+  check emulator-build cargo build -p cognito-emulator
+  tests edge env COGNITO_WASM_PKG="$root/$scratch/node_modules/cognito-wasm" \
+    node --test --test-reporter=spec tests/edge/
+}
+stages+=(stage_edge)
+
 # ---------------------------------------------------------------------------------------------
 # `scripts/test.sh stage_package_tests stage_type_tests` runs only the stages named.
 [ $# -eq 0 ] || stages=("$@")
