@@ -82,11 +82,23 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** A page that fails the test on any uncaught page error or console error. */
+/**
+ * A page (in a fresh browser context) that records into `errors` every uncaught page error,
+ * console error and HTTP error answer, except the favicon the emulator's and the IdP's own pages
+ * ask for.
+ */
 export async function newPage(browser, errors) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`); });
+  page.on('console', (message) => {
+    // "Failed to load resource" carries no URL; the response handler below reports those.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(`console: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && new URL(response.url()).pathname !== '/favicon.ico') {
+      errors.push(`HTTP ${response.status()}: ${response.url()}`);
+    }
+  });
   return page;
 }
 
