@@ -16,7 +16,7 @@ use super::error::{invalid_options, set, to_js, Failure};
 use super::fetch;
 use crate::protocol::error::{Error, KeyError, OptionsError, ParseError, SignatureError};
 use crate::protocol::jwk::{JwkEntry, JwksCache};
-use crate::protocol::verifier::IssuerConfig;
+use crate::protocol::verifier::{IssuerConfig, Prepared, Resolved};
 use crate::protocol::{parse_discovery, parse_jwks, Alg, JwtVerifier, Options, Step};
 use js_sys::{Array, Function, Object, Promise, JSON};
 use std::cell::RefCell;
@@ -191,6 +191,18 @@ impl RawVerifier {
     }
 }
 
+/// Runs the claim checks; a failure becomes its JS error, with `rawJwt` when opted in (callers
+/// report it only once the signature verified).
+fn check_claims(resolved: &Resolved<'_>, prepared: &Prepared<'_>, now: f64) -> Result<(), JsValue> {
+    resolved.rules.validate(&prepared.claims, now).map_err(|e| {
+        let jwt = &prepared.jwt;
+        let raw = resolved
+            .include_raw_jwt_in_errors
+            .then_some((jwt.header_json.as_str(), jwt.payload_json.as_str()));
+        to_js(&e.into(), raw)
+    })
+}
+
 /// What to do after looking at the cache.
 enum Next {
     Ready(Rc<CachedKey>),
@@ -252,18 +264,11 @@ impl Inner {
         let uri = cfg.jwks_uri.as_str();
         self.cache.borrow().get(uri)?.cached(prepared.kid(), now)?;
         let key = self.cached_key(uri, prepared.kid(), prepared.alg)?;
-        let jwt = &prepared.jwt;
         // Claims are checked before the signature but reported only after it verified.
-        let claim_error = match resolved.rules.validate(&prepared.claims, now) {
-            Ok(()) => JsValue::UNDEFINED,
-            Err(e) => {
-                let raw = resolved
-                    .include_raw_jwt_in_errors
-                    .then_some((jwt.header_json.as_str(), jwt.payload_json.as_str()));
-                to_js(&e.into(), raw)
-            }
-        };
-        let payload = JSON::parse(&jwt.payload_json).ok()?;
+        let claim_error = check_claims(&resolved, &prepared, now)
+            .err()
+            .unwrap_or(JsValue::UNDEFINED);
+        let payload = JSON::parse(&prepared.jwt.payload_json).ok()?;
         let check = prepared.signature_check();
         let pending = crypto::start_verify(
             &self.verify_algorithm,
@@ -310,13 +315,8 @@ impl Inner {
         if !valid {
             return Err(SignatureError::Invalid.into());
         }
+        check_claims(&resolved, &prepared, now).map_err(Failure::Js)?;
         let jwt = &prepared.jwt;
-        if let Err(e) = resolved.rules.validate(&prepared.claims, now) {
-            let raw = resolved
-                .include_raw_jwt_in_errors
-                .then_some((jwt.header_json.as_str(), jwt.payload_json.as_str()));
-            return Err(Failure::Js(to_js(&e.into(), raw)));
-        }
         let payload = JSON::parse(&jwt.payload_json).map_err(Failure::Js)?;
         let pool = self.core.configs()[prepared.config].pool;
         let custom = custom_override
