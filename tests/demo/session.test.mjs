@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 
-import { newPage, open, screenshot, useDemo } from './stack.mjs';
+import { countRequests, newPage, open, screenshot, useDemo } from './stack.mjs';
 
 const ctx = useDemo();
 let demo;
@@ -31,7 +31,7 @@ async function signIn(page, how) {
 }
 
 const cells = (page, panel, claim) => page.locator(`#${panel} tr[data-claim="${claim}"] td`).allInnerTexts();
-const tokenRequests = async () => (await (await fetch(`${demo.emulator}/_emulator/requests?path=/oauth2/token`)).json()).count;
+const tokenRequests = () => countRequests(demo.emulator, '/oauth2/token');
 
 test('local user: hosted UI sign-in, tokens verified, scopes, groups, userInfo beside the claims', async () => {
   const errors = [];

@@ -1,18 +1,17 @@
 // Test helpers for the demo: runs the demo command's stack (`scripts/demo.sh --no-build`: the
 // emulator with the demo config, oidc-provider, the www/ server) on free loopback ports, and a
-// headless Chromium (playwright-core + Debian's chromium) that saves screenshots as test artifacts.
+// headless Chromium (tests/e2e/support.mjs) whose pages report errors and save screenshots as test
+// artifacts.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { Socket, createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-
 import { after, before } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { REPO_ROOT, launchChromium } from '../e2e/support.mjs';
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export { countRequests } from '../e2e/support.mjs';
 export const ARTIFACTS = join(REPO_ROOT, 'target', 'test-artifacts', 'demo');
 
 async function freePort() {
@@ -74,14 +73,6 @@ export function listening(port) {
   });
 }
 
-// The flags that keep Chromium quiet on a closed network (docs: toolchain.md).
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--no-default-browser-check'];
-
-export async function launchBrowser() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
-
 /**
  * A page (in a fresh browser context) that records into `errors` every uncaught page error,
  * console error and HTTP error answer, except the favicon the emulator's and the IdP's own pages
@@ -124,7 +115,7 @@ export function useDemo() {
   const ctx = {};
   before(async () => {
     ctx.demo = await startDemo();
-    ctx.browser = await launchBrowser();
+    ctx.browser = await launchChromium();
     ctx.config = await (await fetch(`${ctx.demo.app}/demo-config.json`)).json();
   });
   after(async () => {
