@@ -117,6 +117,13 @@ test('federated user: sign-in through the Corp IdP, IdP tokens decoded and verif
   assert.equal(await access.locator('[data-flag="expiry"]').innerText(), 'expiry unknown (opaque token)');
   assert.match(await access.innerText(), /Not a JWT: an opaque token/);
   await screenshot(page, 'idp-tokens');
+
+  // The IdP ID token in the Inspector: verified as a generic OIDC token of its issuer.
+  await page.getByRole('button', { name: 'Inspect the IdP ID token' }).click();
+  await page.waitForSelector('main[data-ready="/inspector"] [data-verdict]');
+  assert.equal(await page.locator('[data-verdict]').getAttribute('data-verdict'), 'valid');
+  assert.equal(await page.locator('#result [data-step="audience"]').getAttribute('class'), 'pass');
+  assert.match(await page.locator('#result').innerText(), /Not a Cognito issuer: verified as a generic OIDC token/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -139,7 +139,7 @@ function compareTable(claims, userInfo, added) {
 }
 
 /** One upstream token: flags (truncated, expiry), the verification checklist, and its claims. */
-async function idpTokenPanel(cognito, demo, label, token, verify) {
+async function idpTokenPanel({ cognito, demo, navigate }, label, token, verify) {
   const idp = demo.identityProviders[0];
   const flags = el('p', {},
     el('span', { class: `flag ${token.truncated ? 'bad' : 'ok'}`, 'data-flag': 'truncated' },
@@ -166,13 +166,14 @@ async function idpTokenPanel(cognito, demo, label, token, verify) {
     });
     panel.append(el('h3', {}, `Verified against ${demo.idpUrl ?? token.payload.iss}`), checklist(report.steps), problemList(report.problems));
   }
+  panel.append(el('div', { class: 'actions' }, el('button', { type: 'button', class: 'secondary',
+    onclick: () => inspectToken(navigate, token.token, { clientId: idp?.clientId }) }, `Inspect the ${label}`)));
   panel.append(el('h3', {}, 'Header'), claimsTable(token.header, { caption: `${label} header` }),
     el('h3', {}, 'Payload'), claimsTable(token.payload, { caption: `${label} payload` }));
   return panel;
 }
 
 export async function renderIdpTokens(main, context) {
-  const { demo, cognito } = context;
   const loaded = await loadSession(main, context, 'IdP tokens');
   if (!loaded) return;
   main.append(el('p', {}, 'The federated IdP\'s own tokens, copied by attribute mapping into the Cognito ID token\'s custom:id_token and custom:access_token (each at most 2,048 characters), decoded and verified against the IdP.'));
@@ -184,6 +185,6 @@ export async function renderIdpTokens(main, context) {
     return;
   }
   main.append(el('div', { class: 'grid' },
-    tokens.idToken && await idpTokenPanel(cognito, demo, 'IdP ID token', tokens.idToken, true),
-    tokens.accessToken && await idpTokenPanel(cognito, demo, 'IdP access token', tokens.accessToken, true)));
+    tokens.idToken && await idpTokenPanel(context, 'IdP ID token', tokens.idToken, true),
+    tokens.accessToken && await idpTokenPanel(context, 'IdP access token', tokens.accessToken, true)));
 }
