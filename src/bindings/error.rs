@@ -80,9 +80,37 @@ pub(crate) fn invalid_options(detail: &str) -> Error {
     .into()
 }
 
-/// A JS exception from `fetch` or the body read becomes a `FetchError`.
-pub(crate) fn fetch_failed(_: JsValue) -> Error {
-    FetchError::Failed.into()
+/// A core error with the JS exception behind it, which becomes the JS error's `cause`.
+pub(crate) struct Caused {
+    error: Error,
+    cause: Option<JsValue>,
+}
+
+impl<E: Into<Error>> From<E> for Caused {
+    fn from(e: E) -> Self {
+        Caused {
+            error: e.into(),
+            cause: None,
+        }
+    }
+}
+
+impl Caused {
+    pub(crate) fn into_js(self) -> JsValue {
+        let err = to_js(&self.error, None);
+        if let Some(cause) = self.cause {
+            set(&err, "cause", &cause);
+        }
+        err
+    }
+}
+
+/// A JS exception from `fetch` or the body read becomes a `FetchError` caused by it.
+pub(crate) fn fetch_failed(cause: JsValue) -> Caused {
+    Caused {
+        error: FetchError::Failed.into(),
+        cause: Some(cause),
+    }
 }
 
 /// `errorCatalog()`: every `{code, name, parent}`. Parents that are not a `name` here are

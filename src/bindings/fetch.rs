@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::error::{fetch_failed, set};
+use super::error::{fetch_failed, set, Caused};
 
 #[wasm_bindgen]
 extern "C" {
@@ -57,14 +57,14 @@ pub(crate) fn global_fetch() -> Result<Function, Error> {
 }
 
 /// Where the fetch task leaves its result (empty while it runs).
-type Slot = Rc<RefCell<Option<Result<Vec<u8>, Error>>>>;
+type Slot = Rc<RefCell<Option<Result<Vec<u8>, Caused>>>>;
 
 /// GETs `url` and returns the body, within `settings.timeout_ms` and `settings.max_bytes`.
 pub(crate) async fn get(
     fetch: &Function,
     url: &str,
     settings: FetchSettings,
-) -> Result<Vec<u8>, Error> {
+) -> Result<Vec<u8>, Caused> {
     let controller = AbortController::new().map_err(fetch_failed)?;
     let slot: Slot = Rc::default();
     let work = {
@@ -100,7 +100,7 @@ async fn fetch_and_read(
     url: &str,
     signal: &JsValue,
     max: usize,
-) -> Result<Vec<u8>, Error> {
+) -> Result<Vec<u8>, Caused> {
     let init = Object::new();
     set(&init, "signal", signal);
     let response = fetch
@@ -132,7 +132,7 @@ async fn fetch_and_read(
     }
 }
 
-async fn read_stream(body: &Body, max: usize) -> Result<Vec<u8>, Error> {
+async fn read_stream(body: &Body, max: usize) -> Result<Vec<u8>, Caused> {
     let reader = body.get_reader().map_err(fetch_failed)?;
     let mut out = Vec::new();
     loop {

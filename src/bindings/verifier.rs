@@ -12,7 +12,7 @@
 //! Options and defaults: `docs/verifier-api.md`.
 
 use super::crypto;
-use super::error::{invalid_options, set, to_js, Failure};
+use super::error::{invalid_options, set, to_js, Caused, Failure};
 use super::fetch;
 use crate::protocol::error::{Error, KeyError, OptionsError, ParseError, SignatureError};
 use crate::protocol::jwk::{JwkEntry, JwksCache};
@@ -382,7 +382,7 @@ impl Inner {
                     waited = true;
                 }
                 Next::Fetch => {
-                    self.run_fetch(config).await?;
+                    self.run_fetch(config).await.map_err(Failure::Js)?;
                     let mut cache = self.cache.borrow_mut();
                     let state = cache.get_mut(uri).ok_or(KeyError::KidNotFound)?;
                     break usable(state.key_after_fetch(kid, clock())?)?;
@@ -419,7 +419,8 @@ impl Inner {
     }
 
     /// Runs the fetch the cache asked for (its state is already "in flight").
-    async fn run_fetch(&self, config: usize) -> Result<(), Error> {
+    /// Fails with the JS error (shared with the waiters).
+    async fn run_fetch(&self, config: usize) -> Result<(), JsValue> {
         let cfg = &self.core.configs()[config];
         let uri = cfg.jwks_uri.as_str();
         let mut resolve = None;
@@ -427,7 +428,10 @@ impl Inner {
         self.in_flight.borrow_mut().push((uri.to_owned(), promise));
         let (outcome, keys, result) = match self.fetch_keys(cfg).await {
             Ok(keys) => (JsValue::UNDEFINED, Ok(keys), Ok(())),
-            Err(e) => (to_js(&e, None), Err(()), Err(e)),
+            Err(e) => {
+                let error = e.into_js();
+                (error.clone(), Err(()), Err(error))
+            }
         };
         let now = clock();
         if let Some(state) = self.cache.borrow_mut().get_mut(uri) {
@@ -443,7 +447,7 @@ impl Inner {
         result
     }
 
-    async fn fetch_keys(&self, cfg: &IssuerConfig) -> Result<Vec<JwkEntry>, Error> {
+    async fn fetch_keys(&self, cfg: &IssuerConfig) -> Result<Vec<JwkEntry>, Caused> {
         let fetch = match &self.hooks[cfg.pool].fetch {
             Some(f) => f.clone(),
             None => fetch::global_fetch()?,
@@ -470,7 +474,7 @@ impl Inner {
                 .get_mut(&cfg.jwks_uri)
                 .is_some_and(|s| s.start_fetch());
             if start {
-                self.run_fetch(i).await?;
+                self.run_fetch(i).await.map_err(Failure::Js)?;
             } else {
                 self.wait_for(&cfg.jwks_uri).await?;
             }

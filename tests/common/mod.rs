@@ -51,6 +51,7 @@ fn fake_fetch(state: &Object) -> Function {
             (state.urls = state.urls || []).push(url);
             if (!init || !init.signal) throw new Error('no abort signal');
             if (state.hang) return new Promise(() => {});
+            if (state.fail) throw new TypeError('offline');
             const body = state.routes ? state.routes[url] : state.body;
             return Promise.resolve(new Response(body, { status: body === undefined ? 404 : (state.status || 200) }));
         };",
@@ -262,6 +263,15 @@ async fn fetch_timeout_and_size_cap() {
     let err = settle(verifier.hydrate()).await.unwrap_err();
     assert_eq!(get_str(&err, "code"), "ERR_FETCH_TIMEOUT");
     assert_eq!(get_str(&err, "name"), "FetchError");
+    // a throwing fetch: FetchError caused by what it threw
+    let state = Object::new();
+    Reflect::set(&state, &"fail".into(), &true.into()).unwrap();
+    let verifier = RawVerifier::cognito(options(&[], Some(&state))).unwrap();
+    let err = settle(verifier.verify(token("valid id token").into(), JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
+    assert_eq!(get_str(&err, "code"), "ERR_FETCH");
+    assert_eq!(get_str(&get(&err, "cause"), "message"), "offline");
     let state = serving_fixture_jwks();
     let verifier =
         RawVerifier::cognito(options(&[("jwksMaxBytes", 100.into())], Some(&state))).unwrap();
