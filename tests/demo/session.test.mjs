@@ -101,6 +101,8 @@ test('federated user: sign-in through the Corp IdP, IdP tokens decoded and verif
   await signIn(page, 'alice');
   assert.equal(await page.locator('[data-user]').innerText(), 'Signed in as Corp_alice (alice@corp.example) through Corp');
   assert.equal(await page.locator('#id-checks li.fail').count(), 0);
+  const [mapped] = await cells(page, 'id-claims', 'custom:id_token');
+  assert.match(mapped, /^eyJ.{61}… \(\d{3,4} characters\)$/, 'the mapped IdP token, shortened for the table');
   await screenshot(page, 'session-federated-user');
 
   await page.getByRole('link', { name: 'IdP tokens' }).click();

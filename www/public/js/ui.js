@@ -27,8 +27,11 @@ export function relative(epoch, now = Date.now() / 1000) {
 
 export const isoTime = (epoch) => new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
 
-/** A claim value as text: strings as they are, everything else as JSON. */
-export const claimText = (value) => (typeof value === 'string' ? value : JSON.stringify(value, null, 1));
+/** A claim value as text: strings as they are (long ones cut, with their length), the rest as JSON. */
+export function claimText(value) {
+  if (typeof value !== 'string') return JSON.stringify(value, null, 1);
+  return value.length > 160 ? `${value.slice(0, 64)}… (${value.length} characters)` : value;
+}
 
 /**
  * A two-column table of claims. `notes` maps a claim name to a note shown under its value (and
