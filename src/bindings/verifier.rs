@@ -18,7 +18,7 @@ use crate::protocol::error::{Error, KeyError, OptionsError, ParseError, Signatur
 use crate::protocol::jwk::{JwkEntry, JwksCache};
 use crate::protocol::verifier::{IssuerConfig, Prepared, Resolved};
 use crate::protocol::{parse_discovery, parse_jwks, Alg, JwtVerifier, Options, Step};
-use js_sys::{Array, Function, Object, Promise, JSON};
+use js_sys::{Array, Function, JsString, Object, Promise, JSON};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -254,7 +254,7 @@ impl Inner {
     /// path (which also reports every error).
     fn fast_verify(&self, token: &JsValue) -> Option<Promise> {
         let now = clock();
-        let token = token.as_string()?;
+        let token = self.token_text(token).ok()?;
         let prepared = self.core.prepare(&token).ok()?;
         let cfg = &self.core.configs()[prepared.config];
         if self.hooks[cfg.pool].custom_check.is_some() {
@@ -291,7 +291,7 @@ impl Inner {
         overrides: JsValue,
     ) -> Result<JsValue, Failure> {
         let now = clock();
-        let token = token.as_string().ok_or(ParseError::Malformed)?;
+        let token = self.token_text(&token)?;
         let (overrides, custom_override) = if overrides.is_undefined() || overrides.is_null() {
             (None, None)
         } else {
@@ -339,6 +339,18 @@ impl Inner {
                 .map_err(Failure::Js)?;
         }
         Ok(payload)
+    }
+
+    /// The token as a Rust string. Its length is checked on the JS side first, so an oversized
+    /// token is never copied into wasm memory (UTF-8 is at least as long as UTF-16).
+    fn token_text(&self, token: &JsValue) -> Result<String, ParseError> {
+        let text: &JsString = token.dyn_ref().ok_or(ParseError::Malformed)?;
+        let max = self.core.limits().max_token_length;
+        let units = text.length() as usize;
+        if units > max {
+            return Err(ParseError::TooLarge { max, actual: units });
+        }
+        text.as_string().ok_or(ParseError::Malformed)
     }
 
     fn cached_key(&self, uri: &str, kid: &str, alg: Alg) -> Option<Rc<CachedKey>> {
