@@ -120,7 +120,7 @@ test('a tampered token fails the signature and nothing after it is reached', asy
   await page.close();
 });
 
-test('wrong token_use, unknown kid, not a JWT, another pool', async () => {
+test('wrong token_use, unknown kid, cut at 2,048, not a JWT, another pool', async () => {
   const page = await newPage(browser, errors);
   const tokens = await apiTokens();
   await inspect(page, tokens.IdToken, { 'Token use': 'access' });
@@ -132,8 +132,13 @@ test('wrong token_use, unknown kid, not a JWT, another pool', async () => {
   assert.match(await page.locator('.problem').innerText(), new RegExp(`Unknown signing key[\\s\\S]*${demo.idp}/jwks`));
   assert.equal(await stepStatus(page, 'signature'), 'unreached');
 
+  await inspect(page, `${tokens.IdToken}.${tokens.AccessToken}`.slice(0, 2048));
+  assert.deepEqual(await problemCodes(page), ['ERR_JWT_MALFORMED']);
+  assert.match(await page.locator('.problem').innerText(), /This token was cut at 2,048 characters[\s\S]*custom:id_token/);
+
   await inspect(page, 'not-a.jwt');
   assert.deepEqual(await problemCodes(page), ['ERR_JWT_MALFORMED']);
+  assert.match(await page.locator('.problem').innerText(), /This is not a well-formed JWT/);
   assert.match(await page.locator('#result').innerText(), /Cannot decode/);
 
   await inspect(page, tokens.AccessToken, { 'User pool ID': 'eu-west-1_Other1', 'JWKS URL': config.jwksUri });

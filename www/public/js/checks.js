@@ -6,6 +6,7 @@ import { isApiIssued, scopesOf } from './jwt.js';
 import { isoTime, relative } from './ui.js';
 
 const FAR = 10 * 365 * 86400; // seconds: enough slack to step over a time check
+const ATTRIBUTE_LIMIT = 2048; // characters in a Cognito custom attribute (custom:id_token)
 
 const PARSE = ['ERR_JWT_TOO_LARGE', 'ERR_JWT_JSON_TOO_DEEP', 'ERR_JWT_MALFORMED', 'ERR_JWT_BASE64', 'ERR_JWT_JSON',
   'ERR_JWT_DUPLICATE_KEY', 'ERR_JWT_CLAIM_TYPE', 'ERR_JWT_CRIT'];
@@ -75,7 +76,7 @@ export async function diagnose(verifier, token, { cognito, expectations, ...ctx 
       relax = { ...relax, ...step.relax };
     }
   }
-  const context = { ...ctx, expectations };
+  const context = { ...ctx, expectations, tokenLength: token.length };
   const stopIndex = stop ? STEPS.indexOf(stop) : Infinity;
   const steps = STEPS.filter((s) => cognito || !s.cognito)
     .filter((s) => s.id !== 'audience' || !cognito)
@@ -118,7 +119,7 @@ function apiIssuedNote(payload) {
 }
 
 /** A failure in plain words: {code, title, why, fix}. */
-export function explain(error, { header = {}, payload = {}, jwksUri, apiClientId, expectations = {} }) {
+export function explain(error, { header = {}, payload = {}, jwksUri, apiClientId, tokenLength }) {
   const code = error?.code ?? 'ERROR';
   const actual = error?.failedAssertion?.actual;
   const expected = error?.failedAssertion?.expected;
@@ -210,6 +211,11 @@ export function explain(error, { header = {}, payload = {}, jwksUri, apiClientId
     case 'ERR_JWT_TOO_LARGE':
     case 'ERR_JWT_JSON_TOO_DEEP':
     case 'ERR_JWT_CRIT':
+      if (tokenLength === ATTRIBUTE_LIMIT) {
+        return p('This token was cut at 2,048 characters',
+          `${error.message}. It is exactly 2,048 characters long: the limit of a Cognito custom attribute, so it is probably an IdP token that attribute mapping copied into custom:id_token or custom:access_token and Cognito truncated.`,
+          'Keep the IdP token short (fewer claims in it), or call the IdP itself for its tokens; the copy in the Cognito token cannot be verified.');
+      }
       return p('This is not a well-formed JWT', `${error.message}. A JWT is three base64url parts (header.payload.signature) of JSON.`,
         'Copy the whole token (no line breaks, nothing cut off; a "Bearer " prefix is removed for you). Tokens stored in a 2,048-character attribute may be truncated.');
     case 'ERR_PARAM_INVALID_USER_POOL_ID':
