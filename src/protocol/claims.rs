@@ -44,7 +44,11 @@ impl Claims {
                     "client_id" => c.client_id = r.opt_str()?,
                     "cognito:groups" => c.groups = r.opt_strings()?,
                     // type-checked only
-                    "sub" | "jti" => drop(r.opt_str()?),
+                    "sub" | "jti" => {
+                        if !r.null()? {
+                            r.str()?;
+                        }
+                    }
                     _ => r.skip()?,
                 }
                 Ok(())
