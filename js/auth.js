@@ -272,8 +272,9 @@ export class CognitoAuth {
         headers: { authorization: `Bearer ${session.accessToken}` },
       });
       const text = await response.text();
-      const attributes = JSON.parse(RawAuth.userInfo(response.status, text));
-      return { attributes, raw: JSON.parse(text) };
+      const booleans = RawAuth.userInfo(response.status, text);
+      const raw = JSON.parse(text);
+      return { attributes: { ...raw, ...booleans }, raw };
     });
   }
 

@@ -14,7 +14,7 @@
 //!   static session(status, body, previous?: string, now): string // session JSON (merged)
 //!   static checkIdToken(idToken, accessToken, transaction?: string): void
 //!   static refreshDue(session: string, now, marginSeconds): boolean
-//!   static userInfo(status, body): string                        // normalised JSON
+//!   static userInfo(status, body): {[name]: boolean}             // *_verified strings
 //!   static idpTokens(idToken, now): {idToken?, accessToken?}
 //!   static networkError(): Error                                 // ERR_AUTH_NETWORK
 //!   static isCallback(url): boolean
@@ -178,13 +178,18 @@ impl RawAuth {
         Session::parse(session).is_none_or(|s| s.refresh_due(now, margin_seconds))
     }
 
-    /// Normalised userInfo JSON (or the typed error of a non-2xx answer).
+    /// `{name: boolean}` for the `*_verified` strings of a userInfo answer (or the typed
+    /// error of a non-2xx answer).
     #[wasm_bindgen(js_name = userInfo)]
-    pub fn user_info(status: u16, body: &str) -> Result<String, JsValue> {
+    pub fn user_info(status: u16, body: &str) -> Result<Object, JsValue> {
         if !(200..300).contains(&status) {
             return Err(err(token::error_response(body)));
         }
-        userinfo::normalize(body).map_err(err)
+        let out = Object::new();
+        for (name, value) in userinfo::verified_booleans(body).map_err(err)? {
+            set(&out, &name, &JsValue::from_bool(value));
+        }
+        Ok(out)
     }
 
     /// The IdP tokens in the (verified) Cognito ID token.

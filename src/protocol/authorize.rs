@@ -4,28 +4,24 @@
 
 use super::error::{AuthError, Error, OptionsError};
 use super::introspect::form_decode;
+use super::json::{JsonError, Reader, Res};
 use super::pkce::{constant_time_eq, s256_challenge};
-use serde::Deserialize;
 
 /// What `CognitoAuth.create` passes to the core.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuthConfig {
     /// Hosted UI base URL (`https://` added when no scheme is given; no trailing slash).
     pub domain: String,
     pub client_id: String,
     pub redirect_uri: String,
-    #[serde(default)]
     pub logout_uri: Option<String>,
     /// Requested scopes; default `["openid"]`; empty: no `scope` parameter (every scope the
     /// client allows).
-    #[serde(default)]
     pub scopes: Option<Vec<String>>,
 }
 
 /// Optional `/oauth2/authorize` parameters; each is sent only when given.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SignInParams {
     pub identity_provider: Option<String>,
     pub idp_identifier: Option<String>,
@@ -49,22 +45,35 @@ fn invalid(detail: &str) -> Error {
     .into()
 }
 
-/// serde_json into a typed struct; serde's message is dropped (it can quote input text).
-pub(crate) fn from_json<'a, T: Deserialize<'a>>(json: &'a str) -> Option<T> {
-    serde_json::from_str(json).ok()
-}
-
-fn parse_json<'a, T: Deserialize<'a>>(json: &'a str, what: &str) -> Result<T, Error> {
-    from_json(json).ok_or_else(|| invalid(what))
+/// Walks the members of the JSON object `json`; `member` gets each key and must consume its
+/// value (unknown keys: `r.skip()`, or a type error to refuse them).
+pub(crate) fn read_object<'a>(
+    json: &'a str,
+    mut member: impl FnMut(&mut Reader<'a>, &str) -> Res<()>,
+) -> Res<()> {
+    Reader::document(json, |r| r.object(|r, key| member(r, &key)))
 }
 
 impl AuthConfig {
     /// Parses and normalises the configuration JSON.
     pub fn parse(json: &str) -> Result<AuthConfig, Error> {
-        let mut cfg: AuthConfig = parse_json(
-            json,
-            "auth options need domain, clientId, redirectUri (strings) and optional logoutUri, scopes",
-        )?;
+        let mut cfg = AuthConfig::default();
+        read_object(json, |r, key| {
+            match key {
+                "domain" => cfg.domain = r.str()?.into_owned(),
+                "clientId" => cfg.client_id = r.str()?.into_owned(),
+                "redirectUri" => cfg.redirect_uri = r.str()?.into_owned(),
+                "logoutUri" => cfg.logout_uri = r.opt_str()?,
+                "scopes" => cfg.scopes = r.opt_strings()?,
+                _ => return Err(JsonError::Type),
+            }
+            Ok(())
+        })
+        .map_err(|_| {
+            invalid(
+                "auth options need domain, clientId, redirectUri (strings) and optional logoutUri, scopes",
+            )
+        })?;
         if cfg.domain.is_empty() || cfg.client_id.is_empty() || cfg.redirect_uri.is_empty() {
             return Err(invalid(
                 "domain, clientId and redirectUri must not be empty",
@@ -145,10 +154,23 @@ impl AuthConfig {
 impl SignInParams {
     /// Parses the sign-in options JSON (`{}` when none).
     pub fn parse(json: &str) -> Result<SignInParams, Error> {
-        parse_json(
-            json,
-            "sign-in options: identityProvider, idpIdentifier, lang, loginHint, prompt (strings)",
-        )
+        let mut p = SignInParams::default();
+        read_object(json, |r, key| {
+            let field = match key {
+                "identityProvider" => &mut p.identity_provider,
+                "idpIdentifier" => &mut p.idp_identifier,
+                "lang" => &mut p.lang,
+                "loginHint" => &mut p.login_hint,
+                "prompt" => &mut p.prompt,
+                _ => return Err(JsonError::Type),
+            };
+            *field = r.opt_str()?;
+            Ok(())
+        })
+        .map_err(|_| {
+            invalid("sign-in options: identityProvider, idpIdentifier, lang, loginHint, prompt (strings)")
+        })?;
+        Ok(p)
     }
 }
 

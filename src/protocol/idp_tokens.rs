@@ -2,12 +2,11 @@
 //! through attribute mapping (reference §11.5, §11.6): decoded when they are JWTs, flagged
 //! `truncated` when Cognito's 2,048-character attribute limit cut them (or they do not parse).
 
-use super::authorize::from_json;
-use super::error::{AuthError, Error, ParseError, Part};
-use super::jwt::UntrustedJwt;
+use super::authorize::read_object;
+use super::error::{AuthError, Error, Part};
+use super::jwt::{parse_error, UntrustedJwt};
 use super::limits::Limits;
 use super::token::payload_json;
-use serde::Deserialize;
 
 /// Cognito's limit on an attribute value; a value this long was probably cut.
 pub const ATTRIBUTE_LIMIT: usize = 2048;
@@ -27,18 +26,21 @@ pub struct IdpToken {
 
 impl IdpToken {
     fn read(token: String) -> IdpToken {
-        #[derive(Deserialize)]
-        struct Exp {
-            exp: Option<f64>,
-        }
         let decoded = UntrustedJwt::parse(&token, &Limits::default()).ok();
         let jwt_shaped = token.starts_with("eyJ") || token.matches('.').count() == 2;
         let truncated = token.len() >= ATTRIBUTE_LIMIT || (decoded.is_none() && jwt_shaped);
         let jwt = decoded.map(|d| (d.header_json, d.payload_json));
-        let expires_at = jwt
-            .as_ref()
-            .and_then(|(_, p)| from_json::<Exp>(p))
-            .and_then(|e| e.exp);
+        let mut expires_at = None;
+        if let Some((_, payload)) = &jwt {
+            let read = read_object(payload, |r, key| {
+                match key {
+                    "exp" => expires_at = r.opt_num()?,
+                    _ => r.skip()?,
+                }
+                Ok(())
+            });
+            expires_at = expires_at.filter(|_| read.is_ok());
+        }
         IdpToken {
             token,
             truncated,
@@ -56,24 +58,21 @@ impl IdpToken {
 /// Reads both attributes from a (verified) Cognito ID token. Neither present is
 /// [`AuthError::IdpTokensMissing`], whose message names the set-up they need.
 pub fn read(cognito_id_token: &str) -> Result<(Option<IdpToken>, Option<IdpToken>), Error> {
-    #[derive(Deserialize)]
-    struct Custom {
-        #[serde(rename = "custom:id_token")]
-        id_token: Option<String>,
-        #[serde(rename = "custom:access_token")]
-        access_token: Option<String>,
-    }
     let json = payload_json(cognito_id_token)?;
-    let custom: Custom = from_json(&json).ok_or(ParseError::ClaimType {
-        part: Part::Payload,
-    })?;
-    if custom.id_token.is_none() && custom.access_token.is_none() {
+    let (mut id, mut access) = (None, None);
+    read_object(&json, |r, key| {
+        match key {
+            "custom:id_token" => id = r.opt_str()?,
+            "custom:access_token" => access = r.opt_str()?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })
+    .map_err(parse_error(Part::Payload))?;
+    if id.is_none() && access.is_none() {
         return Err(AuthError::IdpTokensMissing.into());
     }
-    Ok((
-        custom.id_token.map(IdpToken::read),
-        custom.access_token.map(IdpToken::read),
-    ))
+    Ok((id.map(IdpToken::read), access.map(IdpToken::read)))
 }
 
 #[cfg(test)]

@@ -1,27 +1,59 @@
 //! The stored session: built from a token response, merged on refresh (rotation-aware), and the
 //! refresh decision; plus the helpers for access tokens issued by the user-pool API.
 
-use super::authorize::from_json;
+use super::authorize::read_object;
 use super::error::{Asserted, AuthError, ClaimError, Error};
 use super::token::TokenSet;
-use serde::{Deserialize, Serialize};
+use std::fmt::Write;
 
-/// What the JS side stores (as this struct's JSON). `expires_at` is epoch seconds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// What the JS side stores (as JSON: `idToken`, `accessToken`, `refreshToken`, `expiresAt`).
+/// `expires_at` is epoch seconds.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Session {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     pub expires_at: f64,
+}
+
+/// Appends `value` as a JSON string.
+fn push_json_str(out: &mut String, value: &str) {
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 impl Session {
     /// Parses a stored session; anything unreadable counts as no session.
     pub fn parse(json: &str) -> Option<Session> {
-        from_json(json)
+        let (mut id_token, mut access_token, mut refresh_token, mut expires_at) =
+            (None, None, None, None);
+        read_object(json, |r, key| {
+            match key {
+                "idToken" => id_token = r.opt_str()?,
+                "accessToken" => access_token = r.opt_str()?,
+                "refreshToken" => refresh_token = r.opt_str()?,
+                "expiresAt" => expires_at = r.opt_num()?,
+                _ => r.skip()?,
+            }
+            Ok(())
+        })
+        .ok()?;
+        Some(Session {
+            id_token,
+            access_token: access_token?,
+            refresh_token,
+            expires_at: expires_at?,
+        })
     }
 
     /// The session after `tokens` arrived at `now`, keeping the previous refresh token (and ID
@@ -45,7 +77,22 @@ impl Session {
 
     /// JSON for storage.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = String::from("{");
+        let fields = [
+            ("idToken", self.id_token.as_deref()),
+            ("accessToken", Some(&self.access_token)),
+            ("refreshToken", self.refresh_token.as_deref()),
+        ];
+        for (name, value) in fields {
+            if let Some(v) = value {
+                push_json_str(&mut out, name);
+                out.push(':');
+                push_json_str(&mut out, v);
+                out.push(',');
+            }
+        }
+        let _ = write!(out, "\"expiresAt\":{}}}", self.expires_at);
+        out
     }
 }
 
@@ -127,7 +174,18 @@ mod tests {
         let s = first();
         assert_eq!(Session::parse(&s.to_json()), Some(s));
         let no_id = Session::merge(None, tokens(None, None), 0.0).to_json();
-        assert_eq!(no_id, r#"{"accessToken":"a2","expiresAt":3600.0}"#);
+        assert_eq!(no_id, r#"{"accessToken":"a2","expiresAt":3600}"#);
+        let odd = Session {
+            id_token: None,
+            access_token: "q\"b\\s\u{1}é".into(),
+            refresh_token: Some("r".into()),
+            expires_at: 1.5,
+        };
+        assert_eq!(
+            odd.to_json(),
+            r#"{"accessToken":"q\"b\\s\u0001é","refreshToken":"r","expiresAt":1.5}"#
+        );
+        assert_eq!(Session::parse(&odd.to_json()), Some(odd));
         assert_eq!(Session::parse("{"), None);
         assert_eq!(Session::parse(r#"{"accessToken":1}"#), None);
     }

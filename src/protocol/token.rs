@@ -2,13 +2,12 @@
 //! token and error responses (§4.3, §4.4), and the ID-token checks the verifier does not make
 //! (`nonce`, `at_hash`; §0.2 step 4).
 
-use super::authorize::{form, from_json, AuthConfig, Transaction};
+use super::authorize::{form, read_object, AuthConfig, Transaction};
 use super::b64;
-use super::error::{AuthError, Error, ParseError, Part};
-use super::jwt::UntrustedJwt;
+use super::error::{AuthError, Error, Part};
+use super::jwt::{parse_error, UntrustedJwt};
 use super::limits::Limits;
 use super::pkce::{constant_time_eq, sha256};
-use serde::Deserialize;
 
 /// `grant_type=authorization_code` with the PKCE verifier of `tx`.
 pub fn code_body(cfg: &AuthConfig, code: &str, tx: &Transaction) -> String {
@@ -44,21 +43,6 @@ pub struct TokenSet {
     pub expires_in: f64,
 }
 
-#[derive(Deserialize)]
-struct Wire {
-    id_token: Option<String>,
-    access_token: Option<String>,
-    refresh_token: Option<String>,
-    expires_in: Option<f64>,
-    token_type: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct WireError {
-    error: String,
-    error_description: Option<String>,
-}
-
 const fn invalid(what: &'static str) -> AuthError {
     AuthError::InvalidResponse { what }
 }
@@ -66,15 +50,19 @@ const fn invalid(what: &'static str) -> AuthError {
 /// The error of a non-2xx answer: `{"error": …}` becomes a typed OAuth error (`invalid_grant`
 /// its own), anything else an invalid response. The status is not trusted (400 vs 401).
 pub fn error_response(body: &str) -> Error {
-    match from_json::<WireError>(body) {
-        Some(e) if e.error == "invalid_grant" => AuthError::InvalidGrant {
-            description: e.error_description,
-        },
-        Some(e) => AuthError::OAuth {
-            error: e.error,
-            description: e.error_description,
-        },
-        None => invalid("error response"),
+    let (mut error, mut description) = (None, None);
+    let read = read_object(body, |r, key| {
+        match key {
+            "error" => error = r.opt_str()?,
+            "error_description" => description = r.opt_str()?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    });
+    match (read, error) {
+        (Ok(()), Some(e)) if e == "invalid_grant" => AuthError::InvalidGrant { description },
+        (Ok(()), Some(error)) => AuthError::OAuth { error, description },
+        _ => invalid("error response"),
     }
     .into()
 }
@@ -84,26 +72,32 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<TokenSet, Error> 
     if !(200..300).contains(&status) {
         return Err(error_response(body));
     }
-    let wire: Wire = from_json(body).ok_or(invalid("token response"))?;
-    let bearer = wire
-        .token_type
+    let (mut id_token, mut access_token, mut refresh_token) = (None, None, None);
+    let (mut expires_in, mut token_type) = (None, None);
+    read_object(body, |r, key| {
+        match key {
+            "id_token" => id_token = r.opt_str()?,
+            "access_token" => access_token = r.opt_str()?,
+            "refresh_token" => refresh_token = r.opt_str()?,
+            "expires_in" => expires_in = r.opt_num()?,
+            "token_type" => token_type = r.opt_str()?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })
+    .map_err(|_| invalid("token response"))?;
+    let bearer = token_type
         .as_deref()
         .is_none_or(|t| t.eq_ignore_ascii_case("bearer"));
-    match (wire.access_token, wire.expires_in) {
+    match (access_token, expires_in) {
         (Some(access_token), Some(expires_in)) if bearer && expires_in > 0.0 => Ok(TokenSet {
-            id_token: wire.id_token,
+            id_token,
             access_token,
-            refresh_token: wire.refresh_token,
+            refresh_token,
             expires_in,
         }),
         _ => Err(invalid("token response").into()),
     }
-}
-
-#[derive(Deserialize)]
-struct IdChecks {
-    nonce: Option<String>,
-    at_hash: Option<String>,
 }
 
 /// The decoded payload JSON of a token (its signature is the verifier's business).
@@ -119,19 +113,25 @@ pub fn check_id_token(
     tx: Option<&Transaction>,
 ) -> Result<(), Error> {
     let json = payload_json(id_token)?;
-    let claims: IdChecks = from_json(&json).ok_or(ParseError::ClaimType {
-        part: Part::Payload,
-    })?;
+    let (mut nonce, mut at_hash) = (None, None);
+    read_object(&json, |r, key| {
+        match key {
+            "nonce" => nonce = r.opt_str()?,
+            "at_hash" => at_hash = r.opt_str()?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })
+    .map_err(parse_error(Part::Payload))?;
     if let Some(tx) = tx {
-        if !claims
-            .nonce
+        if !nonce
             .as_deref()
             .is_some_and(|n| constant_time_eq(n, &tx.nonce))
         {
             return Err(AuthError::NonceMismatch.into());
         }
     }
-    if let Some(at_hash) = claims.at_hash {
+    if let Some(at_hash) = at_hash {
         let half = &sha256(access_token.as_bytes())[..16];
         if b64::decode(at_hash.as_bytes()).as_deref() != Some(half) {
             return Err(AuthError::AtHashMismatch.into());

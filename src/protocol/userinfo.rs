@@ -1,33 +1,29 @@
 //! `/oauth2/userInfo` (reference §5): Cognito returns stored attribute strings, so the
-//! `*_verified` booleans arrive as `"true"` / `"false"`; they become JSON booleans here. The
-//! caller keeps the raw response next to the normalised one.
+//! `*_verified` booleans arrive as `"true"` / `"false"`. The core names the values to turn into
+//! booleans; the caller keeps the raw response next to the normalised one.
 
+use super::authorize::read_object;
 use super::error::{AuthError, Error};
-use serde_json::value::RawValue;
-use std::collections::BTreeMap;
 
-/// The normalised userInfo JSON: `"true"`/`"false"` under a `*_verified` name become booleans;
-/// every other value is copied unchanged.
-pub fn normalize(body: &str) -> Result<String, Error> {
-    let invalid = || {
-        Error::from(AuthError::InvalidResponse {
-            what: "userinfo response",
-        })
-    };
-    let mut map: BTreeMap<String, Box<RawValue>> =
-        serde_json::from_str(body).map_err(|_| invalid())?;
-    for (name, value) in map.iter_mut() {
-        if !name.ends_with("_verified") {
-            continue;
+/// The `*_verified` attributes whose value is the string `"true"` or `"false"`, with the boolean
+/// they stand for. Every other attribute stays as Cognito sent it.
+pub fn verified_booleans(body: &str) -> Result<Vec<(String, bool)>, Error> {
+    let mut out = Vec::new();
+    read_object(body, |r, key| {
+        if !key.ends_with("_verified") || r.peek() != Some(b'"') {
+            return r.skip();
         }
-        let boolean = match value.get() {
-            r#""true""# => "true",
-            r#""false""# => "false",
-            _ => continue,
-        };
-        *value = RawValue::from_string(boolean.to_owned()).map_err(|_| invalid())?;
-    }
-    serde_json::to_string(&map).map_err(|_| invalid())
+        match &*r.str()? {
+            "true" => out.push((key.to_owned(), true)),
+            "false" => out.push((key.to_owned(), false)),
+            _ => {}
+        }
+        Ok(())
+    })
+    .map_err(|_| AuthError::InvalidResponse {
+        what: "userinfo response",
+    })?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -37,18 +33,22 @@ mod tests {
     #[test]
     fn verified_strings_become_booleans_and_the_rest_is_kept() {
         let body = r#"{"sub":"s-1","email_verified":"true","phone_number_verified":"false",
-            "email":"a@b","custom:flag":"true","identities":"[{\"userId\":\"1\"}]","n":1}"#;
+            "email":"a@b","custom:flag":"true","x_verified":"yes","y_verified":true,
+            "identities":"[{\"userId\":\"1\"}]","n":1}"#;
         assert_eq!(
-            normalize(body).unwrap(),
-            r#"{"custom:flag":"true","email":"a@b","email_verified":true,"identities":"[{\"userId\":\"1\"}]","n":1,"phone_number_verified":false,"sub":"s-1"}"#
+            verified_booleans(body).unwrap(),
+            vec![
+                ("email_verified".to_owned(), true),
+                ("phone_number_verified".to_owned(), false)
+            ]
         );
     }
 
     #[test]
     fn not_an_object_is_an_invalid_response() {
-        for body in ["", "[]", "\"x\"", "{"] {
+        for body in ["", "[]", "\"x\"", "{", r#"{"a":1}x"#] {
             assert_eq!(
-                normalize(body).unwrap_err().code(),
+                verified_booleans(body).unwrap_err().code(),
                 "ERR_AUTH_INVALID_RESPONSE"
             );
         }
