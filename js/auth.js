@@ -40,6 +40,16 @@ function resolveStorage(storage) {
 }
 
 const nowSeconds = () => Date.now() / 1000;
+
+/** JSON.parse, or `{}` for anything unreadable (storage is not trusted to hold what we wrote). */
+function parseStored(text) {
+  try {
+    const value = JSON.parse(text);
+    return value !== null && typeof value === "object" ? value : {};
+  } catch {
+    return {};
+  }
+}
 const formHeaders = { "content-type": "application/x-www-form-urlencoded" };
 
 /** Sign-in for single-page apps against a Cognito user pool's hosted UI. */
@@ -152,9 +162,9 @@ export class CognitoAuth {
     if (globalThis.location?.href === url && globalThis.history) {
       globalThis.history.replaceState(globalThis.history.state, "", RawAuth.stripCallback(url));
     }
-    const { transaction = "", customState } = saved ? JSON.parse(saved) : {};
+    const { transaction = "", customState } = parseStored(saved);
     return authTry(async () => {
-      const body = this.#raw.callback(url, transaction);
+      const body = this.#raw.callback(String(url), String(transaction));
       const response = await this.#post("/oauth2/token", body);
       const text = RawAuth.session(response.status, await response.text(), undefined, nowSeconds());
       const session = await this.#open(text, transaction);
@@ -211,7 +221,7 @@ export class CognitoAuth {
     // Another tab refreshed while this one waited for the lock: use its result.
     if (current !== seen && !RawAuth.refreshDue(current, nowSeconds(), margin)) return current;
     if (!force && !RawAuth.refreshDue(current, nowSeconds(), margin)) return current;
-    const { refreshToken } = JSON.parse(current);
+    const { refreshToken } = parseStored(current);
     if (!refreshToken) {
       await this.#store.removeItem(this.#key);
       this.#emit("sessionExpired");
@@ -242,7 +252,7 @@ export class CognitoAuth {
   async signOut({ revoke = true, global = false } = {}) {
     const url = await authTry(async () => this.#raw.logoutUrl());
     const text = await this.#store.getItem(this.#key);
-    const { accessToken, refreshToken } = text ? JSON.parse(text) : {};
+    const { accessToken, refreshToken } = parseStored(text);
     if (global && accessToken) {
       const region = String(this.#options.userPoolId).split("_")[0];
       const endpoint = this.#options.apiEndpoint ?? `https://cognito-idp.${region}.amazonaws.com/`;

@@ -24,7 +24,10 @@ fn push_json_str(out: &mut String, value: &str) {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
             }
             c => out.push(c),
         }
@@ -91,7 +94,8 @@ impl Session {
                 out.push(',');
             }
         }
-        let _ = write!(out, "\"expiresAt\":{}}}", self.expires_at);
+        // Whole seconds: integer formatting (no float formatting code in the wasm).
+        let _ = write!(out, "\"expiresAt\":{}}}", self.expires_at.floor() as i64);
         out
     }
 }
@@ -181,11 +185,18 @@ mod tests {
             refresh_token: Some("r".into()),
             expires_at: 1.5,
         };
+        let odd_json = odd.to_json();
         assert_eq!(
-            odd.to_json(),
-            r#"{"accessToken":"q\"b\\s\u0001é","refreshToken":"r","expiresAt":1.5}"#
+            odd_json,
+            r#"{"accessToken":"q\"b\\s\u0001é","refreshToken":"r","expiresAt":1}"#
         );
-        assert_eq!(Session::parse(&odd.to_json()), Some(odd));
+        assert_eq!(
+            Session::parse(&odd_json),
+            Some(Session {
+                expires_at: 1.0,
+                ..odd
+            })
+        );
         assert_eq!(Session::parse("{"), None);
         assert_eq!(Session::parse(r#"{"accessToken":1}"#), None);
     }
