@@ -54,6 +54,25 @@ pub(crate) fn read_object<'a>(
     Reader::document(json, |r| r.object(|r, key| member(r, &key)))
 }
 
+/// Where [`read_fields`] puts a member's value (`null` counts as absent).
+pub(crate) enum Field<'f> {
+    Str(&'f mut Option<String>),
+    Num(&'f mut Option<f64>),
+}
+
+/// Reads the named members of the JSON object `json` into `fields`; other members are
+/// validated and skipped. A member of the wrong type is [`JsonError::Type`].
+pub(crate) fn read_fields(json: &str, fields: &mut [(&str, Field<'_>)]) -> Res<()> {
+    read_object(json, |r, key| {
+        match fields.iter_mut().find(|(name, _)| *name == key) {
+            Some((_, Field::Str(slot))) => **slot = r.opt_str()?,
+            Some((_, Field::Num(slot))) => **slot = r.opt_num()?,
+            None => r.skip()?,
+        }
+        Ok(())
+    })
+}
+
 impl AuthConfig {
     /// Parses and normalises the configuration JSON.
     pub fn parse(json: &str) -> Result<AuthConfig, Error> {

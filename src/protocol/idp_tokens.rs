@@ -2,7 +2,7 @@
 //! through attribute mapping (reference §11.5, §11.6): decoded when they are JWTs, flagged
 //! `truncated` when Cognito's 2,048-character attribute limit cut them (or they do not parse).
 
-use super::authorize::read_object;
+use super::authorize::{read_fields, Field};
 use super::error::{AuthError, Error, Part};
 use super::jwt::{parse_error, UntrustedJwt};
 use super::limits::Limits;
@@ -32,13 +32,7 @@ impl IdpToken {
         let jwt = decoded.map(|d| (d.header_json, d.payload_json));
         let mut expires_at = None;
         if let Some((_, payload)) = &jwt {
-            let read = read_object(payload, |r, key| {
-                match key {
-                    "exp" => expires_at = r.opt_num()?,
-                    _ => r.skip()?,
-                }
-                Ok(())
-            });
+            let read = read_fields(payload, &mut [("exp", Field::Num(&mut expires_at))]);
             expires_at = expires_at.filter(|_| read.is_ok());
         }
         IdpToken {
@@ -60,14 +54,13 @@ impl IdpToken {
 pub fn read(cognito_id_token: &str) -> Result<(Option<IdpToken>, Option<IdpToken>), Error> {
     let json = payload_json(cognito_id_token)?;
     let (mut id, mut access) = (None, None);
-    read_object(&json, |r, key| {
-        match key {
-            "custom:id_token" => id = r.opt_str()?,
-            "custom:access_token" => access = r.opt_str()?,
-            _ => r.skip()?,
-        }
-        Ok(())
-    })
+    read_fields(
+        &json,
+        &mut [
+            ("custom:id_token", Field::Str(&mut id)),
+            ("custom:access_token", Field::Str(&mut access)),
+        ],
+    )
     .map_err(parse_error(Part::Payload))?;
     if id.is_none() && access.is_none() {
         return Err(AuthError::IdpTokensMissing.into());

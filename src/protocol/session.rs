@@ -1,7 +1,7 @@
 //! The stored session: built from a token response, merged on refresh (rotation-aware), and the
 //! refresh decision; plus the helpers for access tokens issued by the user-pool API.
 
-use super::authorize::read_object;
+use super::authorize::{read_fields, Field};
 use super::error::{Asserted, AuthError, ClaimError, Error};
 use super::token::TokenSet;
 use std::fmt::Write;
@@ -40,16 +40,15 @@ impl Session {
     pub fn parse(json: &str) -> Option<Session> {
         let (mut id_token, mut access_token, mut refresh_token, mut expires_at) =
             (None, None, None, None);
-        read_object(json, |r, key| {
-            match key {
-                "idToken" => id_token = r.opt_str()?,
-                "accessToken" => access_token = r.opt_str()?,
-                "refreshToken" => refresh_token = r.opt_str()?,
-                "expiresAt" => expires_at = r.opt_num()?,
-                _ => r.skip()?,
-            }
-            Ok(())
-        })
+        read_fields(
+            json,
+            &mut [
+                ("idToken", Field::Str(&mut id_token)),
+                ("accessToken", Field::Str(&mut access_token)),
+                ("refreshToken", Field::Str(&mut refresh_token)),
+                ("expiresAt", Field::Num(&mut expires_at)),
+            ],
+        )
         .ok()?;
         Some(Session {
             id_token,

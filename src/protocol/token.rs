@@ -2,7 +2,7 @@
 //! token and error responses (§4.3, §4.4), and the ID-token checks the verifier does not make
 //! (`nonce`, `at_hash`; §0.2 step 4).
 
-use super::authorize::{form, read_object, AuthConfig, Transaction};
+use super::authorize::{form, read_fields, AuthConfig, Field, Transaction};
 use super::b64;
 use super::error::{AuthError, Error, Part};
 use super::jwt::{parse_error, UntrustedJwt};
@@ -51,14 +51,13 @@ const fn invalid(what: &'static str) -> AuthError {
 /// its own), anything else an invalid response. The status is not trusted (400 vs 401).
 pub fn error_response(body: &str) -> Error {
     let (mut error, mut description) = (None, None);
-    let read = read_object(body, |r, key| {
-        match key {
-            "error" => error = r.opt_str()?,
-            "error_description" => description = r.opt_str()?,
-            _ => r.skip()?,
-        }
-        Ok(())
-    });
+    let read = read_fields(
+        body,
+        &mut [
+            ("error", Field::Str(&mut error)),
+            ("error_description", Field::Str(&mut description)),
+        ],
+    );
     match (read, error) {
         (Ok(()), Some(e)) if e == "invalid_grant" => AuthError::InvalidGrant { description },
         (Ok(()), Some(error)) => AuthError::OAuth { error, description },
@@ -74,17 +73,16 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<TokenSet, Error> 
     }
     let (mut id_token, mut access_token, mut refresh_token) = (None, None, None);
     let (mut expires_in, mut token_type) = (None, None);
-    read_object(body, |r, key| {
-        match key {
-            "id_token" => id_token = r.opt_str()?,
-            "access_token" => access_token = r.opt_str()?,
-            "refresh_token" => refresh_token = r.opt_str()?,
-            "expires_in" => expires_in = r.opt_num()?,
-            "token_type" => token_type = r.opt_str()?,
-            _ => r.skip()?,
-        }
-        Ok(())
-    })
+    read_fields(
+        body,
+        &mut [
+            ("id_token", Field::Str(&mut id_token)),
+            ("access_token", Field::Str(&mut access_token)),
+            ("refresh_token", Field::Str(&mut refresh_token)),
+            ("expires_in", Field::Num(&mut expires_in)),
+            ("token_type", Field::Str(&mut token_type)),
+        ],
+    )
     .map_err(|_| invalid("token response"))?;
     let bearer = token_type
         .as_deref()
@@ -114,14 +112,13 @@ pub fn check_id_token(
 ) -> Result<(), Error> {
     let json = payload_json(id_token)?;
     let (mut nonce, mut at_hash) = (None, None);
-    read_object(&json, |r, key| {
-        match key {
-            "nonce" => nonce = r.opt_str()?,
-            "at_hash" => at_hash = r.opt_str()?,
-            _ => r.skip()?,
-        }
-        Ok(())
-    })
+    read_fields(
+        &json,
+        &mut [
+            ("nonce", Field::Str(&mut nonce)),
+            ("at_hash", Field::Str(&mut at_hash)),
+        ],
+    )
     .map_err(parse_error(Part::Payload))?;
     if let Some(tx) = tx {
         if !nonce
