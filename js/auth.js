@@ -51,6 +51,8 @@ function parseStored(text) {
   }
 }
 const formHeaders = { "content-type": "application/x-www-form-urlencoded" };
+/** How long a request to the hosted UI's endpoints may take before it fails as a network error. */
+const FETCH_TIMEOUT_MS = 10_000;
 
 /** Sign-in for single-page apps against a Cognito user pool's hosted UI. */
 export class CognitoAuth {
@@ -107,11 +109,21 @@ export class CognitoAuth {
 
   #fetch(url, init) {
     const fetchFn = this.#options.fetch ?? globalThis.fetch;
-    return Promise.resolve()
-      .then(() => fetchFn(url, init))
+    // A hanging endpoint must not hang getSession (and hold the refresh lock of every tab): abort
+    // after FETCH_TIMEOUT_MS, and race a timer in case a custom fetch ignores the signal.
+    const controller = new AbortController();
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error("timeout"));
+      }, FETCH_TIMEOUT_MS);
+    });
+    return Promise.race([Promise.resolve().then(() => fetchFn(url, { ...init, signal: controller.signal })), timeout])
       .catch(() => {
         throw RawAuth.networkError();
-      });
+      })
+      .finally(() => clearTimeout(timer));
   }
 
   #post(path, body) {
