@@ -149,6 +149,28 @@ stage_edge() {
 }
 stages+=(stage_edge)
 
+# hardening (issue 7): the fuzz smoke (FUZZ_SMOKE_SECONDS per cargo-fuzz target, default 5; the
+# long runs are `scripts/fuzz.sh SECONDS`), the hostile corpus natively and in wasm (Node,
+# Chromium page and worker: the binaries of tests/common/mod.rs, which run it) with the property
+# tests, then fault injection (JWKS; token endpoint during refresh, against the emulator) and the
+# 100k-verification leak check in Node and Chromium through the packed package
+# stage_package_tests installed (built here when missing).
+stage_hardening() {
+  check fuzz-smoke ./scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-5}"
+  tests hostile-native cargo test --test hostile --test prop_claims --test prop_jwks
+  tests hostile-wasm-node wasm-pack test --node -- --test node
+  tests hostile-wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 \
+    wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver -- --test web --test worker
+  if [ ! -f "$scratch/node_modules/cognito-wasm/package.json" ]; then
+    check build-pkg ./scripts/build-pkg.sh
+    check pack-install ./scripts/pack-install.sh "$scratch"
+  fi
+  check emulator-build cargo build -p cognito-emulator
+  tests faults-leak env COGNITO_WASM_PKG="$root/$scratch/node_modules/cognito-wasm" \
+    node --test --test-reporter=spec tests/faults/ tests/leak/
+}
+stages+=(stage_hardening)
+
 # ---------------------------------------------------------------------------------------------
 # `scripts/test.sh stage_package_tests stage_type_tests` runs only the stages named.
 [ $# -eq 0 ] || stages=("$@")
