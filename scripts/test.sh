@@ -157,7 +157,7 @@ stages+=(stage_edge)
 # stage_package_tests installed (built here when missing).
 stage_hardening() {
   check fuzz-smoke ./scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-5}"
-  tests hostile-native cargo test --test hostile --test prop_claims --test prop_jwks
+  tests hostile-native cargo test --test hostile --test prop_claims --test prop_jwks --test prop_auth
   tests hostile-wasm-node wasm-pack test --node -- --test node
   tests hostile-wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 \
     wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver -- --test web --test worker

@@ -1,0 +1,94 @@
+//! Properties of the sign-in helpers: PKCE values and challenges (RFC 7636), form/URL encoding
+//! round trips, and callback parsing of whatever code and state the server sends.
+#![cfg(not(target_arch = "wasm32"))]
+
+use cognito_wasm::protocol::authorize::{
+    encode_into, form, is_callback, parse_callback, strip_callback, Transaction,
+};
+use cognito_wasm::protocol::b64;
+use cognito_wasm::protocol::introspect::{form_decode, parse_form};
+use cognito_wasm::protocol::pkce::{constant_time_eq, random_value, s256_challenge};
+use proptest::prelude::*;
+use sha2::{Digest, Sha256};
+
+fn unreserved(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+#[test]
+fn rfc7636_appendix_b_vector() {
+    assert_eq!(
+        s256_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    );
+}
+
+proptest! {
+    /// A verifier (or state, or nonce) from 32 random bytes: 43 unreserved characters (RFC 7636
+    /// §4.1 allows 43 to 128), decoding back to the bytes.
+    #[test]
+    fn random_values_are_43_unreserved_characters(bytes in any::<[u8; 32]>()) {
+        let v = random_value(&bytes);
+        prop_assert_eq!(v.len(), 43);
+        prop_assert!(unreserved(&v) && !v.contains(['.', '~']));
+        prop_assert_eq!(b64::decode(v.as_bytes()).unwrap(), bytes.to_vec());
+    }
+
+    /// The S256 challenge is base64url(SHA-256(verifier)): 43 characters, one per verifier.
+    #[test]
+    fn challenge_is_base64url_sha256(a in any::<[u8; 32]>(), b in any::<[u8; 32]>()) {
+        let (va, vb) = (random_value(&a), random_value(&b));
+        let ca = s256_challenge(&va);
+        prop_assert_eq!(ca.len(), 43);
+        prop_assert_eq!(b64::decode(ca.as_bytes()).unwrap(), Sha256::digest(va.as_bytes()).to_vec());
+        prop_assert_eq!(ca == s256_challenge(&vb), a == b);
+    }
+
+    #[test]
+    fn constant_time_eq_is_equality(a in ".{0,40}", b in ".{0,40}") {
+        prop_assert!(constant_time_eq(&a, &a));
+        prop_assert_eq!(constant_time_eq(&a, &b), a == b);
+    }
+
+    /// Percent-encoding leaves only unreserved characters and `%XX`, and decodes back exactly.
+    #[test]
+    fn encoding_round_trips(value in any::<String>()) {
+        let mut encoded = String::new();
+        encode_into(&mut encoded, &value);
+        prop_assert!(unreserved(&encoded.replace('%', "")));
+        prop_assert_eq!(form_decode(&encoded), Some(value));
+    }
+
+    /// A form body of any values parses back to the same pairs, in order (`form` encodes the
+    /// values; its keys are the fixed OAuth parameter names, written as they are).
+    #[test]
+    fn form_bodies_round_trip(pairs in prop::collection::vec(("[a-z_]{1,12}", any::<String>()), 0..6)) {
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        prop_assert_eq!(parse_form(&form(&refs)), Some(pairs.clone()));
+    }
+
+    /// Whatever code the server sends (encoded), in the query or the fragment, with other
+    /// parameters around it: the callback yields it, and stripping leaves the other parameters.
+    #[test]
+    fn callback_yields_the_code_and_strips_cleanly(
+        code in ".+", state in "[A-Za-z0-9_-]{43}", other in "[a-z]{1,8}", fragment in any::<bool>(),
+    ) {
+        let tx = Transaction { state: state.clone(), nonce: "n".into(), verifier: "v".into() };
+        let query = form(&[("x", &other), ("code", &code), ("state", &state)]);
+        let url = if fragment {
+            format!("https://app.example/cb?keep=1#{query}")
+        } else {
+            format!("https://app.example/cb?{query}#keep")
+        };
+        prop_assert!(is_callback(&url));
+        prop_assert_eq!(parse_callback(&url, &tx).unwrap(), code);
+        let stripped = strip_callback(&url);
+        prop_assert!(!is_callback(&stripped));
+        let kept = format!("x={other}");
+        prop_assert!(stripped.contains(&kept) && stripped.contains("keep"), "{}", stripped);
+        // any other state is refused
+        let wrong = Transaction { state: format!("{state}x"), ..tx };
+        prop_assert_eq!(parse_callback(&url, &wrong).unwrap_err().code(), "ERR_AUTH_STATE_MISMATCH");
+    }
+}
