@@ -67,6 +67,8 @@ export class CognitoAuth {
   #idpVerifiers = new Map();
   #listeners = new Map();
   #channel;
+  /** The last session another tab announced (shared storage only). */
+  #announced = null;
   #refreshing = null;
 
   /** @internal Use `CognitoAuth.create`. */
@@ -92,7 +94,10 @@ export class CognitoAuth {
     });
     if (this.#shared && typeof BroadcastChannel === "function") {
       this.#channel = new BroadcastChannel(`${prefix}.events`);
-      this.#channel.onmessage = (event) => this.#emit(event.data?.type, false);
+      this.#channel.onmessage = ({ data }) => {
+        this.#announced = typeof data?.session === "string" ? data.session : null;
+        this.#emit(data?.type, false);
+      };
     }
   }
 
@@ -138,9 +143,9 @@ export class CognitoAuth {
     return () => this.#listeners.get(type).delete(listener);
   }
 
-  #emit(type, broadcast = true) {
+  #emit(type, broadcast = true, session) {
     for (const listener of this.#listeners.get(type) ?? []) listener({ type });
-    if (broadcast) this.#channel?.postMessage({ type });
+    if (broadcast) this.#channel?.postMessage({ type, session });
   }
 
   /** Stores a new PKCE transaction and returns the authorize URL (no navigation). */
@@ -210,7 +215,7 @@ export class CognitoAuth {
       if (!text) return null;
       const margin = this.#options.refreshMarginSeconds ?? 60;
       if (forceRefresh || RawAuth.refreshDue(text, nowSeconds(), margin)) {
-        this.#refreshing ??= this.#locked(() => this.#refresh(text, forceRefresh, margin)).finally(() => {
+        this.#refreshing ??= this.#locked((waited) => this.#refresh(text, forceRefresh, margin, waited)).finally(() => {
           this.#refreshing = null;
         });
         text = await this.#refreshing;
@@ -220,18 +225,38 @@ export class CognitoAuth {
     });
   }
 
-  /** Runs `fn` under the cross-tab Web Lock when storage is shared (else only in this tab). */
+  /**
+   * Runs `fn(waited)` under the cross-tab Web Lock when storage is shared (else only in this tab);
+   * `waited` is true when another tab held the lock first.
+   */
   #locked(fn) {
     const locks = globalThis.navigator?.locks;
-    if (!this.#shared || typeof locks?.request !== "function") return fn();
-    return locks.request(`${this.#key}.refresh`, fn);
+    if (!this.#shared || typeof locks?.request !== "function") return fn(false);
+    const name = `${this.#key}.refresh`;
+    return locks.request(name, { ifAvailable: true }, (lock) => (lock ? fn(false) : locks.request(name, () => fn(true))));
   }
 
-  async #refresh(seen, force, margin) {
+  /**
+   * A session that another tab refreshed since this one read `seen`: from storage, or from that
+   * tab's announcement. After waiting for the lock, this polls for up to a second, because a
+   * localStorage write reaches other tabs asynchronously (Chromium keeps a cache per renderer).
+   */
+  async #othersResult(seen, margin, waited) {
+    const deadline = Date.now() + (waited ? 1000 : 0);
+    for (;;) {
+      for (const text of [await this.#store.getItem(this.#key), this.#announced]) {
+        if (text && text !== seen && !RawAuth.refreshDue(text, nowSeconds(), margin)) return text;
+      }
+      if (Date.now() >= deadline) return null;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async #refresh(seen, force, margin, waited) {
+    const fresh = await this.#othersResult(seen, margin, waited);
+    if (fresh) return fresh;
     const current = await this.#store.getItem(this.#key);
     if (!current) return null;
-    // Another tab refreshed while this one waited for the lock: use its result.
-    if (current !== seen && !RawAuth.refreshDue(current, nowSeconds(), margin)) return current;
     if (!force && !RawAuth.refreshDue(current, nowSeconds(), margin)) return current;
     const { refreshToken } = parseStored(current);
     if (!refreshToken) {
@@ -252,7 +277,7 @@ export class CognitoAuth {
     }
     await this.#open(text);
     await this.#store.setItem(this.#key, text);
-    this.#emit("refreshed");
+    this.#emit("refreshed", true, text);
     return text;
   }
 
