@@ -450,6 +450,21 @@ describe('sessions', () => {
     await page.waitForURL((url) => url.pathname === '/login');
     });
   });
+  test('global sign-out calls GlobalSignOut: the old access token stops working at userInfo', async () => {
+    await withApp({}, async ({ page }) => {
+      assert.equal((await signInInBrowser(page)).ok, true);
+      const { accessToken } = await sessionOf(page);
+      const userInfo = () => fetch(`${emulator.url}/oauth2/userInfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+      assert.equal((await userInfo()).status, 200);
+      await resetRequests(emulator.url);
+      await page.evaluate(() => {
+        auth.signOut({ revoke: false, global: true });
+      });
+      await page.waitForURL(`${app.url}/signed-out`);
+      assert.equal(await countRequests(emulator.url, '/oauth2/revoke'), 0, 'revoke: false');
+      assert.equal((await userInfo()).status, 401);
+    });
+  });
 });
 
 describe('attacks: typed errors, nothing stored', () => {
