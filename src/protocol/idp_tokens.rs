@@ -6,7 +6,7 @@ use super::authorize::{read_fields, Field};
 use super::error::{AuthError, Error, Part};
 use super::jwt::{parse_error, UntrustedJwt};
 use super::limits::Limits;
-use super::token::payload_json;
+use super::token::{exp_of, payload_json};
 
 /// Cognito's limit on an attribute value; a value this long was probably cut.
 pub const ATTRIBUTE_LIMIT: usize = 2048;
@@ -30,11 +30,7 @@ impl IdpToken {
         let jwt_shaped = token.starts_with("eyJ") || token.matches('.').count() == 2;
         let truncated = token.len() >= ATTRIBUTE_LIMIT || (decoded.is_none() && jwt_shaped);
         let jwt = decoded.map(|d| (d.header_json, d.payload_json));
-        let mut expires_at = None;
-        if let Some((_, payload)) = &jwt {
-            let read = read_fields(payload, &mut [("exp", Field::Num(&mut expires_at))]);
-            expires_at = expires_at.filter(|_| read.is_ok());
-        }
+        let expires_at = jwt.as_ref().and_then(|(_, payload)| exp_of(payload));
         IdpToken {
             token,
             truncated,

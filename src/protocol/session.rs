@@ -3,7 +3,7 @@
 
 use super::authorize::{read_fields, Field};
 use super::error::{Asserted, AuthError, ClaimError, Error};
-use super::token::TokenSet;
+use super::token::{exp_of, payload_json, TokenSet};
 use std::fmt::Write;
 
 /// What the JS side stores (as JSON: `idToken`, `accessToken`, `refreshToken`, `expiresAt`).
@@ -60,15 +60,23 @@ impl Session {
 
     /// The session after `tokens` arrived at `now`, keeping the previous refresh token (and ID
     /// token) unless new ones were returned: Cognito returns a refresh token on refresh only
-    /// with rotation enabled (reference §4.2).
+    /// with rotation enabled (reference §4.2). It expires with the access token (`expires_in`),
+    /// or with the ID token when that one's `exp` comes first (their validities are separate
+    /// client settings).
     pub fn merge(previous: Option<Session>, tokens: TokenSet, now: f64) -> Session {
         let (old_id, old_refresh) =
             previous.map_or((None, None), |p| (p.id_token, p.refresh_token));
+        let id_token = tokens.id_token.or(old_id);
+        let id_exp = id_token
+            .as_deref()
+            .and_then(|t| payload_json(t).ok())
+            .and_then(|p| exp_of(&p));
+        let access_exp = now + tokens.expires_in;
         Session {
-            id_token: tokens.id_token.or(old_id),
+            id_token,
             access_token: tokens.access_token,
             refresh_token: tokens.refresh_token.or(old_refresh),
-            expires_at: now + tokens.expires_in,
+            expires_at: id_exp.map_or(access_exp, |exp| exp.min(access_exp)),
         }
     }
 
@@ -161,6 +169,16 @@ mod tests {
         let s = Session::merge(Some(first()), tokens(None, Some("r2")), 2000.0);
         assert_eq!(s.refresh_token.as_deref(), Some("r2"));
         assert_eq!(s.id_token.as_deref(), Some("i1"));
+    }
+
+    #[test]
+    fn an_id_token_expiring_first_sets_the_expiry() {
+        let id = crate::protocol::token::tests::jwt(r#"{"exp":1300}"#);
+        let s = Session::merge(None, tokens(Some(&id), None), 1000.0);
+        assert_eq!(s.expires_at, 1300.0);
+        let late = crate::protocol::token::tests::jwt(r#"{"exp":9999}"#);
+        let s = Session::merge(None, tokens(Some(&late), None), 1000.0);
+        assert_eq!(s.expires_at, 4600.0);
     }
 
     #[test]

@@ -103,6 +103,13 @@ pub(crate) fn payload_json(token: &str) -> Result<String, Error> {
     Ok(UntrustedJwt::parse(token, &Limits::default())?.payload_json)
 }
 
+/// The numeric `exp` of a payload JSON, if it has a readable one.
+pub(crate) fn exp_of(payload_json: &str) -> Option<f64> {
+    let mut exp = None;
+    read_fields(payload_json, &mut [("exp", Field::Num(&mut exp))]).ok()?;
+    exp
+}
+
 /// Checks the ID token's `nonce` (when `tx` is given: the code exchange, not a refresh) and its
 /// `at_hash` = base64url(left half of SHA-256(access token)) when present.
 pub fn check_id_token(
