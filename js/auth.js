@@ -26,15 +26,22 @@ function memoryStorage() {
   };
 }
 
-/** `"memory" | "session" | "local" | adapter` → { store, shared }. */
+const builtInStorage = {
+  memory: memoryStorage,
+  session: () => globalThis.sessionStorage,
+  local: () => globalThis.localStorage,
+};
+
+/** `"memory" | "session" | "local" | adapter` → { store, shared }; an unknown name, a storage
+ * this runtime lacks (sessionStorage in Node.js) or an incomplete adapter is refused. */
 function resolveStorage(storage) {
-  if (storage === "memory") return { store: memoryStorage(), shared: false };
-  if (storage === "session") return { store: globalThis.sessionStorage, shared: false };
-  if (storage === "local") return { store: globalThis.localStorage, shared: true };
-  if (storage && ["getItem", "setItem", "removeItem"].every((m) => typeof storage[m] === "function")) {
-    return { store: storage, shared: storage.shared === true };
+  const store = typeof storage === "string" ? builtInStorage[storage]?.() : storage;
+  if (store && ["getItem", "setItem", "removeItem"].every((m) => typeof store[m] === "function")) {
+    return { store, shared: storage === "local" || store.shared === true };
   }
-  const error = new ParameterValidationError('storage must be "memory", "session", "local" or {getItem, setItem, removeItem}');
+  const error = new ParameterValidationError(
+    'storage must be "memory", "session" or "local" (available in this runtime), or {getItem, setItem, removeItem}',
+  );
   error.code = "ERR_PARAM_INVALID_OPTIONS";
   throw error;
 }
