@@ -156,6 +156,7 @@ stages+=(stage_edge)
 # 100k-verification leak check in Node and Chromium through the packed package
 # stage_package_tests installed (built here when missing).
 stage_hardening() {
+  check fuzz-lint bash -c 'cd fuzz && cargo fmt --check && cargo +nightly clippy --all-targets -- -D warnings'
   check fuzz-smoke ./scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-5}"
   tests hostile-native cargo test --test hostile --test prop_claims --test prop_jwks --test prop_auth
   tests hostile-wasm-node wasm-pack test --node -- --test node
