@@ -9,7 +9,7 @@
 // `cognito-wasm` next to this file, else the repository's build output pkg/ (scripts/build-pkg.sh).
 // Prints the worker's URL as the first line of stdout. As a module: `startWorker(options)`.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
@@ -47,9 +47,18 @@ function packageDir() {
 
 /**
  * Starts the worker. `vars` override wrangler.toml's; `emulator` (a base URL) sets JWKS_URI and
- * USER_INFO_ENDPOINT. Returns {url, mf, dispose()}.
+ * USER_INFO_ENDPOINT; `script` replaces the main module and `also` adds modules beside it (both
+ * by file name, e.g. a wrapper that imports "./worker.js"). Returns {url, mf, dispose()}.
  */
-export async function startWorker({ vars = {}, emulator, port = 0, kvPersist, script = join(here, "src/worker.js"), pkgDir = packageDir() } = {}) {
+export async function startWorker({
+  vars = {},
+  emulator,
+  port = 0,
+  kvPersist,
+  script = join(here, "src/worker.js"),
+  also = [],
+  pkgDir = packageDir(),
+} = {}) {
   const toml = readWranglerToml();
   const bindings = { ...toml.vars };
   if (emulator) {
@@ -60,16 +69,18 @@ export async function startWorker({ vars = {}, emulator, port = 0, kvPersist, sc
   // workerd resolves a bare specifier beside the importing module: the package's workerd entry is
   // registered as src/cognito-wasm, its other files beside it (what wrangler's bundler does with
   // the `workerd` export condition).
+  const src = join(here, "src");
   const pkgModules = readdirSync(pkgDir)
     .filter((f) => /\.(js|wasm)$/.test(f))
     .map((f) => ({
       type: f.endsWith(".wasm") ? "CompiledWasm" : "ESModule",
-      path: join(dirname(script), f === "workerd.js" ? "cognito-wasm" : f),
+      path: join(src, f === "workerd.js" ? "cognito-wasm" : f),
       contents: readFileSync(join(pkgDir, f)),
     }));
+  const own = [script, ...also].map((p) => ({ type: "ESModule", path: join(src, basename(p)), contents: readFileSync(p) }));
   const mf = new Miniflare({
     modulesRoot: here,
-    modules: [{ type: "ESModule", path: script, contents: readFileSync(script) }, ...pkgModules],
+    modules: [...own, ...pkgModules],
     compatibilityDate: "2025-01-01",
     bindings,
     kvNamespaces: toml.kvNamespaces,
