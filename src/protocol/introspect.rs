@@ -255,37 +255,24 @@ enum Audience {
 }
 
 /// The access-token claims read for the response; numbers keep their JSON form.
-#[derive(Deserialize)]
-struct AccessToken<'a> {
-    #[serde(borrow, default)]
-    token_use: Option<&'a str>,
-    #[serde(borrow, default)]
-    sub: Option<&'a str>,
-    #[serde(borrow, default)]
-    iss: Option<&'a str>,
-    #[serde(borrow, default)]
-    client_id: Option<&'a str>,
-    #[serde(borrow, default)]
-    scope: Option<&'a str>,
-    #[serde(default)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct AccessToken {
+    token_use: Option<String>,
+    sub: Option<String>,
+    iss: Option<String>,
+    client_id: Option<String>,
+    scope: Option<String>,
     exp: Option<serde_json::Number>,
-    #[serde(default)]
     iat: Option<serde_json::Number>,
-    #[serde(default)]
     auth_time: Option<serde_json::Number>,
-    #[serde(borrow, default)]
-    jti: Option<&'a str>,
-    #[serde(borrow, default)]
-    username: Option<&'a str>,
-    #[serde(default)]
+    jti: Option<String>,
+    username: Option<String>,
     aud: Option<Audience>,
-    #[serde(borrow, default)]
-    origin_jti: Option<&'a str>,
-    #[serde(borrow, default)]
-    event_id: Option<&'a str>,
-    #[serde(default)]
+    origin_jti: Option<String>,
+    event_id: Option<String>,
     version: Option<serde_json::Number>,
-    #[serde(default, rename = "cognito:groups")]
+    #[serde(rename = "cognito:groups")]
     groups: Option<Vec<String>>,
 }
 
@@ -326,28 +313,28 @@ struct Active<'a> {
 /// `scope`. `aud` is passed through only when the token has one (resource binding); it is never
 /// made up from `client_id`.
 pub fn active_response(payload_json: &str, now: f64) -> Option<String> {
-    let t: AccessToken<'_> = serde_json::from_str(payload_json).ok()?;
+    let t: AccessToken = serde_json::from_str(payload_json).ok()?;
     let exp = t.exp?;
-    if t.token_use != Some("access") || exp.as_f64()? <= now {
+    if t.token_use.as_deref() != Some("access") || exp.as_f64()? <= now {
         return None;
     }
     let active = Active {
         active: true,
-        scope: t.scope?,
-        client_id: t.client_id?,
-        username: t.username,
+        scope: t.scope.as_deref()?,
+        client_id: t.client_id.as_deref()?,
+        username: t.username.as_deref(),
         token_type: "Bearer",
         exp,
         iat: t.iat,
-        sub: t.sub?,
+        sub: t.sub.as_deref()?,
         aud: t.aud,
-        iss: t.iss?,
-        jti: t.jti,
+        iss: t.iss.as_deref()?,
+        jti: t.jti.as_deref(),
         token_use: "access",
         auth_time: t.auth_time,
-        origin_jti: t.origin_jti,
+        origin_jti: t.origin_jti.as_deref(),
         groups: t.groups,
-        event_id: t.event_id,
+        event_id: t.event_id.as_deref(),
         version: t.version,
     };
     serde_json::to_string(&active).ok()
@@ -564,6 +551,10 @@ mod tests {
             assert_eq!(active_response(&without, 0.0), None, "{claim}");
         }
         assert_eq!(active_response("[]", 0.0), None);
+        // escaped strings (Cognito writes `\/`) are read, and written back unescaped
+        let escaped = ACCESS.replace("https://", r"https:\/\/");
+        assert!(active_response(&escaped, 0.0).is_some());
+        assert_eq!(active_response(&escaped, 0.0), active_response(ACCESS, 0.0));
         assert_eq!(INACTIVE, r#"{"active":false}"#);
     }
 }

@@ -92,16 +92,22 @@ impl<V> TokenCache<V> {
         self.push_newest(i);
     }
 
-    fn unlink(&mut self, i: usize) {
-        let (newer, older) = (self.slots[i].newer, self.slots[i].older);
+    /// Points the neighbours of a slot (`newer`, `older`) at other slots: `newer` (or `newest`)
+    /// then sees `older_side` as its older neighbour, `older` (or `oldest`) sees `newer_side`.
+    fn relink(&mut self, newer: usize, older: usize, older_side: usize, newer_side: usize) {
         match newer {
-            NIL => self.newest = older,
-            n => self.slots[n].older = older,
+            NIL => self.newest = older_side,
+            n => self.slots[n].older = older_side,
         }
         match older {
-            NIL => self.oldest = newer,
-            o => self.slots[o].newer = newer,
+            NIL => self.oldest = newer_side,
+            o => self.slots[o].newer = newer_side,
         }
+    }
+
+    fn unlink(&mut self, i: usize) {
+        let (newer, older) = (self.slots[i].newer, self.slots[i].older);
+        self.relink(newer, older, older, newer);
     }
 
     fn push_newest(&mut self, i: usize) {
@@ -122,14 +128,7 @@ impl<V> TokenCache<V> {
         if i < self.slots.len() {
             // the former last slot now lives at `i`: repoint its neighbours and index entry
             let (newer, older) = (self.slots[i].newer, self.slots[i].older);
-            match newer {
-                NIL => self.newest = i,
-                n => self.slots[n].older = i,
-            }
-            match older {
-                NIL => self.oldest = i,
-                o => self.slots[o].newer = i,
-            }
+            self.relink(newer, older, i, i);
             if let Some(at) = self.index.get_mut(&self.slots[i].token) {
                 *at = i;
             }
