@@ -6,7 +6,8 @@
 // Prints: req/s and latency p50/p99 of GET /api/hello with one repeated token (verified-token cache
 // hits) and with 2,000 distinct tokens in rotation (more than the 1,000-entry cache: every request
 // verifies); the cost of one verification in workerd as a ratio to raw crypto.subtle.verify in the
-// same worker; the workerd process's memory (RSS) before and after 100k requests.
+// same worker; the workerd process's memory (RSS) before and after 100k requests, next to the same
+// for a route without auth (the runtime's own growth). About four minutes.
 import autocannon from "autocannon";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -32,10 +33,10 @@ function workerdPids() {
 const rssMb = () =>
   workerdPids().reduce((sum, pid) => sum + Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]), 0) / 1024;
 
-function load(url, tokens, { duration, amount } = {}) {
+function load(url, tokens, { duration, amount, path = "/api/admin" } = {}) {
   let i = 0;
   return autocannon({
-    url: `${url}/api/admin`,
+    url: `${url}${path}`,
     connections,
     ...(amount ? { amount } : { duration }),
     requests: [{ setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${tokens[i++ % tokens.length]}` } }) }],
@@ -48,9 +49,10 @@ const show = (name, r) =>
   );
 
 const emulator = await defaultEmulator();
+const workerOptions = { emulator: emulator.url, script: here("./edge-worker.js"), also: [here("../examples/cloudflare-worker/src/worker.js")] };
 let worker;
 try {
-  worker = await startWorker({ emulator: emulator.url, script: here("./edge-worker.js"), also: [here("../examples/cloudflare-worker/src/worker.js")] });
+  worker = await startWorker(workerOptions);
   const token = (await codeFlowTokens(emulator.url)).access;
   const fresh = [];
   while (fresh.length < 2000) fresh.push(...(await Promise.all(Array.from({ length: 50 }, () => apiAccessToken(emulator.url)))));
@@ -83,10 +85,21 @@ try {
     `verify in workerd: CognitoJwtVerifier.verify ${perWasm.toFixed(1)} µs, raw crypto.subtle.verify ${perRaw.toFixed(1)} µs per call: ratio ${(perWasm / perRaw).toFixed(2)}`,
   );
 
-  const before = rssMb();
-  const r = await load(worker.url, fresh, { amount: 100_000 });
-  const afterMb = rssMb();
-  console.log(`workerd memory (RSS): ${before.toFixed(1)} MB before, ${afterMb.toFixed(1)} MB after 100k requests (${r.non2xx} non-2xx, ${r.errors} errors)`);
+  await worker.dispose();
+
+  // Memory: a fresh worker (the only workerd running) per run; the first run, on a route that does
+  // no auth work, is the runtime's own baseline.
+  for (const [label, path] of [["no auth (404 route, baseline)", "/nothing"], ["fresh tokens (/api/admin)", "/api/admin"]]) {
+    const w = await startWorker(workerOptions);
+    try {
+      await fetch(`${w.url}${path}`, { headers: { authorization: `Bearer ${fresh[0]}` } });
+      const before = rssMb();
+      const r = await load(w.url, fresh, { amount: 100_000, path });
+      console.log(`workerd RSS, ${label}: ${before.toFixed(1)} MB before, ${rssMb().toFixed(1)} MB after 100k requests (${r.errors} errors)`);
+    } finally {
+      await w.dispose();
+    }
+  }
 } finally {
   await worker?.dispose();
   await emulator.stop();

@@ -21,8 +21,13 @@ const basic = (id, secret) => `Basic ${Buffer.from(`${form(id)}:${form(secret)}`
 
 let emulator;
 const cleanups = [];
+// The worker and signed-in session the requireAuth and introspection suites share.
+let w;
+let tokens;
 before(async () => {
   emulator = await defaultEmulator();
+  w = await worker();
+  tokens = await codeFlowTokens(emulator.url);
 });
 after(async () => {
   for (const c of cleanups.reverse()) await c();
@@ -66,12 +71,6 @@ async function expiredAccessToken() {
 }
 
 describe("requireAuth (RFC 6750)", () => {
-  let w;
-  let tokens;
-  before(async () => {
-    w = await worker();
-    tokens = await codeFlowTokens(emulator.url);
-  });
 
   test("a valid access token with the scope passes; the payload reaches the route", async () => {
     const response = await get(w, "/api/hello", tokens.access);
@@ -143,12 +142,6 @@ describe("requireAuth (RFC 6750)", () => {
 });
 
 describe("introspection (RFC 7662)", () => {
-  let w;
-  let tokens;
-  before(async () => {
-    w = await worker();
-    tokens = await codeFlowTokens(emulator.url);
-  });
 
   async function answer(response) {
     assert.equal(response.status, 200);
