@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { EdgeVM } from "@edge-runtime/vm";
-import { codeFlowTokens, defaultEmulator, POOL_ID, SPA, tamper } from "./helpers.mjs";
+import { API_SCOPE, codeFlowTokens, defaultEmulator, M2M, m2mToken, POOL_ID, SPA, tamper } from "./helpers.mjs";
 
 const pkg = process.env.COGNITO_WASM_PKG ?? join(import.meta.dirname, "../../pkg");
 let emulator;
@@ -31,6 +31,25 @@ before(async () => {
       verifier, clients: [{ clientId: "rs", clientSecret: "s" }],
       revocation: { userInfoEndpoint: ${JSON.stringify(`${emulator.url}/oauth2/userInfo`)} },
     });
+    // callers that authenticate with an M2M access token carrying the API scope
+    globalThis.introspectBearer = cognito.createIntrospectionHandler({
+      verifier,
+      bearer: {
+        verifier: cognito.CognitoJwtVerifier.create({
+          userPoolId: ${JSON.stringify(POOL_ID)}, tokenUse: "access", clientId: ${JSON.stringify(M2M.id)},
+          jwksUri: ${JSON.stringify(`${emulator.url}/${POOL_ID}/.well-known/jwks.json`)},
+        }),
+        scope: ${JSON.stringify(API_SCOPE)},
+      },
+    });
+    globalThis.callBearer = async (caller, token) => {
+      const response = await introspectBearer(new Request("https://edge.example/introspect", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: "Bearer " + caller },
+        body: "token=" + token,
+      }));
+      return JSON.stringify({ status: response.status, www: response.headers.get("www-authenticate"), body: await response.text() });
+    };
     globalThis.call = async (path, token) => {
       const request = new Request("https://edge.example" + path, path === "/introspect"
         ? { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: "Basic " + btoa("rs:s") }, body: "token=" + token }
@@ -69,4 +88,19 @@ test("EdgeVM: introspection answers active, then inactive once the session is re
   });
   assert.equal(revoke.status, 200);
   assert.deepEqual(await call("/introspect", tokens.access), { status: 200, www: null, body: '{"active":false}' });
+});
+
+test("EdgeVM: introspection callers authenticating with a bearer token (client credentials)", async () => {
+  const { access } = await codeFlowTokens(emulator.url);
+  const caller = await m2mToken(emulator.url);
+  const callBearer = async (c, t) => JSON.parse(await vm.evaluate(`callBearer(${JSON.stringify(c)}, ${JSON.stringify(t)})`));
+  const ok = await callBearer(caller, access);
+  assert.equal(ok.status, 200);
+  assert.equal(JSON.parse(ok.body).username, "jdoe");
+  // a user's token is not an accepted caller (another client), nor is a tampered M2M token
+  for (const bad of [access, tamper(caller)]) {
+    const refused = await callBearer(bad, access);
+    assert.equal(refused.status, 401);
+    assert.equal(refused.www, 'Bearer realm="introspection", error="invalid_token", error_description="the token is invalid"');
+  }
 });

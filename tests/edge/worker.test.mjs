@@ -220,6 +220,16 @@ describe("introspection (RFC 7662)", () => {
     }
   });
 
+  test("client_secret_post: the caller's id and secret in the form body", async () => {
+    const body = await answer(await introspect(w, { token: tokens.access, client_id: CALLER.clientId, client_secret: CALLER.clientSecret }, null));
+    assert.equal(body.active, true);
+    const wrong = await introspect(w, { token: tokens.access, client_id: CALLER.clientId, client_secret: "nope" }, null);
+    assert.equal(wrong.status, 401);
+    // two authentication methods at once
+    const both = await introspect(w, { token: tokens.access, client_id: CALLER.clientId, client_secret: CALLER.clientSecret });
+    assert.equal(both.status, 400);
+  });
+
   test("request errors: 400 invalid_request (no token, repeated token, JSON body), 405 for GET", async () => {
     const auth = basic(CALLER.clientId, CALLER.clientSecret);
     assert.equal((await introspect(w, {})).status, 400);
