@@ -116,7 +116,7 @@ async function isRevoked(revocation, token, payload, fetchImpl) {
 export function createIntrospectionHandler({ verifier, clients = [], bearer, revocation = {}, tokenCache, fetch: fetchImpl }) {
   const introspector = new Introspector(clients, bearer !== undefined);
   const cache = cacheFor(verifier, tokenCache);
-  const bearerOptions = bearer === undefined ? undefined : { realm: "introspection", ...bearer, verifier: bearer.verifier };
+  const bearerOptions = bearer === undefined ? undefined : { realm: "introspection", ...bearer };
   const doFetch = fetchImpl ?? ((...args) => globalThis.fetch(...args));
   const answer = (body) =>
     new Response(body, { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store", pragma: "no-cache" } });
