@@ -4,6 +4,7 @@
 // isolates (Workers KV or the Cache API). The parsing and checks run in the wasm core
 // (src/bindings/edge.rs); this file only moves Requests and Responses.
 import { BearerGuard, Introspector, TokenCache } from "./cognito_wasm.js";
+import { fromWasmError } from "./verifier.js";
 
 export { TokenCache };
 
@@ -51,13 +52,25 @@ function refusal({ status, body, wwwAuthenticate, allow }) {
   return new Response(body === "" ? null : body, { status, headers });
 }
 
-// One BearerGuard per distinct set of options (call sites are few; options are code, not input).
+/** Builds a wasm object, rethrowing its coded errors as this package's classes. */
+function build(Class, ...args) {
+  try {
+    return new Class(...args);
+  } catch (error) {
+    throw fromWasmError(error);
+  }
+}
+
+// One BearerGuard per distinct set of options (call sites are few: options are code, not input;
+// the map is bounded all the same).
 const guards = new Map();
+const MAX_GUARDS = 256;
 function guardFor({ realm, tokenUse, scope, groups }) {
   const key = JSON.stringify([realm, tokenUse, scope, groups]);
   let guard = guards.get(key);
   if (guard === undefined) {
-    guard = new BearerGuard({ realm, tokenUse, scope, groups });
+    guard = build(BearerGuard, { realm, tokenUse, scope, groups });
+    if (guards.size >= MAX_GUARDS) guards.clear(); // dropped guards are freed by wasm-bindgen's finalizer
     guards.set(key, guard);
   }
   return guard;
@@ -114,7 +127,7 @@ async function isRevoked(revocation, token, payload, fetchImpl) {
  * pool's `/oauth2/userInfo`) are the only ways to see a revoked token.
  */
 export function createIntrospectionHandler({ verifier, clients = [], bearer, revocation = {}, tokenCache, fetch: fetchImpl }) {
-  const introspector = new Introspector(clients, bearer !== undefined);
+  const introspector = build(Introspector, clients, bearer !== undefined);
   const cache = cacheFor(verifier, tokenCache);
   const bearerOptions = bearer === undefined ? undefined : { realm: "introspection", ...bearer };
   const doFetch = fetchImpl ?? ((...args) => globalThis.fetch(...args));

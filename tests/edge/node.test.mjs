@@ -1,0 +1,109 @@
+// The edge API through the Node.js entry: JWKS-cache persistence with the Cache API adapter
+// (cacheApiJwksStore over a Map-backed cache with the Workers Cache API's match/put shape: a second
+// verifier loads the first one's keys and verifies without a JWKS fetch; garbage in the store is
+// ignored), the verified-token cache (on by default), and option errors as the package's classes.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { after, before, test } from "node:test";
+import { codeFlowTokens, defaultEmulator, JWKS_PATH, jwksFetches, POOL_ID, SPA } from "./helpers.mjs";
+
+const pkg = process.env.COGNITO_WASM_PKG ?? join(import.meta.dirname, "../../pkg");
+const { CognitoJwtVerifier, ParameterValidationError, TokenCache, cacheApiJwksStore, createIntrospectionHandler, persistJwksCache, requireAuth } = await import(
+  pathToFileURL(join(pkg, "node.js")).href
+);
+
+/** The Cache API surface the adapter uses, in memory. */
+function memoryCache() {
+  const entries = new Map();
+  return {
+    entries,
+    match: async (url) => entries.get(url)?.clone(),
+    put: async (url, response) => void entries.set(url, response),
+  };
+}
+
+let emulator;
+before(async () => {
+  emulator = await defaultEmulator();
+});
+after(() => emulator?.stop());
+
+const verifier = () => CognitoJwtVerifier.create({ userPoolId: POOL_ID, tokenUse: "access", clientId: SPA, jwksUri: `${emulator.url}${JWKS_PATH}` });
+
+test("cacheApiJwksStore: saved once, loaded by a fresh verifier that then needs no fetch", async () => {
+  const cache = memoryCache();
+  const token = (await codeFlowTokens(emulator.url)).access;
+  const first = verifier();
+  const sync = persistJwksCache(first, cacheApiJwksStore(cache));
+  await sync.load();
+  assert.equal(await sync.save(), false, "nothing to save before a fetch");
+  const before = await jwksFetches(emulator.url);
+  assert.equal((await first.verify(token)).username, "jdoe");
+  assert.equal(await sync.save(), true);
+  assert.equal(await sync.save(), false, "unchanged state is not written again");
+  const stored = cache.entries.get("https://cognito-wasm.invalid/jwks-cache");
+  assert.equal(stored.headers.get("cache-control"), "max-age=86400");
+  assert.equal((await stored.clone().json()).jwks[0].keys.length, 2);
+
+  const second = verifier();
+  await persistJwksCache(second, cacheApiJwksStore(cache)).load();
+  assert.equal((await second.verify(token)).sub, (await first.verify(token)).sub);
+  assert.equal((await jwksFetches(emulator.url)) - before, 1, "only the first verifier fetched");
+});
+
+test("a store holding garbage or failing is ignored: the verifier fetches as usual", async () => {
+  const token = (await codeFlowTokens(emulator.url)).access;
+  for (const store of [
+    { get: async () => ({ version: 99 }), put: async () => {} },
+    { get: async () => ({ version: 1, jwks: [{ uri: "x", loadedAt: "soon", keys: [] }] }), put: async () => {} },
+    { get: async () => { throw new Error("store down"); }, put: async () => {} },
+  ]) {
+    const v = verifier();
+    await persistJwksCache(v, store).load();
+    assert.equal((await v.verify(token)).username, "jdoe");
+  }
+  assert.throws(() => verifier().importJwksCache({ version: 1, jwks: [{ uri: "u", loadedAt: 1, keys: [{ kty: 1 }] }] }), { code: "ERR_JWKS_INVALID" });
+});
+
+/** A verifier stand-in that counts its calls and accepts every token. */
+function countingVerifier(exp = Math.floor(Date.now() / 1000) + 3600) {
+  const v = { calls: 0, verify: async (token) => (v.calls++, { token_use: "access", scope: "a b", exp, sub: token.slice(0, 3) }) };
+  return v;
+}
+const bearer = (token) => new Request("https://api.example/", { headers: { authorization: `Bearer ${token}` } });
+
+test("the verified-token cache is on by default, per verifier; tokenCache: false or a TokenCache of 0 turns it off", async () => {
+  const v = countingVerifier();
+  for (let i = 0; i < 3; i++) assert.equal((await requireAuth(bearer("tok.en.1"), { verifier: v, scope: "b" })).sub, "tok");
+  assert.equal(v.calls, 1);
+  // per-request checks still run on a cache hit
+  assert.equal((await requireAuth(bearer("tok.en.1"), { verifier: v, scope: "c" })).status, 403);
+  assert.equal(v.calls, 1);
+  const off = countingVerifier();
+  await requireAuth(bearer("tok.en.1"), { verifier: off, tokenCache: false });
+  await requireAuth(bearer("tok.en.1"), { verifier: off, tokenCache: new TokenCache(0) });
+  await requireAuth(bearer("tok.en.1"), { verifier: off, tokenCache: false });
+  assert.equal(off.calls, 3);
+  const mine = new TokenCache(1);
+  const shared = countingVerifier();
+  await requireAuth(bearer("a.b.1"), { verifier: shared, tokenCache: mine });
+  await requireAuth(bearer("a.b.2"), { verifier: shared, tokenCache: mine }); // evicts a.b.1
+  await requireAuth(bearer("a.b.1"), { verifier: shared, tokenCache: mine });
+  assert.equal(shared.calls, 3);
+  assert.equal(mine.size, 1);
+  // a payload already expired is never cached
+  const expired = countingVerifier(Math.floor(Date.now() / 1000) - 1);
+  await requireAuth(bearer("x.y.z"), { verifier: expired });
+  await requireAuth(bearer("x.y.z"), { verifier: expired });
+  assert.equal(expired.calls, 2);
+});
+
+test("bad options throw the package's ParameterValidationError", async () => {
+  const v = countingVerifier();
+  for (const bad of [{ scope: [] }, { groups: 42 }, { scope: { anyOf: ["a"], allOf: ["b"] } }, { tokenUse: "refresh" }]) {
+    await assert.rejects(requireAuth(bearer("a.b.c"), { verifier: v, ...bad }), (e) => e instanceof ParameterValidationError && e.code === "ERR_PARAM_INVALID_OPTIONS");
+  }
+  assert.throws(() => createIntrospectionHandler({ verifier: v, clients: [{ clientId: "a" }] }), ParameterValidationError);
+  assert.equal(v.calls, 0);
+});
