@@ -100,23 +100,24 @@ async function authorizeBearer(authorization, options) {
   return denied === undefined ? payload : refusal(denied);
 }
 
-async function isRevoked(revocation, token, payload, fetchImpl) {
-  const { denyList, userInfoEndpoint } = revocation;
-  if (denyList !== undefined && typeof payload.origin_jti === "string" && (await denyList.has(payload.origin_jti))) {
-    return true;
-  }
-  // Live check: Cognito's userInfo answers 401 for revoked, signed-out, disabled or deleted users.
-  // Client-credentials tokens (no `username`) cannot be revoked and userInfo refuses them.
-  if (userInfoEndpoint !== undefined && payload.username !== undefined) {
-    try {
+/** True when `revocation` says the session is revoked; a failing deny-list or userInfo call
+ * counts as revoked (fail closed). */
+async function isRevoked({ denyList, userInfoEndpoint }, token, payload, fetchImpl) {
+  try {
+    if (denyList !== undefined && typeof payload.origin_jti === "string" && (await denyList.has(payload.origin_jti))) {
+      return true;
+    }
+    // Live check: Cognito's userInfo answers 401 for revoked, signed-out, disabled or deleted
+    // users. Client-credentials tokens (no `username`) cannot be revoked and userInfo refuses them.
+    if (userInfoEndpoint !== undefined && payload.username !== undefined) {
       const response = await fetchImpl(userInfoEndpoint, { headers: { authorization: `Bearer ${token}` } });
       await response.body?.cancel();
       return response.status !== 200;
-    } catch {
-      return true; // fail closed
     }
+    return false;
+  } catch {
+    return true;
   }
-  return false;
 }
 
 /**

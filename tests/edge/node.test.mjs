@@ -107,3 +107,24 @@ test("bad options throw the package's ParameterValidationError", async () => {
   assert.throws(() => createIntrospectionHandler({ verifier: v, clients: [{ clientId: "a" }] }), ParameterValidationError);
   assert.equal(v.calls, 0);
 });
+
+test("introspection fails closed when the deny-list or the live check fails", async () => {
+  const v = countingVerifier();
+  v.verify = async () => ({ token_use: "access", scope: "a", exp: Math.floor(Date.now() / 1000) + 60, sub: "s", iss: "i", client_id: "c", username: "u", origin_jti: "o" });
+  const ask = (revocation, fetch) =>
+    createIntrospectionHandler({ verifier: v, clients: [{ clientId: "rs", clientSecret: "pw" }], revocation, fetch, tokenCache: false })(
+      new Request("https://edge.example/introspect", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${btoa("rs:pw")}` },
+        body: "token=a.b.c",
+      }),
+    ).then((r) => r.text());
+  assert.equal(JSON.parse(await ask({ denyList: new Set(["other"]) })).active, true);
+  assert.equal(await ask({ denyList: new Set(["o"]) }), '{"active":false}');
+  assert.equal(await ask({ denyList: { has: async () => { throw new Error("kv down"); } } }), '{"active":false}');
+  const up = async () => new Response("{}", { status: 200 });
+  const down = async () => { throw new TypeError("network"); };
+  assert.equal(JSON.parse(await ask({ userInfoEndpoint: "https://pool/oauth2/userInfo" }, up)).active, true);
+  assert.equal(await ask({ userInfoEndpoint: "https://pool/oauth2/userInfo" }, down), '{"active":false}');
+  assert.equal(await ask({ userInfoEndpoint: "https://pool/oauth2/userInfo" }, async () => new Response("", { status: 503 })), '{"active":false}');
+});
