@@ -356,7 +356,8 @@ export class CognitoAuth {
 }
 
 /** True when an access token (its payload or its `scope`) comes from InitiateAuth /
- * AdminInitiateAuth: scope exactly `aws.cognito.signin.user.admin`. */
+ * AdminInitiateAuth: its scope has `aws.cognito.signin.user.admin` and no `openid` (exactly that
+ * one scope, plus any a V2 pre-token-generation trigger added). */
 export function isApiIssuedAccessToken(payloadOrScope) {
   const scope = typeof payloadOrScope === "string" ? payloadOrScope : payloadOrScope?.scope;
   return typeof scope === "string" && isApiIssued(scope);

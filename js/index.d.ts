@@ -679,7 +679,8 @@ export declare class CognitoAuth {
   on(type: CognitoAuthEvent, listener: (event: { type: CognitoAuthEvent }) => void): () => void;
 }
 
-/** True for an access token (payload or scope) from InitiateAuth: scope exactly `aws.cognito.signin.user.admin`. */
+/** True for an access token (payload or scope) from InitiateAuth / AdminInitiateAuth: scope has
+ * `aws.cognito.signin.user.admin` and no `openid` (exactly that scope, plus any a V2 trigger added). */
 export declare function isApiIssuedAccessToken(payloadOrScope: { scope?: string } | string): boolean;
 /** Throws `ApiIssuedTokenScopeError` (API-issued token) or `JwtInvalidScopeError` unless every scope is present. */
 export declare function assertScopes(payload: { scope?: string }, required: string | string[]): void;

@@ -111,9 +111,12 @@ impl Session {
 pub const API_SCOPE: &str = "aws.cognito.signin.user.admin";
 
 /// True for an access token issued by the user-pool API rather than the OAuth endpoints: its
-/// `scope` is exactly `aws.cognito.signin.user.admin`.
+/// `scope` has `aws.cognito.signin.user.admin` and no `openid`. The API issues exactly that one
+/// scope (reference §9.5), but a V2/V3 pre-token-generation trigger may add custom scopes to it; a
+/// hosted-UI sign-in that grants `aws.cognito.signin.user.admin` always carries `openid` too.
 pub fn is_api_issued(scope: &str) -> bool {
-    scope == API_SCOPE
+    let has = |name: &str| scope.split(' ').any(|s| s == name);
+    has(API_SCOPE) && !has("openid")
 }
 
 /// Checks that `scope` (the space-separated claim) has every `required` scope. A miss on an
@@ -219,10 +222,16 @@ mod tests {
     }
 
     #[test]
-    fn api_issued_detection_is_exact() {
+    fn api_issued_detection() {
         assert!(is_api_issued("aws.cognito.signin.user.admin"));
+        // InitiateAuth token after a V2 trigger added a custom scope.
+        assert!(is_api_issued(
+            "aws.cognito.signin.user.admin https://api.example.com/write"
+        ));
         assert!(!is_api_issued("openid aws.cognito.signin.user.admin"));
+        assert!(!is_api_issued("aws.cognito.signin.user.admin openid email"));
         assert!(!is_api_issued("openid"));
+        assert!(!is_api_issued("https://api.example.com/write"));
     }
 
     #[test]

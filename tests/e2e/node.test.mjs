@@ -105,6 +105,9 @@ test('a fetch that throws is AuthNetworkError; the helpers for API-issued tokens
   await assert.rejects(auth.handleRedirectCallback(`https://app.example.com/callback?code=c&state=${state}`), (e) => e.code === 'ERR_AUTH_NETWORK');
   assert.equal(lib.isApiIssuedAccessToken({ scope: 'aws.cognito.signin.user.admin' }), true);
   assert.equal(lib.isApiIssuedAccessToken('openid aws.cognito.signin.user.admin'), false);
+  // An InitiateAuth token after a V2 trigger added a custom scope is still API-issued.
+  assert.equal(lib.isApiIssuedAccessToken('aws.cognito.signin.user.admin https://api/write'), true);
+  assert.equal(lib.isApiIssuedAccessToken('https://api/write'), false);
   assert.throws(() => lib.assertScopes({ scope: 'aws.cognito.signin.user.admin' }, ['https://api/read']), lib.ApiIssuedTokenScopeError);
   assert.throws(() => lib.assertScopes({ scope: 'openid' }, 'https://api/read'), lib.JwtInvalidScopeError);
   lib.assertScopes({ scope: 'openid https://api/read' }, 'https://api/read');

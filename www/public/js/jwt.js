@@ -1,4 +1,5 @@
 // Decoding for display only: shows what a token *says*. Trust comes from the package's verifier.
+import { isApiIssuedAccessToken } from 'cognito-wasm';
 
 function base64urlJson(segment) {
   const base64 = segment.replace(/-/g, '+').replace(/_/g, '/');
@@ -22,16 +23,8 @@ export const cleanToken = (text) => text.trim().replace(/^bearer\s+/i, '').repla
 
 export const scopesOf = (payload) => (typeof payload?.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
 
-const API_SCOPE = 'aws.cognito.signin.user.admin';
-
-/**
- * True for an access token from the user-pool API (InitiateAuth / AdminInitiateAuth): its scope has
- * `aws.cognito.signin.user.admin` and no `openid`, which every OAuth (hosted UI) sign-in carries.
- */
-export function isApiIssued(payload) {
-  const scopes = scopesOf(payload);
-  return payload?.token_use === 'access' && scopes.includes(API_SCOPE) && !scopes.includes('openid');
-}
+/** True for an access token from the user-pool API (InitiateAuth / AdminInitiateAuth): the package's rule. */
+export const isApiIssued = (payload) => payload?.token_use === 'access' && isApiIssuedAccessToken(payload);
 
 /** `us-east-1_AbC` from a Cognito issuer URL, else undefined. */
 export function poolIdFromIssuer(iss) {
