@@ -26,7 +26,8 @@ use crate::protocol::bearer::{parse_authorization, Denial, Grants, Requirement};
 use crate::protocol::claims::Match;
 use crate::protocol::error::{Error, KeyError};
 use crate::protocol::introspect::{
-    active_response, authorize_caller, parse_request, ClientCredentials, RequestError, INACTIVE,
+    active_response, authorize_caller, parse_clients, parse_request, ClientCredentials,
+    RequestError, INACTIVE,
 };
 use crate::protocol::jwk::{parse_jwks, JwksSnapshot};
 use crate::protocol::token_cache::TokenCache as Lru;
@@ -245,7 +246,7 @@ impl Introspector {
             .ok()
             .and_then(|s| s.as_string())
             .ok_or_else(bad)?;
-        let clients = serde_json::from_str(&json).map_err(|_| bad())?;
+        let clients = parse_clients(&json).ok_or_else(bad)?;
         Ok(Introspector { clients, bearer })
     }
 

@@ -8,9 +8,6 @@
 use super::error::{Asserted, ClaimError, ParseError, Part};
 use super::json::{JsonError, Reader, Res};
 use super::jwt::parse_error;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::Deserialize;
-use std::fmt;
 
 /// The claims we check. Unknown claims are validated as JSON and skipped.
 #[derive(Debug, Default)]
@@ -108,72 +105,6 @@ impl Match {
             return Err(JsonError::Type);
         }
         Ok(m)
-    }
-}
-
-/// serde form of the same options, for option structs parsed with serde.
-impl<'de> Deserialize<'de> for Match {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields, rename_all = "camelCase")]
-        enum Form {
-            AnyOf(OneOrMany),
-            AllOf(OneOrMany),
-        }
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Match;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string, an array of strings, {anyOf: [...]} or {allOf: [...]}")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Match, E> {
-                OneOrMany::deserialize(de::value::StrDeserializer::new(v))
-                    .map(|v| Match::AnyOf(v.0))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Match, A::Error> {
-                OneOrMany::deserialize(de::value::SeqAccessDeserializer::new(seq))
-                    .map(|v| Match::AnyOf(v.0))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Match, A::Error> {
-                Ok(
-                    match Form::deserialize(de::value::MapAccessDeserializer::new(map))? {
-                        Form::AnyOf(v) => Match::AnyOf(v.0),
-                        Form::AllOf(v) => Match::AllOf(v.0),
-                    },
-                )
-            }
-        }
-        let m = d.deserialize_any(V)?;
-        if m.values().is_empty() {
-            return Err(de::Error::custom("needs at least one value"));
-        }
-        Ok(m)
-    }
-}
-
-/// A string or an array of strings, for the serde form of [`Match`].
-struct OneOrMany(Vec<String>);
-
-impl<'de> Deserialize<'de> for OneOrMany {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = OneOrMany;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or an array of strings")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
-                Ok(OneOrMany(vec![v.to_owned()]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
-                let mut out = Vec::new();
-                while let Some(s) = seq.next_element::<String>()? {
-                    out.push(s);
-                }
-                Ok(OneOrMany(out))
-            }
-        }
-        d.deserialize_any(V)
     }
 }
 

@@ -6,7 +6,7 @@
 //! crypto); everything here is pure.
 
 use super::b64;
-use serde::{Deserialize, Serialize};
+use super::json::{JsonError, ObjectWriter, Reader, Res};
 
 /// The answer for any token that is not active: no other member (RFC 7662 §2.2).
 pub const INACTIVE: &str = r#"{"active":false}"#;
@@ -221,11 +221,39 @@ pub fn authorize_caller<'a>(
 }
 
 /// A client allowed to call the endpoint with its id and secret.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientCredentials {
     pub client_id: String,
     pub client_secret: String,
+}
+
+/// Reads `[{"clientId": "...", "clientSecret": "..."}, ...]`: both strings required, no other
+/// member; `None` for anything else.
+pub fn parse_clients(json: &str) -> Option<Vec<ClientCredentials>> {
+    let mut clients = Vec::new();
+    Reader::document(json, |r| {
+        r.array(|r| {
+            let (mut id, mut secret) = (None, None);
+            r.object(|r, key| {
+                let slot = match &*key {
+                    "clientId" => &mut id,
+                    "clientSecret" => &mut secret,
+                    _ => return Err(JsonError::Type),
+                };
+                match slot.replace(r.str()?.into_owned()) {
+                    Some(_) => Err(JsonError::Type),
+                    None => Ok(()),
+                }
+            })?;
+            clients.push(ClientCredentials {
+                client_id: id.ok_or(JsonError::Type)?,
+                client_secret: secret.ok_or(JsonError::Type)?,
+            });
+            Ok(())
+        })
+    })
+    .ok()?;
+    Some(clients)
 }
 
 /// Equality whose time depends only on the lengths, not on where the bytes differ.
@@ -247,97 +275,127 @@ pub fn authenticate(clients: &[ClientCredentials], id: &str, secret: &str) -> bo
 }
 
 /// `aud`: a string or an array of strings, written back as it came.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(untagged)]
 enum Audience {
     One(String),
     Many(Vec<String>),
 }
 
-/// The access-token claims read for the response; numbers keep their JSON form.
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct AccessToken {
+/// The access-token claims read for the response; numbers keep their JSON text.
+#[derive(Default)]
+struct AccessToken<'a> {
     token_use: Option<String>,
     sub: Option<String>,
     iss: Option<String>,
     client_id: Option<String>,
     scope: Option<String>,
-    exp: Option<serde_json::Number>,
-    iat: Option<serde_json::Number>,
-    auth_time: Option<serde_json::Number>,
+    exp: Option<(&'a str, f64)>,
+    iat: Option<&'a str>,
+    auth_time: Option<&'a str>,
     jti: Option<String>,
     username: Option<String>,
     aud: Option<Audience>,
     origin_jti: Option<String>,
     event_id: Option<String>,
-    version: Option<serde_json::Number>,
-    #[serde(rename = "cognito:groups")]
+    version: Option<&'a str>,
     groups: Option<Vec<String>>,
 }
 
-/// An active introspection response: RFC 7662 members, then Cognito extension members.
-#[derive(Serialize)]
-struct Active<'a> {
-    active: bool,
-    scope: &'a str,
-    client_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    username: Option<&'a str>,
-    token_type: &'static str,
-    exp: serde_json::Number,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    iat: Option<serde_json::Number>,
-    sub: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    aud: Option<Audience>,
-    iss: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    jti: Option<&'a str>,
-    token_use: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    auth_time: Option<serde_json::Number>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    origin_jti: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none", rename = "cognito:groups")]
-    groups: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    event_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    version: Option<serde_json::Number>,
+impl<'a> AccessToken<'a> {
+    /// Reads the claims above (`null` counts as absent; other members are skipped). A claim of
+    /// the wrong type fails the read.
+    fn parse(payload_json: &'a str) -> Res<AccessToken<'a>> {
+        let mut t = AccessToken::default();
+        let num = |r: &mut Reader<'a>| -> Res<Option<(&'a str, f64)>> {
+            if r.null()? {
+                return Ok(None);
+            }
+            r.num_text().map(Some)
+        };
+        let text = |r: &mut Reader<'a>| Ok(num(r)?.map(|(text, _)| text));
+        Reader::document(payload_json, |r| {
+            r.object(|r, key| {
+                match &*key {
+                    "token_use" => t.token_use = r.opt_str()?,
+                    "sub" => t.sub = r.opt_str()?,
+                    "iss" => t.iss = r.opt_str()?,
+                    "client_id" => t.client_id = r.opt_str()?,
+                    "scope" => t.scope = r.opt_str()?,
+                    "exp" => t.exp = num(r)?,
+                    "iat" => t.iat = text(r)?,
+                    "auth_time" => t.auth_time = text(r)?,
+                    "jti" => t.jti = r.opt_str()?,
+                    "username" => t.username = r.opt_str()?,
+                    "aud" => {
+                        t.aud = match r.peek() {
+                            Some(b'[') => Some(Audience::Many(r.strings()?)),
+                            _ => r.opt_str()?.map(Audience::One),
+                        }
+                    }
+                    "origin_jti" => t.origin_jti = r.opt_str()?,
+                    "event_id" => t.event_id = r.opt_str()?,
+                    "version" => t.version = text(r)?,
+                    "cognito:groups" => match r.peek() {
+                        Some(b'[') => t.groups = Some(r.strings()?),
+                        _ if r.null()? => t.groups = None,
+                        _ => return r.skip().and(Err(JsonError::Type)),
+                    },
+                    _ => r.skip()?,
+                }
+                Ok(())
+            })
+        })?;
+        Ok(t)
+    }
 }
 
 /// Maps the payload of a token **that already verified** onto the response of reference §13.3.
 /// `None` (answer [`INACTIVE`]) unless it is an access token (`token_use` = `access`) with
 /// `exp` > `now` and every member an active answer must carry: `sub`, `exp`, `iss`, `client_id`,
 /// `scope`. `aud` is passed through only when the token has one (resource binding); it is never
-/// made up from `client_id`.
+/// made up from `client_id`. Members follow RFC 7662's, then Cognito's extension members.
 pub fn active_response(payload_json: &str, now: f64) -> Option<String> {
-    let t: AccessToken = serde_json::from_str(payload_json).ok()?;
-    let exp = t.exp?;
-    if t.token_use.as_deref() != Some("access") || exp.as_f64()? <= now {
+    let t = AccessToken::parse(payload_json).ok()?;
+    let (exp, exp_value) = t.exp?;
+    if t.token_use.as_deref() != Some("access") || exp_value <= now {
         return None;
     }
-    let active = Active {
-        active: true,
-        scope: t.scope.as_deref()?,
-        client_id: t.client_id.as_deref()?,
-        username: t.username.as_deref(),
-        token_type: "Bearer",
-        exp,
-        iat: t.iat,
-        sub: t.sub.as_deref()?,
-        aud: t.aud,
-        iss: t.iss.as_deref()?,
-        jti: t.jti.as_deref(),
-        token_use: "access",
-        auth_time: t.auth_time,
-        origin_jti: t.origin_jti.as_deref(),
-        groups: t.groups,
-        event_id: t.event_id.as_deref(),
-        version: t.version,
+    let (scope, client_id) = (t.scope?, t.client_id?);
+    let (sub, iss) = (t.sub?, t.iss?);
+    let mut w = ObjectWriter::default();
+    let opt_str = |w: &mut ObjectWriter, key: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            w.str(key, v);
+        }
     };
-    serde_json::to_string(&active).ok()
+    let opt_raw = |w: &mut ObjectWriter, key: &str, v: Option<&str>| {
+        if let Some(v) = v {
+            w.raw(key, v);
+        }
+    };
+    w.raw("active", "true");
+    w.str("scope", &scope);
+    w.str("client_id", &client_id);
+    opt_str(&mut w, "username", &t.username);
+    w.str("token_type", "Bearer");
+    w.raw("exp", exp);
+    opt_raw(&mut w, "iat", t.iat);
+    w.str("sub", &sub);
+    match &t.aud {
+        Some(Audience::One(a)) => w.str("aud", a),
+        Some(Audience::Many(a)) => w.strs("aud", a),
+        None => {}
+    }
+    w.str("iss", &iss);
+    opt_str(&mut w, "jti", &t.jti);
+    w.str("token_use", "access");
+    opt_raw(&mut w, "auth_time", t.auth_time);
+    opt_str(&mut w, "origin_jti", &t.origin_jti);
+    if let Some(groups) = &t.groups {
+        w.strs("cognito:groups", groups);
+    }
+    opt_str(&mut w, "event_id", &t.event_id);
+    opt_raw(&mut w, "version", t.version);
+    Some(w.finish())
 }
 
 #[cfg(test)]
@@ -488,10 +546,20 @@ mod tests {
 
     #[test]
     fn authenticates_clients() {
-        let clients: Vec<ClientCredentials> = serde_json::from_str(
+        let clients = parse_clients(
             r#"[{"clientId":"a","clientSecret":"s1"},{"clientId":"b","clientSecret":"s2"}]"#,
         )
         .unwrap();
+        for bad in [
+            "{}",
+            r#"[{"clientId":"a"}]"#,
+            r#"[{"clientId":"a","clientSecret":1}]"#,
+            r#"[{"clientId":"a","clientSecret":"s","x":1}]"#,
+            r#"[{"clientId":"a","clientSecret":"s","clientId":"b"}]"#,
+        ] {
+            assert_eq!(parse_clients(bad), None, "{bad}");
+        }
+        assert_eq!(parse_clients("[]"), Some(Vec::new()));
         assert!(authenticate(&clients, "a", "s1"));
         assert!(authenticate(&clients, "b", "s2"));
         assert!(!authenticate(&clients, "a", "s2"));
@@ -556,5 +624,30 @@ mod tests {
         assert!(active_response(&escaped, 0.0).is_some());
         assert_eq!(active_response(&escaped, 0.0), active_response(ACCESS, 0.0));
         assert_eq!(INACTIVE, r#"{"active":false}"#);
+        // a claim of the wrong type: inactive (groups must be an array)
+        for (good, bad) in [
+            (r#""scope":"openid email""#, r#""scope":1"#),
+            (r#""exp":5000"#, r#""exp":"5000""#),
+            (
+                r#""cognito:groups":["admins"]"#,
+                r#""cognito:groups":"admins""#,
+            ),
+            (r#""sub":"u-1""#, r#""sub":"u-1","aud":5"#),
+        ] {
+            let typed = ACCESS.replace(good, bad);
+            assert_ne!(typed, ACCESS);
+            assert_eq!(active_response(&typed, 0.0), None, "{typed}");
+        }
+    }
+
+    #[test]
+    fn writes_members_as_json() {
+        // array aud, escapes, nulls as absent, numbers as written
+        let t = r#"{"token_use":"access","scope":"a\"b","client_id":"c\u0001","sub":"s","iss":"i","exp":1.5e3,"iat":null,"aud":["x","y"],"username":null}"#;
+        assert_eq!(
+            active_response(t, 0.0).unwrap(),
+            r#"{"active":true,"scope":"a\"b","client_id":"c\u0001","token_type":"Bearer","exp":1.5e3,"sub":"s","aud":["x","y"],"iss":"i","token_use":"access"}"#
+        );
+        assert_eq!(active_response(t, 1500.0), None);
     }
 }

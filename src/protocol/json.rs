@@ -167,6 +167,14 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A number as its source text (e.g. to write it back unchanged), with its value.
+    pub fn num_text(&mut self) -> Res<(&'a str, f64)> {
+        self.peek();
+        let start = self.pos;
+        let v = self.num()?;
+        Ok((&self.src[start..self.pos], v))
+    }
+
     /// Any value, validated and discarded.
     pub fn skip(&mut self) -> Res<()> {
         match self.peek().ok_or(JsonError::Syntax)? {
@@ -354,6 +362,78 @@ impl<'a> Reader<'a> {
         let mut out = Vec::new();
         self.array(|r| r.str().map(|s| out.push(s.into_owned())))?;
         Ok(out)
+    }
+}
+
+/// Appends `value` as a JSON string (only `"`, `\` and control characters are escaped).
+pub fn push_str(out: &mut String, value: &str) {
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Writes one JSON object, member by member, in the order given.
+pub struct ObjectWriter {
+    out: String,
+}
+
+impl Default for ObjectWriter {
+    fn default() -> Self {
+        ObjectWriter {
+            out: String::from("{"),
+        }
+    }
+}
+
+impl ObjectWriter {
+    fn key(&mut self, key: &str) -> &mut String {
+        if self.out.len() > 1 {
+            self.out.push(',');
+        }
+        push_str(&mut self.out, key);
+        self.out.push(':');
+        &mut self.out
+    }
+
+    /// A member whose value is already JSON text (a number, `true`, ...).
+    pub fn raw(&mut self, key: &str, json: &str) {
+        self.key(key).push_str(json);
+    }
+
+    /// A string member.
+    pub fn str(&mut self, key: &str, value: &str) {
+        push_str(self.key(key), value);
+    }
+
+    /// A member that is an array of strings.
+    pub fn strs(&mut self, key: &str, values: &[String]) {
+        let out = self.key(key);
+        out.push('[');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_str(out, v);
+        }
+        out.push(']');
+    }
+
+    /// The object's JSON text.
+    pub fn finish(mut self) -> String {
+        self.out.push('}');
+        self.out
     }
 }
 

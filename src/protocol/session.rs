@@ -3,8 +3,8 @@
 
 use super::authorize::{read_fields, Field};
 use super::error::{Asserted, AuthError, ClaimError, Error};
+use super::json::ObjectWriter;
 use super::token::{exp_of, payload_json, TokenSet};
-use std::fmt::Write;
 
 /// What the JS side stores (as JSON: `idToken`, `accessToken`, `refreshToken`, `expiresAt`).
 /// `expires_at` is epoch seconds.
@@ -14,25 +14,6 @@ pub struct Session {
     pub access_token: String,
     pub refresh_token: Option<String>,
     pub expires_at: f64,
-}
-
-/// Appends `value` as a JSON string.
-fn push_json_str(out: &mut String, value: &str) {
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 impl Session {
@@ -87,7 +68,7 @@ impl Session {
 
     /// JSON for storage.
     pub fn to_json(&self) -> String {
-        let mut out = String::from("{");
+        let mut out = ObjectWriter::default();
         let fields = [
             ("idToken", self.id_token.as_deref()),
             ("accessToken", Some(&self.access_token)),
@@ -95,15 +76,12 @@ impl Session {
         ];
         for (name, value) in fields {
             if let Some(v) = value {
-                push_json_str(&mut out, name);
-                out.push(':');
-                push_json_str(&mut out, v);
-                out.push(',');
+                out.str(name, v);
             }
         }
         // Whole seconds: integer formatting (no float formatting code in the wasm).
-        let _ = write!(out, "\"expiresAt\":{}}}", self.expires_at.floor() as i64);
-        out
+        out.raw("expiresAt", &(self.expires_at.floor() as i64).to_string());
+        out.finish()
     }
 }
 
