@@ -131,7 +131,7 @@ impl<'t> UntrustedJwt<'t> {
             return Err(ParseError::Crit);
         }
         Ok(UntrustedJwt {
-            signing_input: &token[..h.len() + 1 + p.len()],
+            signing_input: token.get(..h.len() + 1 + p.len()).unwrap_or_default(),
             signature,
             header,
             header_json,
