@@ -69,7 +69,8 @@ while (p < b.length) {
   p = end;
 }
 const part = (n) => {
-  if (/ shim/.test(n)) return "wasm-bindgen export shims (inlined bodies)";
+  // an export's shim, with what got inlined into it: grouped by class (rawverifier_verify -> rawverifier)
+  if (/ shim/.test(n)) return `exports of ${n.split(/[_ ]/)[0]} (bodies inlined)`;
   const own = n.match(/cognito_wasm::(protocol|bindings)::(\w+)/);
   if (own) return `${own[1]}::${own[2]}`;
   if (/dlmalloc|__rdl|__rust_(alloc|dealloc|realloc)/.test(n)) return "allocator (dlmalloc)";
