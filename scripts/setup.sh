@@ -49,7 +49,12 @@ fi
 CARGO_FUZZ_VERSION=0.13.2
 if ! rustup toolchain list | grep -q '^nightly'; then
   log "installing the nightly toolchain (rustup, for cargo-fuzz)"
-  rustup toolchain install nightly --profile minimal
+  rustup toolchain install nightly --profile minimal --component clippy
+fi
+# stage_hardening lints fuzz/ with `cargo +nightly clippy` (the minimal profile has no clippy).
+if ! rustup component list --toolchain nightly --installed | grep -q '^clippy'; then
+  log "adding clippy to the nightly toolchain (rustup)"
+  rustup component add clippy --toolchain nightly
 fi
 if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
   log "installing cargo-fuzz $CARGO_FUZZ_VERSION (cargo, ~2 min)"
