@@ -8,7 +8,8 @@ import { pathToFileURL } from "node:url";
 
 const dir = resolve(process.argv[2]);
 // The glue, then the modules index.js re-exports, in its order.
-const reexported = [...readFileSync(join(dir, "index.js"), "utf8").matchAll(/^export \* from "\.\/([^"]+)";$/gm)];
+// (`export * from` or `export { ... } from`; the names themselves come from node.js below).
+const reexported = [...readFileSync(join(dir, "index.js"), "utf8").matchAll(/^export (?:\*|\{[^}]*\}) from "\.\/([^"]+)";/gm)];
 const sources = ["cognito_wasm.js", ...reexported.map((match) => match[1])];
 
 const strip = (file) =>

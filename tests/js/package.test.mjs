@@ -26,3 +26,9 @@ test("every runtime gets an entry that instantiates the wasm itself", () => {
   assert.match(readFileSync(join(dir, "web.js"), "utf8"), /await init\(\{ module_or_path: new URL\("\.\/cognito_wasm_bg\.wasm", import\.meta\.url\) \}\)/);
   assert.equal(manifest.version, readFileSync(new URL("../../../Cargo.toml", import.meta.url), "utf8").match(/^version = "(.*)"$/m)[1]);
 });
+
+test("the runtime exports exactly the values index.d.ts declares (no internal helper leaks)", async () => {
+  const dts = readFileSync(join(dir, manifest.types.replace(/^\.\//, "")), "utf8");
+  const declared = [...dts.matchAll(/^export declare (?:abstract )?(?:class|function|const) (\w+)/gm)].map((m) => m[1]);
+  assert.deepEqual(Object.keys(await import("cognito-wasm")).sort(), [...new Set(declared)].sort());
+});
