@@ -94,7 +94,7 @@ fn initiate_auth_issues_admin_scope_tokens_without_scope_filtering() {
     let refreshed = &refreshed.json()["AuthenticationResult"];
     assert!(refreshed.get("RefreshToken").is_none());
     assert_eq!(
-        decode(refreshed["AccessToken"].as_str().unwrap())["scope"],
+        claims_of(refreshed, "AccessToken")["scope"],
         "aws.cognito.signin.user.admin"
     );
     let via_oauth = post_form(
@@ -108,7 +108,7 @@ fn initiate_auth_issues_admin_scope_tokens_without_scope_filtering() {
     );
     assert_eq!(via_oauth.status, 200);
     assert_eq!(
-        decode(via_oauth.json()["access_token"].as_str().unwrap())["scope"],
+        claims_of(&via_oauth.json(), "access_token")["scope"],
         "aws.cognito.signin.user.admin"
     );
 }
@@ -380,11 +380,7 @@ fn v2_trigger_customises_access_tokens_and_scopes_even_for_the_api() {
 
     // The seeds' InitiateAuth question: a V2 trigger is the only way to custom scopes via the API.
     let r = password_auth(base, "public1", json!({}));
-    let access = decode(
-        r.json()["AuthenticationResult"]["AccessToken"]
-            .as_str()
-            .unwrap(),
-    );
+    let access = claims_of(&r.json()["AuthenticationResult"], "AccessToken");
     assert_eq!(
         access["scope"],
         "aws.cognito.signin.user.admin https://api.test/write"
@@ -396,7 +392,7 @@ fn v2_trigger_customises_access_tokens_and_scopes_even_for_the_api() {
         &[("grant_type", "client_credentials")],
         &[("Authorization", &basic("m2m1", "m2msecret"))],
     );
-    assert!(decode(m2m.json()["access_token"].as_str().unwrap())
+    assert!(claims_of(&m2m.json(), "access_token")
         .get("tenant")
         .is_none());
 }
@@ -412,7 +408,7 @@ fn v3_trigger_runs_for_client_credentials() {
         &[("grant_type", "client_credentials")],
         &[("Authorization", &basic("m2m1", "m2msecret"))],
     );
-    let access = decode(m2m.json()["access_token"].as_str().unwrap());
+    let access = claims_of(&m2m.json(), "access_token");
     assert_eq!(access["machine"], true);
     assert_eq!(access["scope"], "https://api.test/read");
 }
@@ -496,7 +492,7 @@ fn http_hook_receives_the_event_and_answers_lambda_style() {
     let emu = start_with(with_trigger("V2_0", json!({"HookUrl": hook.url})), false);
     let base = &emu.base_url;
     let t = tokens(base, "public1", None, &[("scope", "openid email")]);
-    let id = decode(t["id_token"].as_str().unwrap());
+    let id = claims_of(&t, "id_token");
     assert_eq!(id["source"], "TokenGeneration_HostedAuth");
     assert_eq!(
         id["cognito:groups"],
@@ -504,7 +500,7 @@ fn http_hook_receives_the_event_and_answers_lambda_style() {
         "copied groupConfiguration keeps groups"
     );
     assert_eq!(
-        decode(t["access_token"].as_str().unwrap())["scope"],
+        claims_of(&t, "access_token")["scope"],
         "openid email https://api.test/write"
     );
     let event = hook.events()[0].clone();
@@ -538,16 +534,12 @@ fn http_hook_receives_the_event_and_answers_lambda_style() {
         &[],
     );
     assert_eq!(
-        decode(r.json()["id_token"].as_str().unwrap())["source"],
+        claims_of(&r.json(), "id_token")["source"],
         "TokenGeneration_RefreshTokens"
     );
     let r = password_auth(base, "public1", json!({}));
     assert_eq!(
-        decode(
-            r.json()["AuthenticationResult"]["IdToken"]
-                .as_str()
-                .unwrap()
-        )["source"],
+        claims_of(&r.json()["AuthenticationResult"], "IdToken")["source"],
         "TokenGeneration_Authentication"
     );
     assert_eq!(hook.events().len(), 3);
@@ -608,7 +600,7 @@ fn v3_hook_sees_client_credentials_and_client_metadata() {
     );
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(
-        decode(r.json()["access_token"].as_str().unwrap())["meta"],
+        claims_of(&r.json(), "access_token")["meta"],
         json!({"tenant": "t1"})
     );
     let event = hook.events()[0].clone();

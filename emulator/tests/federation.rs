@@ -269,21 +269,18 @@ fn a_federated_sign_in_returns_cognito_tokens_carrying_the_idp_tokens() {
         id["nonce"], sent_nonce,
         "without an app nonce, Cognito's own"
     );
-    assert_eq!(
-        decode(tokens["access_token"].as_str().unwrap())["username"],
-        "Corp_alice"
-    );
+    assert_eq!(claims_of(&tokens, "access_token")["username"], "Corp_alice");
 
     let (_, callback) = walk(
         base,
         &[("idp_identifier", "corp.test"), ("nonce", "app-nonce")],
     );
-    let id = decode(redeem(base, &callback)["id_token"].as_str().unwrap());
+    let id = claims_of(&redeem(base, &callback), "id_token");
     assert_eq!(id["cognito:username"], "CorpGet_alice");
     assert_eq!(id["nonce"], "app-nonce");
 
     let (_, callback) = walk(base, &[("identity_provider", "Manual")]);
-    let id = decode(redeem(base, &callback)["id_token"].as_str().unwrap());
+    let id = claims_of(&redeem(base, &callback), "id_token");
     assert_eq!(
         id["cognito:username"], "Manual_alice",
         "explicit endpoints, no discovery"

@@ -266,6 +266,11 @@ pub fn decode(token: &str) -> Value {
     serde_json::from_slice(&Base64UrlUnpadded::decode_vec(payload).unwrap()).unwrap()
 }
 
+/// The payload of the JWT in `response[field]` (e.g. `"access_token"` of a token response).
+pub fn claims_of(response: &Value, field: &str) -> Value {
+    decode(response[field].as_str().expect("a token field"))
+}
+
 pub fn header(token: &str) -> Value {
     let header = token.split('.').next().expect("a JWT");
     serde_json::from_slice(&Base64UrlUnpadded::decode_vec(header).unwrap()).unwrap()
