@@ -7,6 +7,7 @@
 
 use super::b64;
 use super::json::{JsonError, ObjectWriter, Reader, Res};
+use super::pkce::constant_time_eq;
 
 /// The answer for any token that is not active: no other member (RFC 7662 §2.2).
 pub const INACTIVE: &str = r#"{"active":false}"#;
@@ -256,21 +257,13 @@ pub fn parse_clients(json: &str) -> Option<Vec<ClientCredentials>> {
     Some(clients)
 }
 
-/// Equality whose time depends only on the lengths, not on where the bytes differ.
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    let diff = (0..a.len().max(b.len())).fold(a.len() ^ b.len(), |acc, i| {
-        acc | usize::from(a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0))
-    });
-    diff == 0
-}
-
 /// True when `id`/`secret` match one of `clients`.
 pub fn authenticate(clients: &[ClientCredentials], id: &str, secret: &str) -> bool {
     clients
         .iter()
         .filter(|c| c.client_id == id)
         .fold(false, |ok, c| {
-            same_secret(c.client_secret.as_bytes(), secret.as_bytes()) | ok
+            constant_time_eq(&c.client_secret, secret) | ok
         })
 }
 
@@ -566,7 +559,7 @@ mod tests {
         assert!(!authenticate(&clients, "a", "s1x"));
         assert!(!authenticate(&clients, "a", ""));
         assert!(!authenticate(&clients, "c", "s1"));
-        assert!(!same_secret(b"ab", b"ab\0"));
+        assert!(!authenticate(&clients, "a", "s1\0"));
         let client = |id: &str, secret: &str| Caller::Client {
             id: id.into(),
             secret: secret.into(),
