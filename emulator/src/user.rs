@@ -369,45 +369,25 @@ mod tests {
     fn too_long_values_fail_with_cognitos_text() {
         let config = config();
         let idp = &config.identity_providers[0];
-        let long = "x".repeat(2049);
-        let too_long = claims(&[("sub", "s"), ("id_token", &long)]);
-        let sign_in = FederatedSignIn {
-            config: &config,
-            idp,
-            claims: &too_long,
-            now_ms: 0,
+        let plan = |pairs: &[(&str, &str)]| {
+            let claims = claims(pairs);
+            let sign_in = FederatedSignIn {
+                config: &config,
+                idp,
+                claims: &claims,
+                now_ms: 0,
+            };
+            plan_federated_user(&sign_in, None)
         };
+        let long = "x".repeat(2049);
         assert_eq!(
-            plan_federated_user(&sign_in, None).unwrap_err().0,
+            plan(&[("sub", "s"), ("id_token", &long)]).unwrap_err().0,
             "String attributes cannot have a length of more than 2048"
         );
-        let exact = claims(&[("sub", "s"), ("id_token", &long[..2048])]);
-        let sign_in = FederatedSignIn {
-            config: &config,
-            idp,
-            claims: &exact,
-            now_ms: 0,
-        };
-        assert!(plan_federated_user(&sign_in, None).is_ok());
-        let over_own_limit = claims(&[("sub", "s"), ("short", "12345")]);
-        let sign_in = FederatedSignIn {
-            config: &config,
-            idp,
-            claims: &over_own_limit,
-            now_ms: 0,
-        };
-        assert!(plan_federated_user(&sign_in, None).is_err());
-        let no_sub = claims(&[("email", "x")]);
-        let sign_in = FederatedSignIn {
-            config: &config,
-            idp,
-            claims: &no_sub,
-            now_ms: 0,
-        };
-        assert!(plan_federated_user(&sign_in, None)
-            .unwrap_err()
-            .0
-            .contains("sub"));
+        // Exactly 2048 passes; an attribute's own smaller MaxLength fails; no `sub` fails.
+        assert!(plan(&[("sub", "s"), ("id_token", &long[..2048])]).is_ok());
+        assert!(plan(&[("sub", "s"), ("short", "12345")]).is_err());
+        assert!(plan(&[("email", "x")]).unwrap_err().0.contains("sub"));
     }
 
     #[test]
