@@ -28,7 +28,7 @@ const inChromium = () => withBenchPage((page) => page.evaluate((o) => globalThis
 
 function sizes() {
   // What web.js loads: itself, index.js and every module index.js re-exports.
-  const modules = [...readFileSync(join(pkg, "index.js"), "utf8").matchAll(/^export \* from "\.\/([^"]+)";$/gm)].map((m) => m[1]);
+  const modules = [...readFileSync(join(pkg, "index.js"), "utf8").matchAll(/^export (?:\*|\{[^}]*\}) from "\.\/([^"]+)";/gm)].map((m) => m[1]);
   const wrapper = ["web.js", "index.js", ...modules];
   const files = { "wasm (cognito_wasm_bg.wasm)": ["cognito_wasm_bg.wasm"], "JS glue (cognito_wasm.js)": ["cognito_wasm.js"],
     [`wrapper (${wrapper.join(", ")})`]: wrapper };

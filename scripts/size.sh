@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 const gz = (f) => gzipSync(readFileSync(`pkg/${f}`), { level: 9 }).length;
 // What web.js loads: itself, index.js and every module index.js re-exports.
-const modules = [...readFileSync("pkg/index.js", "utf8").matchAll(/^export \* from "\.\/([^"]+)";$/gm)].map((m) => m[1]);
+const modules = [...readFileSync("pkg/index.js", "utf8").matchAll(/^export (?:\*|\{[^}]*\}) from "\.\/([^"]+)";/gm)].map((m) => m[1]);
 const files = ["cognito_wasm_bg.wasm", "cognito_wasm.js", "web.js", "index.js", ...modules];
 console.log("gzip -9 of what a browser loads (pkg/)");
 let total = 0;
