@@ -33,7 +33,6 @@ pub struct Config {
 pub struct UserPool {
     pub user_pool_id: String,
     /// Derived from the pool ID when absent.
-    #[serde(default)]
     pub region: Option<String>,
     #[serde(default)]
     pub issuer_format: IssuerFormat,
@@ -51,7 +50,6 @@ pub struct UserPool {
     pub groups: Vec<Group>,
     #[serde(default)]
     pub resource_servers: Vec<ResourceServer>,
-    #[serde(default)]
     pub pre_token_generation_config: Option<PreTokenGenerationConfig>,
 }
 
@@ -90,7 +88,6 @@ pub struct SchemaAttribute {
     pub attribute_data_type: AttributeDataType,
     #[serde(default = "yes")]
     pub mutable: bool,
-    #[serde(default)]
     pub string_attribute_constraints: Option<StringConstraints>,
 }
 
@@ -121,9 +118,7 @@ pub enum AttributeDataType {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct StringConstraints {
-    #[serde(default)]
     pub min_length: Option<NumberOrString>,
-    #[serde(default)]
     pub max_length: Option<NumberOrString>,
 }
 
@@ -148,11 +143,8 @@ impl NumberOrString {
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Group {
     pub group_name: String,
-    #[serde(default)]
     pub precedence: Option<u32>,
-    #[serde(default)]
     pub role_arn: Option<String>,
-    #[serde(default)]
     pub description: Option<String>,
 }
 
@@ -160,7 +152,6 @@ pub struct Group {
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResourceServer {
     pub identifier: String,
-    #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
     pub scopes: Vec<ResourceServerScope>,
@@ -170,7 +161,6 @@ pub struct ResourceServer {
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ResourceServerScope {
     pub scope_name: String,
-    #[serde(default)]
     pub scope_description: Option<String>,
 }
 
@@ -183,10 +173,8 @@ pub struct PreTokenGenerationConfig {
     pub lambda_version: LambdaVersion,
     /// `POST`ed the event JSON (reference §10.3); answers with the event carrying `response`
     /// (or with the bare `response` object).
-    #[serde(default)]
     pub hook_url: Option<String>,
     /// A fixed `response` object (reference §10.4), applied to every token generation.
-    #[serde(default)]
     pub response: Option<Value>,
 }
 
@@ -224,9 +212,7 @@ pub enum OAuthFlow {
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct AppClient {
     pub client_id: String,
-    #[serde(default)]
     pub client_name: Option<String>,
-    #[serde(default)]
     pub client_secret: Option<String>,
     #[serde(default = "yes", rename = "AllowedOAuthFlowsUserPoolClient")]
     pub allowed_oauth_flows_user_pool_client: bool,
@@ -250,13 +236,9 @@ pub struct AppClient {
     pub write_attributes: Vec<String>,
     /// `ALLOW_USER_PASSWORD_AUTH`, `ALLOW_ADMIN_USER_PASSWORD_AUTH`, `ALLOW_REFRESH_TOKEN_AUTH`, ...
     /// Absent: all three are allowed.
-    #[serde(default)]
     pub explicit_auth_flows: Option<Vec<String>>,
-    #[serde(default)]
     pub access_token_validity: Option<u64>,
-    #[serde(default)]
     pub id_token_validity: Option<u64>,
-    #[serde(default)]
     pub refresh_token_validity: Option<u64>,
     #[serde(default)]
     pub token_validity_units: TokenValidityUnits,
@@ -385,7 +367,6 @@ pub enum RotationFeature {
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct UserConfig {
     pub username: String,
-    #[serde(default)]
     pub password: Option<String>,
     /// `[{ "Name": "email", "Value": "..." }]`, as in `AdminCreateUser`.
     #[serde(default)]
@@ -394,7 +375,6 @@ pub struct UserConfig {
     pub groups: Vec<String>,
     #[serde(default = "yes")]
     pub enabled: bool,
-    #[serde(default)]
     pub user_status: Option<String>,
 }
 
@@ -437,21 +417,15 @@ impl IdentityProvider {
 #[serde(deny_unknown_fields)]
 pub struct ProviderDetails {
     pub client_id: String,
-    #[serde(default)]
     pub client_secret: Option<String>,
     #[serde(default = "openid_scope")]
     pub authorize_scopes: String,
-    #[serde(default)]
     pub oidc_issuer: Option<String>,
     #[serde(default = "get")]
     pub attributes_request_method: String,
-    #[serde(default)]
     pub authorize_url: Option<String>,
-    #[serde(default)]
     pub token_url: Option<String>,
-    #[serde(default)]
     pub attributes_url: Option<String>,
-    #[serde(default)]
     pub jwks_uri: Option<String>,
 }
 
