@@ -299,13 +299,6 @@ pub fn mint(ctx: &Ctx, req: &MintRequest<'_>) -> Result<Minted, TriggerError> {
     })
 }
 
-/// Decodes a token's payload without checking anything (for tests and logs).
-pub fn decode_payload(token: &str) -> Option<JsonObject> {
-    use base64ct::{Base64UrlUnpadded, Encoding};
-    let payload = token.split('.').nth(1)?;
-    serde_json::from_slice(&Base64UrlUnpadded::decode_vec(payload).ok()?).ok()
-}
-
 /// The claims of a valid access token issued by this pool, or why it is not valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccessTokenError {
@@ -354,6 +347,13 @@ pub fn validate_access_token(
 mod tests {
     use super::*;
     use crate::state::tests::test_ctx;
+
+    /// Decodes a token's payload without checking anything.
+    fn decode_payload(token: &str) -> Option<JsonObject> {
+        use base64ct::{Base64UrlUnpadded, Encoding};
+        let payload = token.split('.').nth(1)?;
+        serde_json::from_slice(&Base64UrlUnpadded::decode_vec(payload).ok()?).ok()
+    }
 
     const CONFIG: &str = r#"{"UserPool":{"UserPoolId":"us-east-1_Pool1",
         "Schema":[{"Name":"tenant"}],
