@@ -264,10 +264,6 @@ impl AppClient {
         self.read_attributes.is_empty() || self.read_attributes.iter().any(|a| a == attribute)
     }
 
-    pub fn can_write(&self, attribute: &str) -> bool {
-        self.write_attributes.is_empty() || self.write_attributes.iter().any(|a| a == attribute)
-    }
-
     pub fn access_token_seconds(&self) -> i64 {
         validity_seconds(
             self.access_token_validity,
