@@ -25,6 +25,7 @@
 //! ```
 
 use super::error::{invalid_options, set, to_js};
+use super::json_string;
 use crate::protocol::authorize::{self, AuthConfig, SignInParams, Transaction};
 use crate::protocol::error::{AuthError, Error, SignatureError};
 use crate::protocol::idp_tokens::{self, IdpToken};
@@ -38,14 +39,13 @@ use wasm_bindgen::prelude::*;
 /// `errorDescription` (the server's words, never a token).
 fn err(e: Error) -> JsValue {
     let js = to_js(&e, None);
-    if let Error::Auth(AuthError::OAuth { error, description }) = &e {
-        set(&js, "oauthError", &JsValue::from_str(error));
-        set(&js, "errorDescription", &description.as_deref().into());
-    }
-    if let Error::Auth(AuthError::InvalidGrant { description }) = &e {
-        set(&js, "oauthError", &JsValue::from_str("invalid_grant"));
-        set(&js, "errorDescription", &description.as_deref().into());
-    }
+    let (error, description) = match &e {
+        Error::Auth(AuthError::OAuth { error, description }) => (error.as_str(), description),
+        Error::Auth(AuthError::InvalidGrant { description }) => ("invalid_grant", description),
+        _ => return js,
+    };
+    set(&js, "oauthError", &JsValue::from_str(error));
+    set(&js, "errorDescription", &description.as_deref().into());
     js
 }
 
@@ -53,10 +53,7 @@ fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
     if value.is_undefined() {
         return Ok("{}".to_owned());
     }
-    JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| to_js(&invalid_options(what), None))
+    json_string(value).ok_or_else(|| to_js(&invalid_options(what), None))
 }
 
 fn random() -> Result<String, JsValue> {

@@ -22,6 +22,7 @@
 
 use super::crypto::jwk_object;
 use super::error::{invalid_options, set, to_js};
+use super::{clock, json_string};
 use crate::protocol::bearer::{parse_authorization, Denial, Grants, Requirement};
 use crate::protocol::claims::Match;
 use crate::protocol::error::{Error, KeyError};
@@ -31,12 +32,8 @@ use crate::protocol::introspect::{
 };
 use crate::protocol::jwk::{parse_jwks, JwksSnapshot};
 use crate::protocol::token_cache::TokenCache as Lru;
-use js_sys::{Array, Object, Reflect, JSON};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
-
-fn clock() -> f64 {
-    js_sys::Date::now() / 1000.0
-}
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() {
@@ -125,7 +122,7 @@ pub(crate) fn snapshots_from_js(state: &JsValue) -> Result<Vec<JwksSnapshot>, Er
             let penalty = get(&item, "penaltyUntil");
             let jwks = Object::new();
             set(&jwks, "keys", &get(&item, "keys"));
-            let json = JSON::stringify(&jwks).ok().and_then(|s| s.as_string());
+            let json = json_string(&jwks);
             Ok(JwksSnapshot {
                 uri: get(&item, "uri").as_string().ok_or_else(invalid)?,
                 keys: parse_jwks(json.ok_or_else(invalid)?.as_bytes())?,
@@ -242,10 +239,7 @@ impl Introspector {
                 None,
             )
         };
-        let json = JSON::stringify(&clients)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(bad)?;
+        let json = json_string(&clients).ok_or_else(bad)?;
         let clients = parse_clients(&json).ok_or_else(bad)?;
         Ok(Introspector { clients, bearer })
     }
@@ -293,9 +287,7 @@ impl Introspector {
 
     /// The answer for a payload that verified: active per reference §13.3, else inactive.
     pub fn respond(&self, payload: &JsValue) -> String {
-        JSON::stringify(payload)
-            .ok()
-            .and_then(|s| s.as_string())
+        json_string(payload)
             .and_then(|json| active_response(&json, clock()))
             .unwrap_or_else(|| INACTIVE.to_owned())
     }

@@ -13,3 +13,15 @@ pub use auth::{is_api_issued, require_scopes, RawAuth};
 pub use edge::{BearerGuard, Introspector, TokenCache};
 pub use error::error_catalog;
 pub use verifier::RawVerifier;
+
+use wasm_bindgen::JsValue;
+
+/// Seconds since the epoch.
+fn clock() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+/// `JSON.stringify(value)` as a Rust string; `None` when it throws or gives `undefined`.
+fn json_string(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value).ok()?.as_string()
+}

@@ -14,6 +14,7 @@
 use super::crypto;
 use super::error::{invalid_options, set, to_js, Caused, Failure};
 use super::fetch;
+use super::{clock, json_string};
 use crate::protocol::error::{Error, KeyError, OptionsError, ParseError, SignatureError};
 use crate::protocol::jwk::{JwkEntry, JwksCache};
 use crate::protocol::verifier::{IssuerConfig, Prepared, Resolved};
@@ -57,15 +58,8 @@ pub struct RawVerifier {
     inner: Rc<Inner>,
 }
 
-fn clock() -> f64 {
-    js_sys::Date::now() / 1000.0
-}
-
 fn stringify(v: &JsValue, err: Error) -> Result<String, Error> {
-    JSON::stringify(v)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or(err)
+    json_string(v).ok_or(err)
 }
 
 /// A function-valued option: absent → `None`, a function → `Some`, anything else → error.
