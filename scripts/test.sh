@@ -22,12 +22,15 @@ trap summary EXIT
 # the tests it reports (cargo / wasm-bindgen-test "test result:" lines, node:test "ℹ pass/fail"
 # lines, or 1 for a command that reports none). A failing command ends the run.
 # `tests NAME CMD...` is the same but also fails when CMD ran no test at all, or when any
-# wasm-bindgen-test binary in it ran none.
+# wasm-bindgen-test binary in it ran none. `wasm_tests NAME N CMD...` also fails when fewer than N
+# wasm-bindgen-test binaries reported passing tests (a binary with no test, or one skipped for
+# another runtime, prints no summary line at all, so the checks above cannot see it).
 count() { grep -aoE "$1" "$2" | grep -oE '[0-9]+$' | awk '{s += $1} END {print s + 0}' || true; }
 
 # True when a wasm-bindgen-test binary reported "0 passed" (its summary lines, unlike libtest's
 # native ones, have no "measured" field; a binary configured for another runtime prints none).
 zero_wasm_binary() { grep -a 'test result: ' "$1" | grep -v measured | grep -q ' 0 passed;'; }
+wasm_binaries_passed() { grep -a 'test result: ' "$1" | grep -v measured | grep -cE ' [1-9][0-9]* passed;' || true; }
 
 run() {
   local name=$1 must_test=$2 log="$logs/$1.log" status ok bad
@@ -39,8 +42,12 @@ run() {
   set -e
   ok=$(( $(count 'test result: [a-zA-Z]+\. [0-9]+' "$log") + $(count '^ℹ pass [0-9]+' "$log") ))
   bad=$(( $(count 'passed; [0-9]+ failed' "$log") + $(count '^ℹ fail [0-9]+' "$log") ))
-  if [ "$must_test" = yes ] && { [ "$ok" -eq 0 ] || zero_wasm_binary "$log"; }; then
+  if [ "$must_test" != no ] && { [ "$ok" -eq 0 ] || zero_wasm_binary "$log"; }; then
     echo "=== $name: FAILED: a run executed 0 tests (a skipped browser run looks exactly like this)"
+    status=1
+  elif [ "$must_test" != no ] && [ "$must_test" != yes ] &&
+    [ "$(wasm_binaries_passed "$log")" -lt "$must_test" ]; then
+    echo "=== $name: FAILED: $(wasm_binaries_passed "$log") wasm test binaries ran tests, expected $must_test"
     status=1
   fi
   if [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then
@@ -57,6 +64,7 @@ run() {
 }
 check() { run "$1" no "${@:2}"; }
 tests() { run "$1" yes "${@:2}"; }
+wasm_tests() { run "$1" "$2" "${@:3}"; }
 
 # ---------------------------------------------------------------------------------------------
 # Stages.
@@ -72,12 +80,13 @@ stage_cargo_tests() {
 
 stage_wasm_tests() {
   # webdriver.json (crate root) carries the browser flags and binaries; root needs --no-sandbox.
-  tests wasm-node wasm-pack test --node
-  tests wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 \
+  # Node runs tests/node.rs (web.rs and worker.rs skip); browsers run node.rs, web.rs, worker.rs.
+  wasm_tests wasm-node 1 wasm-pack test --node
+  wasm_tests wasm-chromium 3 env WASM_BINDGEN_USE_BROWSER=1 \
     wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
-  tests wasm-chromium-worker env WASM_BINDGEN_USE_DEDICATED_WORKER=1 \
+  wasm_tests wasm-chromium-worker 3 env WASM_BINDGEN_USE_DEDICATED_WORKER=1 \
     wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
-  tests wasm-firefox env WASM_BINDGEN_USE_BROWSER=1 \
+  wasm_tests wasm-firefox 3 env WASM_BINDGEN_USE_BROWSER=1 \
     wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)"
 }
 
@@ -159,8 +168,8 @@ stage_hardening() {
   check fuzz-lint bash -c 'cd fuzz && cargo fmt --check && cargo +nightly clippy --all-targets -- -D warnings'
   check fuzz-smoke ./scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-5}"
   tests hostile-native cargo test --test hostile --test prop_claims --test prop_jwks --test prop_auth
-  tests hostile-wasm-node wasm-pack test --node -- --test node
-  tests hostile-wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 \
+  wasm_tests hostile-wasm-node 1 wasm-pack test --node -- --test node
+  wasm_tests hostile-wasm-chromium 2 env WASM_BINDGEN_USE_BROWSER=1 \
     wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver -- --test web --test worker
   if [ ! -f "$scratch/node_modules/cognito-wasm/package.json" ]; then
     check build-pkg ./scripts/build-pkg.sh
