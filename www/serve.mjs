@@ -93,7 +93,12 @@ const HEADERS = {
 
 async function fileFor(pathname) {
   const root = roots.find((r) => pathname.startsWith(r.prefix));
-  const path = normalize(join(root.dir, decodeURIComponent(pathname.slice(root.prefix.length))));
+  let path;
+  try {
+    path = normalize(join(root.dir, decodeURIComponent(pathname.slice(root.prefix.length))));
+  } catch {
+    return undefined; // malformed %-escape (a URIError here used to end the server)
+  }
   if (path !== root.dir && !path.startsWith(root.dir + sep)) return undefined;
   try {
     return { body: await readFile(path), type: TYPES[extname(path)] ?? 'application/octet-stream' };

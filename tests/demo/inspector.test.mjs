@@ -151,6 +151,12 @@ test('wrong token_use, unknown kid, cut at 2,048, not a JWT, another pool', asyn
   await page.close();
 });
 
+test('the web server answers a malformed %-escape in the path and keeps serving', async () => {
+  assert.equal((await fetch(`${demo.app}/js/%E0%A4%A.js`)).status, 404);
+  assert.equal((await fetch(`${demo.app}/%E0%A4%A`)).status, 200, 'an SPA route gets index.html');
+  assert.equal((await fetch(`${demo.app}/demo-config.json`)).status, 200);
+});
+
 test('Ctrl-C (SIGINT to the demo command) stops every server', async () => {
   const { code } = await demo.stop('SIGINT');
   assert.equal(code, 130);
