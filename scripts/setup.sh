@@ -18,6 +18,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# stage_lint runs cargo fmt and cargo clippy (not in rustup's minimal profile).
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    log "adding $component (rustup)"
+    rustup component add "$component"
+  fi
+done
+
 installed_version() { "$1" --version 2>/dev/null | head -n1 | awk '{print $2}' | sed 's/^v//'; }
 
 if [ "$(installed_version wasm-pack)" != "$WASM_PACK_VERSION" ]; then
