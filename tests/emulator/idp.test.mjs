@@ -14,11 +14,12 @@ const client = { client_id: 'cognito', client_secret: 'shh', redirect_uris: [CAL
 let idp;
 let discovery;
 
+// Hooks have no default timeout: a start or stop that never settles must fail the file, not stall the run.
 before(async () => {
   idp = await startIdp({ clients: [client] });
   discovery = await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json();
-});
-after(() => idp.close());
+}, { timeout: 60_000 });
+after(() => idp.close(), { timeout: 30_000 });
 
 function authorizeUrl(extra = {}) {
   const url = new URL(discovery.authorization_endpoint);
