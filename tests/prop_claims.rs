@@ -21,7 +21,7 @@ fn claims(iat: f64, exp: f64, nbf: Option<f64>) -> Claims {
     let json = format!(
         r#"{{"iss":"{ISSUER}","token_use":"access","client_id":"c","iat":{iat},"exp":{exp}{nbf}}}"#
     );
-    Claims::parse(&json).unwrap()
+    Claims::parse(&json, 32).unwrap()
 }
 
 fn valid_at(grace: f64, c: &Claims, now: f64) -> bool {

@@ -49,7 +49,7 @@ fn verify(v: &JwtVerifier, token: &str) -> Result<(), Error> {
         Step::Wait => unreachable!("no fetch is in flight"),
     };
     entry.usable_for(prepared.alg)?;
-    resolved.rules.validate(&prepared.claims, NOW)?;
+    resolved.rules.validate(&prepared.jwt.claims, NOW)?;
     Ok(())
 }
 

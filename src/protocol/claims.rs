@@ -25,33 +25,32 @@ pub struct Claims {
 }
 
 impl Claims {
-    /// Parses a payload that already passed [`super::limits::scan_json`].
-    pub fn parse(payload_json: &str) -> Result<Claims, ParseError> {
+    /// Parses a payload: a JSON object nested at most `max_depth` deep, without duplicate
+    /// member names, whose checked claims have the right types.
+    pub fn parse(payload_json: &str, max_depth: usize) -> Result<Claims, ParseError> {
         let mut c = Claims::default();
-        Reader::document(payload_json, |r| {
-            r.object(|r, key| {
-                match &*key {
-                    "iss" => c.iss = r.opt_str()?,
-                    "exp" => c.exp = r.opt_num()?,
-                    "nbf" => c.nbf = r.opt_num()?,
-                    "iat" => c.iat = r.opt_num()?,
-                    "aud" => c.aud = r.opt_strings()?,
-                    "scope" => c.scope = r.opt_str()?,
-                    "token_use" => c.token_use = r.opt_str()?,
-                    "client_id" => c.client_id = r.opt_str()?,
-                    "cognito:groups" => c.groups = r.opt_strings()?,
-                    // type-checked only
-                    "sub" | "jti" => {
-                        if !r.null()? {
-                            r.str()?;
-                        }
+        Reader::top_object(payload_json, max_depth, |r, key| {
+            match &*key {
+                "iss" => c.iss = r.opt_str()?,
+                "exp" => c.exp = r.opt_num()?,
+                "nbf" => c.nbf = r.opt_num()?,
+                "iat" => c.iat = r.opt_num()?,
+                "aud" => c.aud = r.opt_strings()?,
+                "scope" => c.scope = r.opt_str()?,
+                "token_use" => c.token_use = r.opt_str()?,
+                "client_id" => c.client_id = r.opt_str()?,
+                "cognito:groups" => c.groups = r.opt_strings()?,
+                // type-checked only
+                "sub" | "jti" => {
+                    if !r.null()? {
+                        r.str()?;
                     }
-                    _ => r.skip()?,
                 }
-                Ok(())
-            })
+                _ => r.skip()?,
+            }
+            Ok(())
         })
-        .map_err(parse_error(Part::Payload))?;
+        .map_err(parse_error(Part::Payload, max_depth))?;
         Ok(c)
     }
 }
@@ -270,8 +269,37 @@ mod tests {
 
     const ISS: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc";
 
+    fn parse(json: &str) -> Result<Claims, ParseError> {
+        Claims::parse(json, 32)
+    }
+
     fn claims(json: &str) -> Claims {
-        Claims::parse(json).unwrap()
+        parse(json).unwrap()
+    }
+
+    #[test]
+    fn depth_is_bounded_on_the_way_down() {
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(parse(&deep).unwrap_err(), ParseError::TooDeep { max: 32 });
+        assert!(Claims::parse(r#"{"a":{"b":[1]}}"#, 3).is_ok());
+        assert_eq!(
+            Claims::parse(r#"{"a":{"b":[1]}}"#, 2).unwrap_err(),
+            ParseError::TooDeep { max: 2 }
+        );
+        // brackets inside strings do not count
+        assert!(Claims::parse(r#"{"a":"[[[[{{{{\"]]"}"#, 1).is_ok());
+    }
+
+    #[test]
+    fn duplicate_member_names_are_refused_even_when_escaped() {
+        let dup = Err(ParseError::DuplicateKey {
+            part: Part::Payload,
+        });
+        assert_eq!(parse(r#"{"exp":1,"exp":2}"#).map(drop), dup);
+        assert_eq!(parse(r#"{"iss":"a","\u0069ss":"b"}"#).map(drop), dup);
+        assert_eq!(parse(r#"{"x":1,"y":2,"x":3}"#).map(drop), dup);
+        assert!(parse(r#"{"a":{"x":1},"b":{"x":1}}"#).is_ok());
+        assert!(parse(r#"{"a":["a","a"]}"#).is_ok());
     }
 
     fn rules<'a>(issuers: &'a [String], cognito: Option<CognitoRules<'a>>) -> Rules<'a> {
@@ -302,19 +330,21 @@ mod tests {
             r#"{"jti":5}"#,
         ] {
             assert_eq!(
-                Claims::parse(bad).unwrap_err(),
+                parse(bad).unwrap_err(),
                 ParseError::ClaimType {
                     part: Part::Payload
                 },
                 "{bad}"
             );
         }
-        assert_eq!(
-            Claims::parse("{\"exp\":1").unwrap_err(),
-            ParseError::Json {
-                part: Part::Payload
-            }
-        );
+        let json = Err(ParseError::Json {
+            part: Part::Payload,
+        });
+        assert_eq!(parse("{\"exp\":1").map(drop), json);
+        // the top level must be an object
+        for bad in ["[1]", "  ", "\"a\"", r#"{"a":"unterminated}"#] {
+            assert_eq!(parse(bad).map(drop), json, "{bad}");
+        }
         let c = claims(r#"{"aud":"a","cognito:groups":["g1","g2"],"exp":1.5,"other":{"x":[1]}}"#);
         assert_eq!(c.aud, Some(vec!["a".to_owned()]));
         assert_eq!(c.exp, Some(1.5));

@@ -4,7 +4,7 @@
 
 use super::authorize::{read_fields, Field};
 use super::error::{AuthError, Error, Part};
-use super::jwt::{parse_error, UntrustedJwt};
+use super::jwt::{document_error, UntrustedJwt};
 use super::limits::Limits;
 use super::token::{exp_of, payload_json};
 
@@ -57,7 +57,7 @@ pub fn read(cognito_id_token: &str) -> Result<(Option<IdpToken>, Option<IdpToken
             ("custom:access_token", Field::Str(&mut access)),
         ],
     )
-    .map_err(parse_error(Part::Payload))?;
+    .map_err(document_error(Part::Payload))?;
     if id.is_none() && access.is_none() {
         return Err(AuthError::IdpTokensMissing.into());
     }

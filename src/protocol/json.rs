@@ -11,10 +11,16 @@ pub const MAX_NESTING: usize = 256;
 /// Why a document was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonError {
-    /// Not JSON (or nested deeper than [`MAX_NESTING`]).
+    /// Not JSON.
     Syntax,
     /// Valid JSON with a value of the wrong type where we read one.
     Type,
+    /// Nested deeper than the document's limit (at most [`MAX_NESTING`]): refused on the way
+    /// down, so the recursion never goes deeper.
+    TooDeep,
+    /// An object read with [`Reader::unique_object`] has a member name twice (compared
+    /// unescaped).
+    Duplicate,
 }
 
 /// Result of a reader step.
@@ -25,15 +31,27 @@ pub struct Reader<'a> {
     src: &'a str,
     pos: usize,
     depth: usize,
+    max_depth: usize,
 }
 
 impl<'a> Reader<'a> {
     /// Reads a whole document with `value`, which must consume exactly one value.
     pub fn document<T>(src: &'a str, value: impl FnOnce(&mut Reader<'a>) -> Res<T>) -> Res<T> {
+        Self::bounded(src, MAX_NESTING, value)
+    }
+
+    /// [`Reader::document`] with containers nested at most `max_depth` deep (`{}` is depth 1;
+    /// capped at [`MAX_NESTING`]).
+    pub fn bounded<T>(
+        src: &'a str,
+        max_depth: usize,
+        value: impl FnOnce(&mut Reader<'a>) -> Res<T>,
+    ) -> Res<T> {
         let mut r = Reader {
             src,
             pos: 0,
             depth: 0,
+            max_depth: max_depth.min(MAX_NESTING),
         };
         let out = value(&mut r)?;
         match r.peek() {
@@ -77,8 +95,8 @@ impl<'a> Reader<'a> {
             return Err(JsonError::Type);
         }
         self.depth += 1;
-        if self.depth > MAX_NESTING {
-            return Err(JsonError::Syntax);
+        if self.depth > self.max_depth {
+            return Err(JsonError::TooDeep);
         }
         self.pos += 1;
         Ok(())
@@ -110,6 +128,38 @@ impl<'a> Reader<'a> {
         }
         self.depth -= 1;
         Ok(())
+    }
+
+    /// [`Reader::unique_object`] for the whole document, which must be an object (anything else
+    /// is [`JsonError::Syntax`], not a type error).
+    pub fn top_object(
+        src: &'a str,
+        max_depth: usize,
+        member: impl FnMut(&mut Self, Cow<'a, str>) -> Res<()>,
+    ) -> Res<()> {
+        Self::bounded(src, max_depth, |r| {
+            if r.peek() != Some(b'{') {
+                return Err(JsonError::Syntax);
+            }
+            r.unique_object(member)
+        })
+    }
+
+    /// [`Reader::object`] that refuses a member name seen before ([`JsonError::Duplicate`]):
+    /// `JSON.parse` keeps the last of two, other parsers the first, and they must never disagree
+    /// about a token.
+    pub fn unique_object(
+        &mut self,
+        mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Res<()>,
+    ) -> Res<()> {
+        let mut seen: Vec<Cow<'a, str>> = Vec::new();
+        self.object(|r, key| {
+            if seen.contains(&key) {
+                return Err(JsonError::Duplicate);
+            }
+            seen.push(key.clone());
+            member(r, key)
+        })
     }
 
     /// Walks an array; `item` must consume each element.
@@ -663,7 +713,7 @@ mod tests {
             "[".repeat(MAX_NESTING + 1),
             "]".repeat(MAX_NESTING + 1)
         );
-        assert_eq!(skip(&deep), Err(JsonError::Syntax));
+        assert_eq!(skip(&deep), Err(JsonError::TooDeep));
         let ok = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
         assert_eq!(skip(&ok), Ok(()));
     }

@@ -6,9 +6,10 @@
 //! `crit` is rejected because we understand no extension.
 
 use super::b64;
+use super::claims::Claims;
 use super::error::{KeyError, ParseError, Part};
-use super::json::{JsonError, Reader};
-use super::limits::{scan_json, Limits};
+use super::json::{JsonError, Reader, MAX_NESTING};
+use super::limits::Limits;
 
 /// Signature algorithms we can verify (RSASSA-PKCS1-v1_5, as Cognito uses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,23 +58,21 @@ pub struct Header {
 }
 
 impl Header {
-    fn parse(json: &str) -> Result<Header, ParseError> {
+    fn parse(json: &str, max_depth: usize) -> Result<Header, ParseError> {
         let mut h = Header::default();
-        Reader::document(json, |r| {
-            r.object(|r, key| {
-                match &*key {
-                    "alg" => h.alg = r.opt_str()?,
-                    "kid" => h.kid = r.opt_str()?,
-                    "crit" => {
-                        r.skip()?;
-                        h.crit = true;
-                    }
-                    _ => r.skip()?,
+        Reader::top_object(json, max_depth, |r, key| {
+            match &*key {
+                "alg" => h.alg = r.opt_str()?,
+                "kid" => h.kid = r.opt_str()?,
+                "crit" => {
+                    r.skip()?;
+                    h.crit = true;
                 }
-                Ok(())
-            })
+                _ => r.skip()?,
+            }
+            Ok(())
         })
-        .map_err(parse_error(Part::Header))?;
+        .map_err(parse_error(Part::Header, max_depth))?;
         Ok(h)
     }
 }
@@ -90,6 +89,8 @@ pub struct UntrustedJwt<'t> {
     pub header_json: String,
     /// Decoded payload JSON text (the JS side gets the payload by `JSON.parse` of this).
     pub payload_json: String,
+    /// The claims we check, read from the payload.
+    pub claims: Claims,
 }
 
 /// What the crypto backend must check: `signature` over `signing_input` with the key `kid`
@@ -103,8 +104,8 @@ pub struct SignatureCheck<'a> {
 }
 
 impl<'t> UntrustedJwt<'t> {
-    /// Checks the limits, splits, decodes and type-checks the header. The payload is decoded and
-    /// scanned (depth, duplicate keys) but parsed separately ([`super::claims::Claims::parse`]).
+    /// Checks the limits, splits, decodes and reads the header and the claims. Header and
+    /// payload must be JSON objects within the depth limit, without duplicate member names.
     pub fn parse(token: &'t str, limits: &Limits) -> Result<Self, ParseError> {
         if token.len() > limits.max_token_length {
             return Err(ParseError::TooLarge {
@@ -124,18 +125,20 @@ impl<'t> UntrustedJwt<'t> {
         }
         let decode = |seg: &str| b64::decode(seg.as_bytes()).ok_or(ParseError::Base64);
         let (header_bytes, payload_bytes, signature) = (decode(h)?, decode(p)?, decode(s)?);
-        let header_json = json_text(header_bytes, limits, Part::Header)?;
-        let payload_json = json_text(payload_bytes, limits, Part::Payload)?;
-        let header = Header::parse(&header_json)?;
+        let header_json = json_text(header_bytes, Part::Header)?;
+        let payload_json = json_text(payload_bytes, Part::Payload)?;
+        let header = Header::parse(&header_json, limits.max_json_depth)?;
         if header.crit {
             return Err(ParseError::Crit);
         }
+        let claims = Claims::parse(&payload_json, limits.max_json_depth)?;
         Ok(UntrustedJwt {
             signing_input: token.get(..h.len() + 1 + p.len()).unwrap_or_default(),
             signature,
             header,
             header_json,
             payload_json,
+            claims,
         })
     }
 
@@ -154,18 +157,24 @@ impl<'t> UntrustedJwt<'t> {
     }
 }
 
-fn json_text(bytes: Vec<u8>, limits: &Limits, part: Part) -> Result<String, ParseError> {
-    scan_json(&bytes, limits.max_json_depth, part)?;
+fn json_text(bytes: Vec<u8>, part: Part) -> Result<String, ParseError> {
     String::from_utf8(bytes).map_err(|_| ParseError::Json { part })
 }
 
-/// Maps reader errors of `part`: syntax → [`ParseError::Json`], type →
-/// [`ParseError::ClaimType`].
-pub(crate) fn parse_error(part: Part) -> impl Fn(JsonError) -> ParseError {
+/// Maps reader errors of `part`, read with depth limit `max_depth`: syntax →
+/// [`ParseError::Json`], type → [`ParseError::ClaimType`], and the limits to theirs.
+pub(crate) fn parse_error(part: Part, max_depth: usize) -> impl Fn(JsonError) -> ParseError {
     move |e| match e {
         JsonError::Syntax => ParseError::Json { part },
         JsonError::Type => ParseError::ClaimType { part },
+        JsonError::TooDeep => ParseError::TooDeep { max: max_depth },
+        JsonError::Duplicate => ParseError::DuplicateKey { part },
     }
+}
+
+/// [`parse_error`] for documents read with [`Reader::document`].
+pub(crate) fn document_error(part: Part) -> impl Fn(JsonError) -> ParseError {
+    parse_error(part, MAX_NESTING)
 }
 
 #[cfg(test)]

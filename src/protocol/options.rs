@@ -205,7 +205,9 @@ fn invalid(e: JsonError, problem: Option<String>) -> OptionsError {
     match (problem, e) {
         (Some(p), _) => OptionsError::Invalid { detail: p },
         (None, JsonError::Type) => detail("options must be an object or an array of objects"),
-        (None, JsonError::Syntax) => detail("options are not valid JSON"),
+        (None, JsonError::Syntax | JsonError::TooDeep | JsonError::Duplicate) => {
+            detail("options are not valid JSON")
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 use super::authorize::{form, read_fields, AuthConfig, Field, Transaction};
 use super::b64;
 use super::error::{AuthError, Error, Part};
-use super::jwt::{parse_error, UntrustedJwt};
+use super::jwt::{document_error, UntrustedJwt};
 use super::limits::Limits;
 use super::pkce::{constant_time_eq, sha256};
 
@@ -126,7 +126,7 @@ pub fn check_id_token(
             ("at_hash", Field::Str(&mut at_hash)),
         ],
     )
-    .map_err(parse_error(Part::Payload))?;
+    .map_err(document_error(Part::Payload))?;
     if let Some(tx) = tx {
         if !nonce
             .as_deref()

@@ -6,7 +6,7 @@
 //! ([`JwtVerifier::rules`]), and checks claims; the caller fetches keys through the
 //! [`JwksCache`] state machine and runs the [`super::jwt::SignatureCheck`].
 
-use super::claims::{Claims, CognitoRules, Rules};
+use super::claims::{CognitoRules, Rules};
 use super::cognito;
 use super::error::{Error, OptionsError};
 use super::jwk::{JwksCache, JwksPolicy, DEFAULT_PENALTY_BOX_SECONDS};
@@ -56,7 +56,6 @@ pub struct JwtVerifier {
 #[derive(Debug)]
 pub struct Prepared<'t> {
     pub jwt: UntrustedJwt<'t>,
-    pub claims: Claims,
     /// Index into [`JwtVerifier::configs`].
     pub config: usize,
     pub alg: Alg,
@@ -221,8 +220,7 @@ impl JwtVerifier {
     /// checks `alg` and `kid`.
     pub fn prepare<'t>(&self, token: &'t str) -> Result<Prepared<'t>, Error> {
         let jwt = UntrustedJwt::parse(token, &self.limits)?;
-        let claims = Claims::parse(&jwt.payload_json)?;
-        let iss = claims.iss.as_deref();
+        let iss = jwt.claims.iss.as_deref();
         let config = match self
             .configs
             .iter()
@@ -233,12 +231,7 @@ impl JwtVerifier {
             None => return Err(OptionsError::IssuerNotConfigured.into()),
         };
         let (alg, _) = jwt.alg_and_kid(&self.configs[config].algorithms)?;
-        Ok(Prepared {
-            jwt,
-            claims,
-            config,
-            alg,
-        })
+        Ok(Prepared { jwt, config, alg })
     }
 
     /// The rules for configuration `config`, with verify-time `overrides` taking precedence.

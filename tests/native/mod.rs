@@ -52,7 +52,7 @@ pub fn verify(
         Step::Wait => unreachable!("nothing else is in flight"),
     };
     rsa_verify(key.usable_for(prepared.alg)?, &prepared.signature_check())?;
-    resolved.rules.validate(&prepared.claims, now)?;
+    resolved.rules.validate(&prepared.jwt.claims, now)?;
     Ok(prepared.jwt.payload_json)
 }
 
