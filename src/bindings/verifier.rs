@@ -131,11 +131,6 @@ impl RawVerifier {
     /// Verifies `token`; resolves to the payload, rejects with a coded error (or with what
     /// `customJwtCheck` threw).
     pub fn verify(&self, token: JsValue, overrides: JsValue) -> Promise {
-        if overrides.is_undefined() {
-            if let Some(done) = self.inner.fast_verify(&token) {
-                return done;
-            }
-        }
         let inner = self.inner.clone();
         future_to_promise(async move {
             inner
@@ -188,13 +183,16 @@ impl RawVerifier {
 /// Runs the claim checks; a failure becomes its JS error, with `rawJwt` when opted in (callers
 /// report it only once the signature verified).
 fn check_claims(resolved: &Resolved<'_>, prepared: &Prepared<'_>, now: f64) -> Result<(), JsValue> {
-    resolved.rules.validate(&prepared.claims, now).map_err(|e| {
-        let jwt = &prepared.jwt;
-        let raw = resolved
-            .include_raw_jwt_in_errors
-            .then_some((jwt.header_json.as_str(), jwt.payload_json.as_str()));
-        to_js(&e.into(), raw)
-    })
+    resolved
+        .rules
+        .validate(&prepared.jwt.claims, now)
+        .map_err(|e| {
+            let jwt = &prepared.jwt;
+            let raw = resolved
+                .include_raw_jwt_in_errors
+                .then_some((jwt.header_json.as_str(), jwt.payload_json.as_str()));
+            to_js(&e.into(), raw)
+        })
 }
 
 /// What to do after looking at the cache.
@@ -205,78 +203,107 @@ enum Next {
     Fetch,
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// A promise, seen through the two-callback `then`.
-    type Thenable;
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_with(this: &Thenable, ok: &Function, err: &Function) -> Promise;
-    /// A function, seen through `bind` with two arguments.
-    type Bindable;
-    #[wasm_bindgen(method, js_name = bind)]
-    fn bind_with(this: &Bindable, context: &JsValue, a: &JsValue, b: &JsValue) -> Function;
+/// The fast path's memory, shared by all verifiers (a verification uses it only synchronously):
+/// JS writes the token here as UTF-8 and reads back where the signature, the signing input and
+/// the payload JSON are (see `js/verifier.js`).
+struct Scratch {
+    token: Vec<u8>,
+    signature: Vec<u8>,
+    payload: String,
+    /// Pointer and length of the signature, the signing input and the payload JSON.
+    out: [u32; 6],
 }
 
-type Settle = Closure<dyn FnMut(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>;
-type Refuse = Closure<dyn FnMut(JsValue) -> Result<JsValue, JsValue>>;
+/// Tokens longer than this (UTF-16 units) always take the full path.
+const FAST_MAX_UNITS: usize = 8192;
 
 thread_local! {
-    /// The fast path's promise callbacks, created once (never per verification, never freed
-    /// while a promise may still call them).
-    static CALLBACKS: (Settle, Refuse) = (Closure::new(settle), Closure::new(refuse));
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
+        // UTF-8 needs at most 3 bytes per UTF-16 unit
+        token: vec![0; FAST_MAX_UNITS * 3],
+        signature: Vec::new(),
+        payload: String::new(),
+        out: [0; 6],
+    });
 }
 
-/// Fast path continuation: `valid` from `crypto.subtle.verify`, then the claim error (or
-/// `undefined`) computed before, then the payload.
-fn settle(payload: JsValue, claim_error: JsValue, valid: JsValue) -> Result<JsValue, JsValue> {
-    if !valid.is_truthy() {
-        return Err(to_js(&SignatureError::Invalid.into(), None));
-    }
-    if !claim_error.is_undefined() {
-        return Err(claim_error);
-    }
-    Ok(payload)
+/// Where JS writes a token for [`RawVerifier::fast_start`]; it holds `3 × fastMaxUnits()` bytes.
+#[wasm_bindgen(js_name = fastScratch)]
+pub fn fast_scratch() -> *mut u8 {
+    SCRATCH.with(|s| s.borrow_mut().token.as_mut_ptr())
 }
 
-fn refuse(_: JsValue) -> Result<JsValue, JsValue> {
-    Err(to_js(&SignatureError::Crypto.into(), None))
+/// The longest token (UTF-16 units) the fast path takes.
+#[wasm_bindgen(js_name = fastMaxUnits)]
+pub fn fast_max_units() -> usize {
+    FAST_MAX_UNITS
+}
+
+/// Where [`RawVerifier::fast_start`] leaves its result: six u32 (pointer and length of the
+/// signature, the signing input and the payload JSON).
+#[wasm_bindgen(js_name = fastOut)]
+pub fn fast_out() -> *const u32 {
+    SCRATCH.with(|s| s.borrow().out.as_ptr())
+}
+
+/// The wasm memory, for the views the fast path reads.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+#[wasm_bindgen]
+impl RawVerifier {
+    /// The hot path's first half, run by `js/verifier.js` for a call without overrides: checks
+    /// the `len` bytes of token in [`fast_scratch`] up to the signature check, at `now_ms`
+    /// (`Date.now()`). When everything
+    /// but the signature is known good (claims valid, no `customJwtCheck`, key imported, JWKS
+    /// fresh) it returns the CryptoKey and fills [`fast_out`]; JS then runs
+    /// `crypto.subtle.verify` and, on success, parses the payload. Anything else (`undefined`)
+    /// goes to [`RawVerifier::verify`], which also reports every error.
+    #[wasm_bindgen(js_name = fastStart)]
+    pub fn fast_start(&self, len: usize, now_ms: f64) -> JsValue {
+        SCRATCH
+            .with(|s| {
+                self.inner
+                    .fast_start(&mut s.borrow_mut(), len, now_ms / 1000.0)
+            })
+            .unwrap_or(JsValue::UNDEFINED)
+    }
 }
 
 impl Inner {
-    /// The hot path, synchronous up to `crypto.subtle.verify`: no overrides, no
-    /// `customJwtCheck`, the key imported and its JWKS fresh. `None` sends the call to the full
-    /// path (which also reports every error).
-    fn fast_verify(&self, token: &JsValue) -> Option<Promise> {
-        let now = clock();
-        let token = self.token_text(token).ok()?;
-        let prepared = self.core.prepare(&token).ok()?;
+    fn fast_start(&self, scratch: &mut Scratch, len: usize, now: f64) -> Option<JsValue> {
+        let Scratch {
+            token,
+            signature,
+            payload,
+            out,
+        } = scratch;
+        let token = std::str::from_utf8(token.get(..len)?).ok()?;
+        let prepared = self.core.prepare(token).ok()?;
         let cfg = &self.core.configs()[prepared.config];
         if self.hooks[cfg.pool].custom_check.is_some() {
             return None;
         }
-        let resolved = self.core.rules(prepared.config, None).ok()?;
         let uri = cfg.jwks_uri.as_str();
         self.cache.borrow().get(uri)?.cached(prepared.kid(), now)?;
         let key = self.cached_key(uri, prepared.kid(), prepared.alg)?;
-        // Claims are checked before the signature but reported only after it verified.
-        let claim_error = check_claims(&resolved, &prepared, now)
-            .err()
-            .unwrap_or(JsValue::UNDEFINED);
-        let payload = JSON::parse(&prepared.jwt.payload_json).ok()?;
-        let check = prepared.signature_check();
-        let pending = crypto::start_verify(
-            &self.verify_algorithm,
-            &key.key,
-            check.signature,
-            check.signing_input,
-        )
-        .ok()?;
-        Some(CALLBACKS.with(|(settle, refuse)| {
-            let settle: &Bindable = settle.as_ref().unchecked_ref();
-            let on_valid = settle.bind_with(&JsValue::NULL, &payload, &claim_error);
-            let pending: &Thenable = pending.unchecked_ref();
-            pending.then_with(&on_valid, refuse.as_ref().unchecked_ref())
-        }))
+        let resolved = self.core.rules(prepared.config, None).ok()?;
+        resolved.rules.validate(&prepared.jwt.claims, now).ok()?;
+        let data = prepared.jwt.signing_input;
+        *signature = prepared.jwt.signature;
+        *payload = prepared.jwt.payload_json;
+        let at = |p: *const u8| p as usize as u32;
+        *out = [
+            at(signature.as_ptr()),
+            signature.len() as u32,
+            at(data.as_ptr()),
+            data.len() as u32,
+            at(payload.as_ptr()),
+            payload.len() as u32,
+        ];
+        Some(key.key.clone())
     }
 
     async fn verify(

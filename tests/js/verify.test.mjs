@@ -301,6 +301,73 @@ describe("rejected tokens", () => {
   });
 });
 
+describe("warm cache (the hot path: the signature check started from JS)", () => {
+  const tamper = (token) => {
+    const [header, payload, signature] = token.split(".");
+    return `${header}.${payload}.${signature.slice(0, 10)}${signature[10] === "A" ? "B" : "A"}${signature.slice(11)}`;
+  };
+
+  test("interleaved verifies of two verifiers each settle with their own payload or error", async () => {
+    const access = accessVerifier({ includeRawJwtInErrors: true });
+    const id = CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId, jwksUri: server.url });
+    access.cacheJwks({ keys: [keys.a.jwk] });
+    id.cacheJwks({ keys: [keys.a.jwk] });
+    const t = now();
+    const cases = await Promise.all(
+      [
+        [access, claims("access", { username: "u0" }), null],
+        [id, claims("id", { email: "u1@example.com" }), null],
+        [access, claims("access"), "JwtInvalidSignatureError", tamper],
+        [access, claims("access", { username: "u3" }), null],
+        [access, claims("access", { exp: t - 60 }), "JwtExpiredError"],
+        [id, claims("id"), "JwtInvalidSignatureError", async (token) => sign({ ...keys.ghost, kid: keys.a.kid }, JSON.parse(atob(token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/"))))],
+        [access, claims("access", { client_id: "someone-else" }), "CognitoJwtInvalidClientIdError"],
+        [id, claims("id", { email: "u7@example.com" }), null],
+      ].map(async ([verifier, payload, error, change = (token) => token]) => [verifier, payload, error, await change(await sign(keys.a, payload))]),
+    );
+    for (let round = 0; round < 3; round += 1) {
+      const outcomes = await Promise.allSettled(cases.map(([verifier, , , token]) => verifier.verify(token)));
+      outcomes.forEach((outcome, i) => {
+        const [, payload, error] = cases[i];
+        if (error === null) {
+          assert.equal(outcome.status, "fulfilled", `case ${i}`);
+          assert.deepEqual(outcome.value, payload, `case ${i}`);
+        } else {
+          assert.equal(outcome.status, "rejected", `case ${i}`);
+          assert.equal(outcome.reason.name, error, `case ${i}`);
+          // rawJwt only after the signature verified
+          assert.equal(outcome.reason.rawJwt === undefined, error === "JwtInvalidSignatureError" || cases[i][0] === id, `case ${i}`);
+        }
+      });
+    }
+  });
+
+  test("a tampered token from a warm cache is refused with no token text in the error", async () => {
+    const verifier = accessVerifier({ includeRawJwtInErrors: true });
+    verifier.cacheJwks({ keys: [keys.a.jwk] });
+    const token = await sign(keys.a, claims("access"));
+    assert.equal((await verifier.verify(token)).client_id, clientId);
+    const tampered = tamper(token);
+    const error = await rejection(verifier.verify(tampered));
+    assert.ok(error instanceof JwtInvalidSignatureError);
+    assert.equal(error.code, "ERR_JWT_INVALID_SIGNATURE");
+    for (const piece of tokenPieces(tampered)) assert.ok(!errorText(error).includes(piece));
+    // and the verifier still accepts the genuine token afterwards
+    assert.equal((await verifier.verify(token)).client_id, clientId);
+  });
+
+  test("tokens longer than the hot path takes, and non-ASCII input, still verify or fail properly", async () => {
+    const verifier = accessVerifier();
+    verifier.cacheJwks({ keys: [keys.a.jwk] });
+    const big = claims("access", { blob: "x".repeat(12_000) });
+    assert.deepEqual(await verifier.verify(await sign(keys.a, big)), big);
+    const token = await sign(keys.a, claims("access"));
+    const error = await rejection(verifier.verify(`${token.slice(0, -4)}é${token.slice(-3)}`));
+    assert.ok(error instanceof JwtBaseError);
+    assert.notEqual(error.code, undefined);
+  });
+});
+
 describe("per-call overrides", () => {
   test("customJwtCheck given to verify runs for that call only", async () => {
     const verifier = accessVerifier();
