@@ -40,6 +40,38 @@ function contenders({ cognitoWasm, awsJwtVerify, jose }, { token, jwks }) {
         return { client_id: clientId };
       };
     },
+    // Reference lines, not verifiers: the floor plus the least any verifier returning the payload
+    // does (JSON.parse), and plus what a wasm verifier must also move (the token into wasm
+    // memory, views for WebCrypto, the payload text out). Their ratios bound what is reachable.
+    "  floor + JSON.parse(payload)": async () => {
+      const key = await subtle.importKey("jwk", jwks.keys[0], alg, false, ["verify"]);
+      const [h, p, s] = token.split(".");
+      const data = enc.encode(`${h}.${p}`);
+      const signature = unb64url(s);
+      const text = new TextDecoder().decode(unb64url(p));
+      return async () => {
+        if (!(await subtle.verify(alg, key, signature, data))) throw new Error("floor: bad signature");
+        return JSON.parse(text);
+      };
+    },
+    "  floor + wasm memory traffic": async () => {
+      const key = await subtle.importKey("jwk", jwks.keys[0], alg, false, ["verify"]);
+      const [h, p, s] = token.split(".");
+      const payload = enc.encode(new TextDecoder().decode(unb64url(p)));
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      const bytes = new Uint8Array(memory.buffer);
+      const [input, signatureAt, payloadAt] = [0, 16384, 20480];
+      bytes.set(unb64url(s), signatureAt);
+      bytes.set(payload, payloadAt);
+      const decoder = new TextDecoder();
+      return async () => {
+        enc.encodeInto(token, bytes.subarray(input, signatureAt));
+        const text = decoder.decode(new Uint8Array(memory.buffer, payloadAt, payload.length));
+        const data = new Uint8Array(memory.buffer, input, h.length + 1 + p.length);
+        if (!(await subtle.verify(alg, key, new Uint8Array(memory.buffer, signatureAt, 256), data))) throw new Error("floor: bad signature");
+        return JSON.parse(text);
+      };
+    },
     "cognito-wasm": async () => {
       const verifier = cognitoWasm.CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, jwksUri: "https://jwks.invalid/" });
       verifier.cacheJwks(jwks);

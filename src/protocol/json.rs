@@ -152,7 +152,7 @@ impl<'a> Reader<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Res<()>,
     ) -> Res<()> {
-        let mut seen: Vec<Cow<'a, str>> = Vec::new();
+        let mut seen: Vec<Cow<'a, str>> = Vec::with_capacity(16);
         self.object(|r, key| {
             if seen.contains(&key) {
                 return Err(JsonError::Duplicate);
