@@ -19,19 +19,22 @@ pub fn decode(input: &[u8]) -> Option<Vec<u8>> {
     if tail_len == 1 {
         return None;
     }
-    let (body, tail) = input.split_at(input.len() - tail_len);
-    let mut out = vec![0u8; body.len() / 4 * 3];
+    let body_len = input.len() - tail_len;
+    let (body, tail) = (input.get(..body_len)?, input.get(body_len..)?);
+    let mut out = vec![0u8; body_len / 4 * 3];
     let mut bad = 0u8;
-    // Straight-line quads (no closure, no bounds checks): this is the hot loop of every verify.
-    for (chars, bytes) in body.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
-        // (no `map`/`copy_from_slice`: at opt-level "z" they become calls)
-        let (a, b) = (VALUE[chars[0] as usize], VALUE[chars[1] as usize]);
-        let (c, d) = (VALUE[chars[2] as usize], VALUE[chars[3] as usize]);
+    // The hot loop of every verify. Slice patterns instead of `chunks_exact`/`zip`, which at
+    // opt-level "z" stay calls with run-time chunk sizes and bounds checks.
+    let (mut src, mut dst) = (body, out.as_mut_slice());
+    while let ([a, b, c, d, src_rest @ ..], [x, y, z, dst_rest @ ..]) = (src, dst) {
+        let (a, b) = (VALUE[usize::from(*a)], VALUE[usize::from(*b)]);
+        let (c, d) = (VALUE[usize::from(*c)], VALUE[usize::from(*d)]);
         bad |= a | b | c | d;
         let n = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
-        bytes[0] = (n >> 16) as u8;
-        bytes[1] = (n >> 8) as u8;
-        bytes[2] = n as u8;
+        *x = (n >> 16) as u8;
+        *y = (n >> 8) as u8;
+        *z = n as u8;
+        (src, dst) = (src_rest, dst_rest);
     }
     if !tail.is_empty() {
         let mut n = 0u32;

@@ -152,12 +152,16 @@ impl<'a> Reader<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Res<()>,
     ) -> Res<()> {
-        let mut seen: Vec<Cow<'a, str>> = Vec::with_capacity(16);
+        // names with a fingerprint (FNV-1a), so that most comparisons are one integer's
+        let mut seen: Vec<(u64, Cow<'a, str>)> = Vec::with_capacity(16);
         self.object(|r, key| {
-            if seen.contains(&key) {
+            let print = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            if seen.iter().any(|(p, k)| *p == print && *k == key) {
                 return Err(JsonError::Duplicate);
             }
-            seen.push(key.clone());
+            seen.push((print, key.clone()));
             member(r, key)
         })
     }
@@ -300,17 +304,14 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Res<Cow<'a, str>> {
         let b = self.bytes();
         let start = self.pos + 1;
-        let mut i = start;
-        loop {
-            match *b.get(i).ok_or(JsonError::Syntax)? {
-                b'"' => {
-                    self.pos = i + 1;
-                    return Ok(Cow::Borrowed(self.text(start, i)));
-                }
-                b'\\' => break,
-                c if c < 0x20 => return Err(JsonError::Syntax),
-                _ => i += 1,
+        let mut i = run_end(b, start);
+        match b.get(i) {
+            Some(b'"') => {
+                self.pos = i + 1;
+                return Ok(Cow::Borrowed(self.text(start, i)));
             }
+            Some(b'\\') => {}
+            _ => return Err(JsonError::Syntax),
         }
         let mut out = String::from(self.text(start, i));
         loop {
@@ -356,12 +357,9 @@ impl<'a> Reader<'a> {
                 c if c < 0x20 => return Err(JsonError::Syntax),
                 _ => {
                     // copy the run up to the next quote or backslash (UTF-8 stays intact)
-                    let run = b[i..]
-                        .iter()
-                        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-                        .ok_or(JsonError::Syntax)?;
-                    out.push_str(self.text(i, i + run));
-                    i += run;
+                    let end = run_end(b, i);
+                    out.push_str(self.text(i, end));
+                    i = end;
                 }
             }
         }
@@ -416,6 +414,32 @@ impl<'a> Reader<'a> {
         self.array(|r| r.str().map(|s| out.push(s.into_owned())))?;
         Ok(out)
     }
+}
+
+/// The index of the first byte at or after `i` that ends a plain run of string content (`"`,
+/// `\\` or a control character), or `b.len()`. Eight bytes at a time while none of them does
+/// (SWAR: a byte's high bit marks a match), then byte by byte.
+fn run_end(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x;
+    while let Some(chunk) = b.get(i..i.saturating_add(8)) {
+        let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let stop = zero_byte(v ^ (ONES * u64::from(b'"')))
+            | zero_byte(v ^ (ONES * u64::from(b'\\')))
+            | v.wrapping_sub(ONES * 0x20) & !v;
+        if stop & HIGH != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// The nearest `f64` to a valid JSON number (ties to even), `None` when it rounds to infinity.
