@@ -74,13 +74,14 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 let fast;
 
-/** The fast path's views of wasm memory, made again when the memory has grown. */
+/**
+ * The fast path's views of wasm memory, made again when the memory has grown (growing detaches
+ * the old buffer, which empties every view of it).
+ */
 function fastViews() {
-  if (fast === undefined) {
-    fast = { memory: wasmMemory(), scratch: fastScratch(), max: fastMaxUnits(), out: fastOut(), buffer: undefined };
-  }
-  const { buffer } = fast.memory;
-  if (fast.buffer !== buffer) {
+  fast ??= { memory: wasmMemory(), scratch: fastScratch(), max: fastMaxUnits(), out: fastOut(), buffer: null, input: null, result: null };
+  if (!(fast.input?.length > 0)) {
+    const { buffer } = fast.memory;
     fast.buffer = buffer;
     fast.input = new Uint8Array(buffer, fast.scratch, fast.max * 3);
     fast.result = new Uint32Array(buffer, fast.out, 6);

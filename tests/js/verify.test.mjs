@@ -356,6 +356,41 @@ describe("warm cache (the hot path: the signature check started from JS)", () =>
     assert.equal((await verifier.verify(token)).client_id, clientId);
   });
 
+  test("after the wasm memory grew, the hot path reads the new memory", async (t) => {
+    // the package's own glue module (same URL, so the same instance): the memory's size, and a
+    // count of the verifies the hot path started
+    const glue = await import(new URL("cognito_wasm.js", import.meta.resolve("cognito-wasm")).href);
+    const { fastStart } = glue.RawVerifier.prototype;
+    let started = 0;
+    glue.RawVerifier.prototype.fastStart = function (...args) {
+      const key = fastStart.apply(this, args);
+      started += Number(key !== undefined);
+      return key;
+    };
+    t.after(() => {
+      glue.RawVerifier.prototype.fastStart = fastStart;
+    });
+    const verifier = accessVerifier();
+    verifier.cacheJwks({ keys: [keys.a.jwk] });
+    const small = claims("access", { username: "before" });
+    const smallToken = await sign(keys.a, small);
+    assert.deepEqual(await verifier.verify(smallToken), small); // imports the key (full path)
+    assert.equal(started, 0);
+    assert.deepEqual(await verifier.verify(smallToken), small);
+    assert.equal(started, 1);
+    const size = glue.wasmMemory().buffer.byteLength;
+    // concurrent full-path verifies of ~60 KB tokens hold their copies in wasm memory at once
+    const big = claims("access", { blob: "y".repeat(44_000) });
+    const bigToken = await sign(keys.a, big);
+    const results = await Promise.all(Array.from({ length: 64 }, () => verifier.verify(bigToken)));
+    assert.ok(glue.wasmMemory().buffer.byteLength > size, "the memory did not grow: the test proves nothing");
+    for (const payload of results) assert.equal(payload.blob.length, 44_000);
+    assert.equal(started, 1, "a 60 KB token is not for the hot path");
+    const after = claims("access", { username: "after" });
+    assert.deepEqual(await verifier.verify(await sign(keys.a, after)), after);
+    assert.equal(started, 2, "the hot path was not taken after the memory grew");
+  });
+
   test("tokens longer than the hot path takes, and non-ASCII input, still verify or fail properly", async () => {
     const verifier = accessVerifier();
     verifier.cacheJwks({ keys: [keys.a.jwk] });
