@@ -5,6 +5,8 @@
 #      wasm-opt comes from node_modules/.bin (npm binaryen), never from Debian.
 #   2. pkg/ is assembled from that output plus the hand-written wrapper in js/: entry points per
 #      runtime (node.js / node.cjs, web.js, workerd.js), the wrapper, the .d.ts and package.json.
+#   3. pkg/verify/ (`cognito-wasm/verify`): a second .wasm and glue built without the `sign-in`
+#      and `edge` features, with the same entry points over the verifier and errors only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -14,14 +16,22 @@ command -v wasm-opt >/dev/null && [ "$(command -v wasm-opt)" = "$root/node_modul
   || { echo "build-pkg: wasm-opt must come from node_modules/.bin (run scripts/setup.sh)" >&2; exit 1; }
 
 staging=target/pkg-staging
-rm -rf "$staging" pkg
+verify_staging=target/pkg-staging-verify
+rm -rf "$staging" "$verify_staging" pkg
 wasm-pack --quiet build --release --target web --no-pack --out-dir "$root/$staging" --out-name cognito_wasm .
+wasm-pack --quiet build --release --target web --no-pack --out-dir "$root/$verify_staging" --out-name cognito_wasm . \
+  -- --no-default-features
 
 mkdir -p pkg
 cp "$staging/cognito_wasm_bg.wasm" "$staging/cognito_wasm.js" pkg/
 cp js/*.js js/*.d.ts pkg/
 cp js/entry/*.js pkg/
 node js/make-cjs.mjs pkg
+
+mkdir -p pkg/verify
+cp "$verify_staging/cognito_wasm_bg.wasm" "$verify_staging/cognito_wasm.js" pkg/verify/
+cp js/errors.js js/verifier.js js/verify/index.js js/verify/index.d.ts js/entry/*.js pkg/verify/
+node js/make-cjs.mjs pkg/verify
 cp README.md pkg/README.md
 [ -f LICENSE ] && cp LICENSE pkg/
 
@@ -36,4 +46,4 @@ pkg.description = field("description");
 pkg.license = field("license");
 writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
 EOF
-echo "build-pkg: pkg/ ready ($(du -k pkg/cognito_wasm_bg.wasm | cut -f1) KB wasm)"
+echo "build-pkg: pkg/ ready ($(du -k pkg/cognito_wasm_bg.wasm | cut -f1) KB wasm, verify-only $(du -k pkg/verify/cognito_wasm_bg.wasm | cut -f1) KB)"

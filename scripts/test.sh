@@ -72,6 +72,8 @@ stage_lint() {
   check fmt cargo fmt --all -- --check
   check clippy cargo clippy --workspace --all-targets -- -D warnings
   check clippy-wasm cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+  # the verify-only module of cognito-wasm/verify (scripts/build-pkg.sh)
+  check clippy-wasm-verify cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 }
 
 stage_cargo_tests() {

@@ -1,15 +1,24 @@
 //! The thin wasm-bindgen layer: `RawVerifier` and `errorCatalog()`, the contract with the JS
 //! package (see `docs/verifier-api.md`). Crypto and fetch go through `globalThis`, never
 //! `window`, so one build serves pages, workers and Node.
+//!
+//! The features `sign-in` (`RawAuth`, …) and `edge` (`BearerGuard`, `Introspector`,
+//! `TokenCache`) are on by default; the package's verify-only module (`cognito-wasm/verify`) is
+//! built without them.
 
+#[cfg(feature = "sign-in")]
 mod auth;
 mod crypto;
+#[cfg(feature = "edge")]
 mod edge;
 mod error;
 mod fetch;
+mod jwks_snapshot;
 mod verifier;
 
+#[cfg(feature = "sign-in")]
 pub use auth::{is_api_issued, require_scopes, RawAuth};
+#[cfg(feature = "edge")]
 pub use edge::{BearerGuard, Introspector, TokenCache};
 pub use error::error_catalog;
 pub use verifier::RawVerifier;
@@ -19,6 +28,15 @@ use wasm_bindgen::JsValue;
 /// Seconds since the epoch.
 fn clock() -> f64 {
     js_sys::Date::now() / 1000.0
+}
+
+/// `obj[key]`, or `undefined` when `obj` is not an object.
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() {
+        js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or_default()
+    } else {
+        JsValue::UNDEFINED
+    }
 }
 
 /// `JSON.stringify(value)` as a Rust string; `None` when it throws or gives `undefined`.

@@ -162,13 +162,14 @@ impl RawVerifier {
     /// another isolate (format: `src/bindings/edge.rs`).
     #[wasm_bindgen(js_name = exportJwksCache)]
     pub fn export_jwks_cache(&self) -> JsValue {
-        super::edge::snapshots_to_js(self.inner.cache.borrow().export())
+        super::jwks_snapshot::snapshots_to_js(self.inner.cache.borrow().export())
     }
 
     /// Merges what `exportJwksCache` wrote: newer keys win, a penalty box is kept.
     #[wasm_bindgen(js_name = importJwksCache)]
     pub fn import_jwks_cache(&self, state: JsValue) -> Result<(), JsValue> {
-        let snapshots = super::edge::snapshots_from_js(&state).map_err(|e| to_js(&e, None))?;
+        let snapshots =
+            super::jwks_snapshot::snapshots_from_js(&state).map_err(|e| to_js(&e, None))?;
         let now = clock();
         for snapshot in snapshots {
             let uri = snapshot.uri.clone();

@@ -28,6 +28,7 @@ const page = `<!doctype html>
   import * as api from "cognito-wasm";
   import { probe } from "/probe.js";
   globalThis.inPage = (o, good, bad) => probe(api, o, good, bad);
+  globalThis.inPageVerifyOnly = async (o, good, bad) => probe(await import("/pkg/verify/web.js"), o, good, bad);
   globalThis.inWorker = (o, good, bad) => new Promise((resolve, reject) => {
     const worker = new Worker("/worker.js", { type: "module" });
     worker.onmessage = ({ data }) => {
@@ -72,8 +73,13 @@ after(async () => {
   server?.close();
 });
 
-for (const where of ["inPage", "inWorker"]) {
-  test(`${where === "inPage" ? "a page" : "a module web worker"} verifies with the browser entry and fetches the JWKS`, async () => {
+const described = {
+  inPage: "a page",
+  inWorker: "a module web worker",
+  inPageVerifyOnly: "a page with the verify-only entry (cognito-wasm/verify)",
+};
+for (const where of Object.keys(described)) {
+  test(`${described[where]} verifies with the browser entry and fetches the JWKS`, async () => {
     const payload = claims("id");
     const [good, bad] = [await sign(key, payload), await sign(key, claims("access"))];
     const result = await tab.evaluate(([fn, o, g, b]) => globalThis[fn](o, g, b), [where, options(origin), good, bad]);
@@ -82,7 +88,7 @@ for (const where of ["inPage", "inWorker"]) {
       name: "CognitoJwtInvalidTokenUseError",
       code: "ERR_JWT_INVALID_TOKEN_USE",
       isBase: true,
-      hasWindow: where === "inPage",
+      hasWindow: where !== "inWorker",
     });
   });
 }

@@ -18,3 +18,14 @@ test("require() loads a working verifier with the same API", async () => {
     assert.equal(error.code, "ERR_JWT_INVALID_TOKEN_USE");
   }, [key]);
 });
+
+test("require(\"cognito-wasm/verify\") loads the verify-only entry with the same exports as its ESM entry", async () => {
+  const api = require("cognito-wasm/verify");
+  const { claims, clientId, makeKey, sign, userPoolId } = await import("./helpers.mjs");
+  assert.deepEqual(Object.keys(api).sort(), Object.keys(await import("cognito-wasm/verify")).sort());
+  const key = await makeKey("cjs-verify-key");
+  const verifier = api.CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId });
+  verifier.cacheJwks({ keys: [key.jwk] });
+  const payload = claims("id");
+  assert.deepEqual(await verifier.verify(await sign(key, payload)), payload);
+});

@@ -17,12 +17,18 @@ before(async () => {
   writeFileSync(
     `${here}worker.mjs`,
     `import { CognitoJwtVerifier } from "./node_modules/cognito-wasm/workerd.js";
-const verifier = CognitoJwtVerifier.create(${JSON.stringify({ userPoolId, tokenUse: "id", clientId })});
-verifier.cacheJwks(${JSON.stringify({ keys: [key.jwk] })});
+import { CognitoJwtVerifier as VerifyOnly } from "./node_modules/cognito-wasm/verify/workerd.js";
+const options = ${JSON.stringify({ userPoolId, tokenUse: "id", clientId })};
+const jwks = ${JSON.stringify({ keys: [key.jwk] })};
+const verifier = CognitoJwtVerifier.create(options);
+const verifyOnly = VerifyOnly.create(options);
+verifier.cacheJwks(jwks);
+verifyOnly.cacheJwks(jwks);
 export default {
   async fetch(request) {
+    const chosen = new URL(request.url).pathname === "/verify" ? verifyOnly : verifier;
     try {
-      return Response.json({ payload: await verifier.verify(await request.text()) });
+      return Response.json({ payload: await chosen.verify(await request.text()) });
     } catch (error) {
       return Response.json({ name: error.name, code: error.code, isWindow: typeof window });
     }
@@ -52,5 +58,15 @@ test("a worker verifies an ID token with the workerd entry", async () => {
 
 test("a worker gets coded errors (and has no window)", async () => {
   const response = await mf.dispatchFetch("http://worker/", { method: "POST", body: await sign(key, claims("access")) });
+  assert.deepEqual(await response.json(), { name: "CognitoJwtInvalidTokenUseError", code: "ERR_JWT_INVALID_TOKEN_USE", isWindow: "undefined" });
+});
+
+test("the verify-only entry (cognito-wasm/verify) works in a worker next to the full one", async () => {
+  const payload = claims("id");
+  for (let i = 0; i < 2; i += 1) {
+    const response = await mf.dispatchFetch("http://worker/verify", { method: "POST", body: await sign(key, payload) });
+    assert.deepEqual(await response.json(), { payload });
+  }
+  const response = await mf.dispatchFetch("http://worker/verify", { method: "POST", body: await sign(key, claims("access")) });
   assert.deepEqual(await response.json(), { name: "CognitoJwtInvalidTokenUseError", code: "ERR_JWT_INVALID_TOKEN_USE", isWindow: "undefined" });
 });

@@ -103,3 +103,15 @@ export function errors(err: unknown): string | undefined {
   const codes: CognitoWasmErrorCode[] = errorCatalog().map((entry) => entry.code);
   return codes[0];
 }
+
+// The verify-only entry has the same verifier and error types.
+export async function verifyOnly(token: string): Promise<string> {
+  const { CognitoJwtVerifier: Verifier, JwtExpiredError: Expired } = await import("cognito-wasm/verify");
+  const verifier = Verifier.create({ userPoolId: "us-east-1_AbCdEf123", tokenUse: "access", clientId: "c" });
+  const payload = await verifier.verify(token);
+  assertType<Equals<typeof payload, CognitoAccessTokenPayload>>();
+  const error: unknown = new Error("x");
+  if (error instanceof Expired) assertType<Equals<typeof error.code, "ERR_JWT_EXPIRED">>();
+  const fromVerify: import("cognito-wasm/verify").CognitoIdTokenPayload | undefined = undefined;
+  return fromVerify ?? payload.client_id;
+}

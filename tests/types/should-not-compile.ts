@@ -52,4 +52,11 @@ export async function misuse(): Promise<void> {
     // @ts-expect-error an expired error's code is exactly ERR_JWT_EXPIRED
     const code: "ERR_JWT_INVALID_ISSUER" = err.code;
   }
+
+  // @ts-expect-error the verify-only entry has no sign-in
+  const { CognitoAuth } = await import("cognito-wasm/verify");
+  // @ts-expect-error nor the edge helpers
+  const { requireAuth } = await import("cognito-wasm/verify");
+  void CognitoAuth;
+  void requireAuth;
 }
