@@ -26,16 +26,17 @@ function print(runtime, results) {
 
 const inChromium = () => withBenchPage((page) => page.evaluate((o) => globalThis.bench(o), options));
 
-function sizes() {
-  // What web.js loads: itself, index.js and every module index.js re-exports.
-  const modules = [...readFileSync(join(pkg, "index.js"), "utf8").matchAll(/^export (?:\*|\{[^}]*\}) from "\.\/([^"]+)";/gm)].map((m) => m[1]);
+/** gzip -9 of what a browser loads for one entry: its web.js, index.js, the modules index.js re-exports, the .wasm and glue. */
+function sizes(entry) {
+  const dir = join(pkg, entry);
+  const modules = [...readFileSync(join(dir, "index.js"), "utf8").matchAll(/^export (?:\*|\{[^}]*\}) from "\.\/([^"]+)";/gm)].map((m) => m[1]);
   const wrapper = ["web.js", "index.js", ...modules];
   const files = { "wasm (cognito_wasm_bg.wasm)": ["cognito_wasm_bg.wasm"], "JS glue (cognito_wasm.js)": ["cognito_wasm.js"],
     [`wrapper (${wrapper.join(", ")})`]: wrapper };
-  console.log("\nsize a browser loads (gzip -9)");
+  console.log(`\nsize a browser loads for ${entry === "." ? "cognito-wasm" : `cognito-wasm/${entry}`} (gzip -9)`);
   let total = 0;
   for (const [label, names] of Object.entries(files)) {
-    const bytes = names.reduce((sum, name) => sum + gzipSync(readFileSync(join(pkg, name)), { level: 9 }).length, 0);
+    const bytes = names.reduce((sum, name) => sum + gzipSync(readFileSync(join(dir, name)), { level: 9 }).length, 0);
     total += bytes;
     console.log(`  ${label.padEnd(60)} ${(bytes / 1024).toFixed(1).padStart(6)} KB`);
   }
@@ -45,5 +46,6 @@ function sizes() {
 const started = performance.now();
 print(`Node.js ${process.version}`, await runBench({ cognitoWasm, jose, awsJwtVerify }, options));
 print("Chromium (headless)", await inChromium());
-sizes();
+sizes(".");
+sizes("verify");
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);

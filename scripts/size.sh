@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Size report (not a test): gzip -9 of each file a browser loads from pkg/ (build it first with
-# scripts/build-pkg.sh), and with --parts, what costs what inside the .wasm: a release build that
+# Size report (not a test): gzip -9 of each file a browser loads from pkg/ and from pkg/verify/
+# (cognito-wasm/verify; build both first with scripts/build-pkg.sh), and with --parts, what costs what inside the .wasm: a release build that
 # keeps function names (target/size/, wasm-opt -Oz -g like the package's), its code bytes grouped
 # by crate/module, each group's bytes gzipped on their own, and the data section.
 #   ./scripts/size.sh [--parts]
@@ -12,22 +12,24 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 node --input-type=module - <<'EOF'
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-const gz = (f) => gzipSync(readFileSync(`pkg/${f}`), { level: 9 }).length;
-// What web.js loads: itself, index.js and every module index.js re-exports.
-const modules = [...readFileSync("pkg/index.js", "utf8").matchAll(/^export (?:\*|\{[^}]*\}) from "\.\/([^"]+)";/gm)].map((m) => m[1]);
-const files = ["cognito_wasm_bg.wasm", "cognito_wasm.js", "web.js", "index.js", ...modules];
-console.log("gzip -9 of what a browser loads (pkg/)");
-let total = 0;
-for (const f of files) {
-  total += gz(f);
-  console.log(`  ${f.padEnd(24)} ${(gz(f) / 1024).toFixed(1).padStart(6)} KB`);
+// Per entry: what its web.js loads (itself, index.js and every module index.js re-exports).
+for (const dir of ["pkg", "pkg/verify"]) {
+  const gz = (f) => gzipSync(readFileSync(`${dir}/${f}`), { level: 9 }).length;
+  const modules = [...readFileSync(`${dir}/index.js`, "utf8").matchAll(/^export (?:\*|\{[^}]*\}) from "\.\/([^"]+)";/gm)].map((m) => m[1]);
+  const files = ["cognito_wasm_bg.wasm", "cognito_wasm.js", "web.js", "index.js", ...modules];
+  console.log(`gzip -9 of what a browser loads (${dir}/)`);
+  let total = 0;
+  for (const f of files) {
+    total += gz(f);
+    console.log(`  ${f.padEnd(24)} ${(gz(f) / 1024).toFixed(1).padStart(6)} KB`);
+  }
+  console.log(`  ${"total".padEnd(24)} ${(total / 1024).toFixed(1).padStart(6)} KB`);
 }
-console.log(`  ${"total".padEnd(24)} ${(total / 1024).toFixed(1).padStart(6)} KB`);
 EOF
 
 [ "${1:-}" = --parts ] || exit 0
 out=target/size
-CARGO_TARGET_DIR=$out cargo build --quiet --release --target wasm32-unknown-unknown --lib
+CARGO_TARGET_DIR=$out cargo build --quiet --release --target wasm32-unknown-unknown --lib ${SIZE_CARGO_FLAGS:-}
 wasm-bindgen --target web --keep-debug --out-dir "$out/bindgen" --out-name cognito_wasm \
   "$out/wasm32-unknown-unknown/release/cognito_wasm.wasm"
 wasm-opt -Oz -g --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
