@@ -10,7 +10,7 @@
 // and the start origin>"}.
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, get as httpGet } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -69,6 +69,49 @@ function signingJwk() {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = privateKey.export({ format: 'jwk' });
   return { ...jwk, kid: randomBytes(12).toString('base64url'), alg: 'RS256', use: 'sig' };
+}
+
+/** How long one asynchronous start-up step of startIdp may take before it fails, naming the step. */
+const STARTUP_STEP_TIMEOUT_MS = 20_000;
+
+/** What keeps this process busy (timers, sockets, fs requests...): for messages about a stall. */
+export function activeResources() {
+  const resources = process.getActiveResourcesInfo();
+  return resources.length > 0 ? resources.join(', ') : 'none';
+}
+
+/**
+ * Runs one start-up step, appending "name N ms" to `trace`. An asynchronous step that does not
+ * settle within `timeoutMs` rejects with what was done so far and the process's active resources,
+ * so a stalled start fails with a message that says where, instead of hanging the caller.
+ */
+async function startupStep(trace, name, run, timeoutMs = STARTUP_STEP_TIMEOUT_MS) {
+  const started = performance.now();
+  let timer;
+  try {
+    return await Promise.race([
+      run(),
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`startIdp: step "${name}" did not finish within ${timeoutMs} ms `
+          + `(done: ${trace.join(', ') || 'nothing'}; active resources: ${activeResources()})`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    trace.push(`${name} ${Math.round(performance.now() - started)} ms`);
+  }
+}
+
+/** GETs `url` on a fresh connection (no keep-alive pool) and resolves with its status. */
+function probe(url) {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { agent: false, headers: { connection: 'close' } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
 }
 
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -150,10 +193,20 @@ export async function startIdp(options = {}) {
   const issued = [];
   let handler = (_req, res) => res.writeHead(503).end();
   const server = createServer((req, res) => handler(req, res));
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
+  // Start-up steps with their durations ("listen 2 ms", ...); kept as idp.startup for diagnostics.
+  const trace = [];
+  try {
+    await startupStep(trace, 'listen', () => new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    }));
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   const issuer = `http://${host}:${server.address().port}`;
 
   const memory = createMemoryAdapter();
@@ -171,6 +224,8 @@ export async function startIdp(options = {}) {
     issued,
     /** Every request received: { method, path } (no query: it may carry codes). */
     requests: [],
+    /** The start-up steps and their durations, e.g. ["listen 1 ms", "signing key 80 ms", ...]. */
+    startup: trace,
     idTokenPadding: options.idTokenPadding ?? 0,
     accounts,
     setRedirectUris(clientId, redirectUris) {
@@ -185,9 +240,13 @@ export async function startIdp(options = {}) {
     },
   };
 
+  let started = performance.now();
+  const signingKey = signingJwk();
+  trace.push(`signing key ${Math.round(performance.now() - started)} ms`);
+  started = performance.now();
   const provider = new Provider(issuer, {
     adapter: (model) => (model === 'Client' ? clientStore : memory(model)),
-    jwks: { keys: [signingJwk()] },
+    jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     claims: SCOPE_CLAIMS,
     scopes: ['openid', 'email', 'profile'],
@@ -226,6 +285,7 @@ export async function startIdp(options = {}) {
       ctx.body = `<!doctype html><title>IdP error</title><pre>${escapeHtml(JSON.stringify(out))}</pre>`;
     },
   });
+  trace.push(`provider ${Math.round(performance.now() - started)} ms`);
   provider.on('grant.success', (ctx) => {
     issued.push({ client_id: ctx.oidc.client?.clientId, ...ctx.body });
   });
@@ -252,6 +312,16 @@ export async function startIdp(options = {}) {
       res.end(JSON.stringify({ error: 'bad_request', error_description: error.message }));
     }
   };
+  // One request through the whole stack (koa, oidc-provider's first response) on a fresh
+  // connection, time-boxed: a start that cannot serve fails here, naming the step, not in a caller.
+  try {
+    const status = await startupStep(trace, 'first request', () => probe(`${issuer}/.well-known/openid-configuration`));
+    if (status !== 200) throw new Error(`startIdp: discovery answered ${status} (${trace.join(', ')})`);
+  } catch (error) {
+    await idp.close();
+    throw error;
+  }
+  idp.requests.length = 0;
   return idp;
 }
 
