@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { PADDING_CLAIM, startIdp } from '../idp/server.mjs';
+import { activeResources, PADDING_CLAIM, startIdp } from '../idp/server.mjs';
 import { decodePayload, postForm } from './harness.mjs';
 
 const CALLBACK = 'http://127.0.0.1:9/oauth2/idpresponse';
@@ -15,11 +15,17 @@ let idp;
 let discovery;
 
 // Hooks have no default timeout: a start or stop that never settles must fail the file, not stall the run.
+// startIdp time-boxes its own steps and names the one that stalls; so does the discovery fetch.
 before(async () => {
   idp = await startIdp({ clients: [client] });
-  discovery = await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json();
+  try {
+    const response = await fetch(`${idp.issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(20_000) });
+    discovery = await response.json();
+  } catch (error) {
+    throw new Error(`discovery fetch: ${error.message} (IdP start-up: ${idp.startup.join(', ')}; active resources: ${activeResources()})`, { cause: error });
+  }
 }, { timeout: 60_000 });
-after(() => idp.close(), { timeout: 30_000 });
+after(() => idp?.close(), { timeout: 30_000 });
 
 function authorizeUrl(extra = {}) {
   const url = new URL(discovery.authorization_endpoint);
@@ -132,7 +138,11 @@ test('the CLI prints its issuer first, serves the configured client, and stops o
     '--redirect-uri', redirectUri, '--id-token-padding', '5'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const exited = once(child, 'exit');
   try {
-    const [issuer] = await once(createInterface({ input: child.stdout }), 'line');
+    // A CLI that dies before printing fails the test at once instead of waiting for the timeout.
+    const [issuer] = await Promise.race([
+      once(createInterface({ input: child.stdout }), 'line'),
+      exited.then(([code, signal]) => [`the CLI exited (${code ?? signal}) before printing its issuer`]),
+    ]);
     assert.match(issuer, /^http:\/\/127\.0\.0\.1:\d+$/);
     const authorize = new URL('/auth', issuer);
     for (const [key, value] of Object.entries({ response_type: 'code', client_id: 'cli-client', redirect_uri: redirectUri, scope: 'openid', nonce: 'n' })) {
