@@ -122,7 +122,10 @@ stages=(stage_setup stage_lint stage_cargo_tests stage_wasm_tests stage_package_
 # the binary under $CARGO_TARGET_DIR (default target/), or at $COGNITO_EMULATOR_BIN.
 stage_emulator_node() {
   check emulator-build cargo build -p cognito-emulator
-  tests emulator-node node --test --test-reporter=spec tests/emulator/
+  # A hard cap (normally ~5 s; ~20 s on a busy 2-core machine): a test process that stalls where no
+  # hook or test timeout can reach it (a blocked main thread) fails the stage instead of hanging CI.
+  # timeout(1) signals its whole process group: node, the test files, their IdPs and emulators.
+  tests emulator-node timeout --kill-after=15 300 node --test --test-reporter=spec tests/emulator/
 }
 stages+=(stage_emulator_node)
 
