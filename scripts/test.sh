@@ -122,10 +122,11 @@ stages=(stage_setup stage_lint stage_cargo_tests stage_wasm_tests stage_package_
 # the binary under $CARGO_TARGET_DIR (default target/), or at $COGNITO_EMULATOR_BIN.
 stage_emulator_node() {
   check emulator-build cargo build -p cognito-emulator
-  # A hard cap (normally ~5 s; ~20 s on a busy 2-core machine): a test process that stalls where no
-  # hook or test timeout can reach it (a blocked main thread) fails the stage instead of hanging CI.
-  # timeout(1) signals its whole process group: node, the test files, their IdPs and emulators.
-  tests emulator-node timeout --kill-after=15 300 node --test --test-reporter=spec tests/emulator/
+  # A hard cap (the run takes ~5 s; ~20 s on a busy 2-core machine): a stall that no hook or test
+  # timeout can see (e.g. while a test file is still importing) fails the stage instead of hanging
+  # CI, after the watchdog printed what each process was doing and saved Node.js reports under
+  # target/test-artifacts/emulator-node/.
+  tests emulator-node tests/emulator/watchdog.sh 300 node --test --test-reporter=spec tests/emulator/
 }
 stages+=(stage_emulator_node)
 
