@@ -34,24 +34,32 @@ if ! kill -0 "$pid" 2>/dev/null; then
   exit "$status"
 fi
 
-echo "=== watchdog: still running after ${limit} s: $*"
-pids=$(ps -o pid= -g "$pid" | tr -s ' \n' ' ')
-ps -o pid,ppid,stat,wchan:24,etime,args -g "$pid"
-for p in $pids; do
-  [ -d "/proc/$p" ] || continue
-  echo "--- pid $p threads (tid state wchan):"
-  for task in /proc/"$p"/task/*; do
-    printf '  %s %s %s\n' "${task##*/}" "$(awk '{print $3}' "$task/stat" 2>/dev/null)" "$(cat "$task/wchan" 2>/dev/null)"
+# Written to a file first: if the stall is a full output pipe, the file still has it.
+describe() {
+  echo "=== watchdog: still running after ${limit} s: $*"
+  pids=$(ps -o pid= -g "$pid" | tr -s ' \n' ' ')
+  ps -o pid,ppid,stat,wchan:24,etime,args -g "$pid"
+  for p in $pids; do
+    [ -d "/proc/$p" ] || continue
+    echo "--- pid $p threads (tid state wchan):"
+    for task in /proc/"$p"/task/*; do
+      printf '  %s %s %s\n' "${task##*/}" "$(awk '{print $3}' "$task/stat" 2>/dev/null)" "$(cat "$task/wchan" 2>/dev/null)"
+    done
+    sed 's/^/  main thread kernel stack: /' "/proc/$p/stack" 2>/dev/null
   done
-done
-echo "--- TCP sockets of the group:"
-ss -tanp 2>/dev/null | grep -E "pid=($(echo "$pids" | tr ' ' '|' | sed 's/^|//; s/|$//'))," || echo "  none"
-for p in $pids; do
-  if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = node ]; then kill -USR2 "$p" 2>/dev/null; fi
-done
-sleep 3
-echo "--- Node.js reports (a process whose main thread is blocked writes none):"
-find "$reports" -name 'report.*.json' -newer "$marker" | sed 's/^/  /'
+  echo "--- TCP sockets of the group:"
+  ss -tanp 2>/dev/null | grep -E "pid=($(echo "$pids" | tr ' ' '|' | sed 's/^|//; s/|$//'))," || echo "  none"
+  for p in $pids; do
+    if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = node ]; then kill -USR2 "$p" 2>/dev/null; fi
+  done
+  sleep 3
+  echo "--- Node.js reports (a process whose main thread is blocked writes none):"
+  find "$reports" -name 'report.*.json' -newer "$marker" | sed 's/^/  /'
+}
+log="$reports/watchdog.$(date +%Y%m%d.%H%M%S).txt"
+describe "$@" > "$log" 2>&1
+cat "$log"
+echo "(also in $log)"
 rm -f "$marker"
 kill -TERM -- "-$pid" 2>/dev/null
 sleep 5
