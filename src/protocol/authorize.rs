@@ -6,6 +6,7 @@ use super::error::{AuthError, Error, OptionsError};
 use super::introspect::form_decode;
 use super::json::{JsonError, Reader, Res};
 use super::pkce::{constant_time_eq, s256_challenge};
+use super::redact::redacted_debug;
 
 /// What `CognitoAuth.create` passes to the core.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31,12 +32,13 @@ pub struct SignInParams {
 }
 
 /// The secrets of one pending sign-in, kept by the tab between the redirect and the callback.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Transaction {
     pub state: String,
     pub nonce: String,
     pub verifier: String,
 }
+redacted_debug!(Transaction { verifier; state, nonce });
 
 fn invalid(detail: &str) -> Error {
     OptionsError::Invalid {

@@ -8,12 +8,13 @@
 use super::b64;
 use super::json::{JsonError, ObjectWriter, Reader, Res};
 use super::pkce::constant_time_eq;
+use super::redact::{redacted_debug, Masked};
 
 /// The answer for any token that is not active: no other member (RFC 7662 §2.2).
 pub const INACTIVE: &str = r#"{"active":false}"#;
 
 /// How the caller of the introspection endpoint authenticated.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Caller {
     /// `client_secret_basic` (header) or `client_secret_post` (body): id and secret.
     Client { id: String, secret: String },
@@ -21,14 +22,28 @@ pub enum Caller {
     Bearer(String),
 }
 
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Caller::Client { id, secret } => f
+                .debug_struct("Client")
+                .field("id", id)
+                .field("secret", &Masked(secret))
+                .finish(),
+            Caller::Bearer(token) => f.debug_tuple("Bearer").field(&Masked(token)).finish(),
+        }
+    }
+}
+
 /// A well-formed introspection request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct IntrospectionRequest {
     pub token: String,
     /// `access_token`, `refresh_token` or anything else; only a hint (RFC 7662 §2.1).
     pub token_type_hint: Option<String>,
     pub caller: Option<Caller>,
 }
+redacted_debug!(IntrospectionRequest { token; token_type_hint, caller });
 
 /// A request refused before the token is looked at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,11 +237,12 @@ pub fn authorize_caller<'a>(
 }
 
 /// A client allowed to call the endpoint with its id and secret.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ClientCredentials {
     pub client_id: String,
     pub client_secret: String,
 }
+redacted_debug!(ClientCredentials { client_secret; client_id });
 
 /// Reads `[{"clientId": "...", "clientSecret": "..."}, ...]`: both strings required, no other
 /// member; `None` for anything else.

@@ -23,6 +23,7 @@ pub mod jwt;
 pub mod limits;
 pub mod options;
 pub mod pkce;
+mod redact;
 pub mod session;
 pub mod token;
 pub mod token_cache;

@@ -4,17 +4,19 @@
 use super::authorize::{read_fields, Field};
 use super::error::{Asserted, AuthError, ClaimError, Error};
 use super::json::ObjectWriter;
+use super::redact::redacted_debug;
 use super::token::{exp_of, payload_json, TokenSet};
 
 /// What the JS side stores (as JSON: `idToken`, `accessToken`, `refreshToken`, `expiresAt`).
 /// `expires_at` is epoch seconds.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Session {
     pub id_token: Option<String>,
     pub access_token: String,
     pub refresh_token: Option<String>,
     pub expires_at: f64,
 }
+redacted_debug!(Session { id_token, access_token, refresh_token; expires_at });
 
 impl Session {
     /// Parses a stored session; anything unreadable counts as no session.

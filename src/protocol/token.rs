@@ -8,6 +8,7 @@ use super::error::{AuthError, Error, Part};
 use super::jwt::{document_error, UntrustedJwt};
 use super::limits::Limits;
 use super::pkce::{constant_time_eq, sha256};
+use super::redact::redacted_debug;
 
 /// `grant_type=authorization_code` with the PKCE verifier of `tx`.
 pub fn code_body(cfg: &AuthConfig, code: &str, tx: &Transaction) -> String {
@@ -35,13 +36,14 @@ pub fn revoke_body(cfg: &AuthConfig, refresh_token: &str) -> String {
 }
 
 /// The tokens of a successful token response.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct TokenSet {
     pub id_token: Option<String>,
     pub access_token: String,
     pub refresh_token: Option<String>,
     pub expires_in: f64,
 }
+redacted_debug!(TokenSet { id_token, access_token, refresh_token; expires_in });
 
 const fn invalid(what: &'static str) -> AuthError {
     AuthError::InvalidResponse { what }

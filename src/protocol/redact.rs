@@ -1,0 +1,117 @@
+//! `Debug` for values that hold tokens or secrets: the field names and whether they are set,
+//! never the values, so that not even a stray `{:?}` puts a token into a log.
+
+use std::fmt;
+
+/// A secret field as `Debug` shows it.
+pub(crate) struct Masked<'a, T>(pub &'a T);
+
+/// What a masked field shows.
+pub(crate) trait Mask {
+    fn mask(&self) -> &'static str;
+}
+
+impl Mask for String {
+    fn mask(&self) -> &'static str {
+        "<redacted>"
+    }
+}
+
+impl Mask for Option<String> {
+    fn mask(&self) -> &'static str {
+        match self {
+            Some(_) => "Some(<redacted>)",
+            None => "None",
+        }
+    }
+}
+
+impl<T: Mask> fmt::Debug for Masked<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.mask())
+    }
+}
+
+/// `impl Debug` for a struct: `redacted_debug!(Type { secret, ...; plain, ... })`.
+macro_rules! redacted_debug {
+    ($ty:ident { $($secret:ident),* ; $($plain:ident),* }) => {
+        impl std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    $(.field(stringify!($secret), &$crate::protocol::redact::Masked(&self.$secret)))*
+                    $(.field(stringify!($plain), &self.$plain))*
+                    .finish()
+            }
+        }
+    };
+}
+pub(crate) use redacted_debug;
+
+#[cfg(test)]
+mod tests {
+    use crate::protocol::authorize::Transaction;
+    use crate::protocol::introspect::{Caller, ClientCredentials, IntrospectionRequest};
+    use crate::protocol::session::Session;
+    use crate::protocol::token::TokenSet;
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let secret = "eyJhbGciOiJSUzI1NiJ9.c2VjcmV0.c2ln";
+        let s = || secret.to_owned();
+        let shown = [
+            format!(
+                "{:?}",
+                Session {
+                    id_token: Some(s()),
+                    access_token: s(),
+                    refresh_token: None,
+                    expires_at: 5.0
+                }
+            ),
+            format!(
+                "{:?}",
+                TokenSet {
+                    id_token: None,
+                    access_token: s(),
+                    refresh_token: Some(s()),
+                    expires_in: 3600.0
+                }
+            ),
+            format!(
+                "{:?}",
+                Transaction {
+                    state: "st".into(),
+                    nonce: "n".into(),
+                    verifier: s()
+                }
+            ),
+            format!(
+                "{:?}",
+                ClientCredentials {
+                    client_id: "app".into(),
+                    client_secret: s()
+                }
+            ),
+            format!(
+                "{:?}",
+                IntrospectionRequest {
+                    token: s(),
+                    token_type_hint: Some("access_token".into()),
+                    caller: Some(Caller::Client {
+                        id: "app".into(),
+                        secret: s()
+                    }),
+                }
+            ),
+            format!("{:?}", Caller::Bearer(s())),
+        ];
+        for text in &shown {
+            assert!(!text.contains(secret) && !text.contains("c2Vj"), "{text}");
+            assert!(text.contains("<redacted>"), "{text}");
+        }
+        assert!(shown[0].contains("refresh_token: None") && shown[0].contains("expires_at: 5.0"));
+        assert!(shown[2].contains(r#"state: "st""#));
+        assert!(shown[3].contains(r#"client_id: "app""#));
+        assert!(shown[4].contains(r#"id: "app""#) && shown[4].contains("access_token"));
+    }
+}
