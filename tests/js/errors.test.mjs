@@ -70,3 +70,13 @@ test("the package README documents every error code", () => {
     assert.ok(readme.includes(`| \`${code}\` | \`${name}\``), `README.md lists ${code} as ${name}`);
   }
 });
+
+test("every error code the package README names is one the package has (no stale codes)", () => {
+  const readme = packageFile("README.md");
+  const known = new Set(catalog.map(({ code }) => code));
+  const named = new Set([...readme.matchAll(/`(ERR_[A-Z0-9_]+)`/g)].map((m) => m[1]));
+  for (const code of named) assert.ok(known.has(code), `README.md names ${code}, which errorCatalog() does not have`);
+  const rows = [...readme.matchAll(/^\| `(ERR_[A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+  assert.equal(rows.length, new Set(rows).size, "a code has two rows");
+  assert.equal(rows.length, known.size, "one table row per code");
+});
