@@ -46,6 +46,12 @@ describe() {
       printf '  %s %s %s\n' "${task##*/}" "$(awk '{print $3}' "$task/stat" 2>/dev/null)" "$(cat "$task/wchan" 2>/dev/null)"
     done
     sed 's/^/  main thread kernel stack: /' "/proc/$p/stack" 2>/dev/null
+    # A main thread asleep outside epoll (a lock, a condition variable) cannot write a Node.js
+    # report: take the native stacks of all its threads instead, when gdb is there.
+    if ! grep -q epoll "/proc/$p/wchan" 2>/dev/null && command -v gdb > /dev/null; then
+      timeout 60 gdb -p "$p" -batch -ex 'thread apply all bt 40' > "$reports/gdb.$p.txt" 2>&1
+      echo "  native stacks: $reports/gdb.$p.txt"
+    fi
   done
   echo "--- TCP sockets of the group:"
   ss -tanp 2>/dev/null | grep -E "pid=($(echo "$pids" | tr ' ' '|' | sed 's/^|//; s/|$//'))," || echo "  none"
