@@ -119,10 +119,12 @@ export class CognitoAuth {
     return new CognitoAuth(raw, options);
   }
 
+  /** Resolves to `{ status, body }` (the body read as text). */
   #fetch(url, init) {
     const fetchFn = this.#options.fetch ?? globalThis.fetch;
     // A hanging endpoint must not hang getSession (and hold the refresh lock of every tab): abort
-    // after FETCH_TIMEOUT_MS, and race a timer in case a custom fetch ignores the signal.
+    // after FETCH_TIMEOUT_MS, and race a timer in case a custom fetch ignores the signal. The
+    // body is read inside the race too: headers that arrive with a body that never ends time out.
     const controller = new AbortController();
     let timer;
     const timeout = new Promise((_, reject) => {
@@ -131,7 +133,10 @@ export class CognitoAuth {
         reject(new Error("timeout"));
       }, FETCH_TIMEOUT_MS);
     });
-    return Promise.race([Promise.resolve().then(() => fetchFn(url, { ...init, signal: controller.signal })), timeout])
+    const exchange = Promise.resolve()
+      .then(() => fetchFn(url, { ...init, signal: controller.signal }))
+      .then(async (response) => ({ status: response.status, body: await response.text() }));
+    return Promise.race([exchange, timeout])
       .catch(() => {
         throw RawAuth.networkError();
       })
@@ -190,7 +195,7 @@ export class CognitoAuth {
     return authTry(async () => {
       const body = this.#raw.callback(String(url), String(transaction));
       const response = await this.#post("/oauth2/token", body);
-      const text = RawAuth.session(response.status, await response.text(), undefined, nowSeconds());
+      const text = RawAuth.session(response.status, response.body, undefined, nowSeconds());
       const session = await this.#open(text, transaction);
       await this.#store.setItem(this.#key, text);
       this.#emit("signedIn");
@@ -274,7 +279,7 @@ export class CognitoAuth {
     const response = await this.#post("/oauth2/token", this.#raw.refreshBody(refreshToken));
     let text;
     try {
-      text = RawAuth.session(response.status, await response.text(), current, nowSeconds());
+      text = RawAuth.session(response.status, response.body, current, nowSeconds());
     } catch (error) {
       if (error?.code === "ERR_AUTH_INVALID_GRANT") {
         await this.#store.removeItem(this.#key);
@@ -325,9 +330,8 @@ export class CognitoAuth {
       const response = await this.#fetch(this.#raw.endpoint("/oauth2/userInfo"), {
         headers: { authorization: `Bearer ${session.accessToken}` },
       });
-      const text = await response.text();
-      const booleans = RawAuth.userInfo(response.status, text);
-      const raw = JSON.parse(text);
+      const booleans = RawAuth.userInfo(response.status, response.body);
+      const raw = JSON.parse(response.body);
       return { attributes: { ...raw, ...booleans }, raw };
     });
   }

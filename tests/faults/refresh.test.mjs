@@ -4,6 +4,7 @@
 // tabs racing a refresh send one request and both end up with its result (no invalid_grant).
 // The session is seeded into localStorage from a sign-in done in Node (the flow itself is e2e's).
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 
 import {
@@ -140,6 +141,39 @@ test("token endpoint hangs during a refresh: the request times out, session kept
     assert.notEqual(retried.accessToken, session.accessToken);
   } finally {
     await context.close();
+  }
+});
+
+test("token endpoint sends its headers, then a body that never ends: times out too, session kept", async () => {
+  // a token endpoint that answers 200 with CORS headers and a first chunk, then stalls
+  const sockets = new Set();
+  const stalling = createServer((request, response) => {
+    const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "content-type" };
+    if (request.method === "OPTIONS") return response.writeHead(204, cors).end();
+    response.writeHead(200, { ...cors, "content-type": "application/json" });
+    response.write('{"id_token":"');
+  });
+  stalling.on("connection", (socket) => sockets.add(socket));
+  await new Promise((resolve) => stalling.listen(0, "127.0.0.1", resolve));
+  const { context, pages: [page], session } = await openTabs(1);
+  try {
+    const stallUrl = `http://127.0.0.1:${stalling.address().port}/oauth2/token`;
+    await page.route(tokenEndpoint(), (route) => route.continue({ url: stallUrl }));
+    const started = Date.now();
+    const failed = await Promise.race([
+      forceRefresh(page),
+      new Promise((resolve) => setTimeout(() => resolve({ ok: false, code: "still pending after 20 s" }), 20_000)),
+    ]);
+    assert.equal(failed.code, "ERR_AUTH_NETWORK", `${failed.code} after ${Date.now() - started} ms`);
+    assert.ok(sockets.size > 0, "the stalling endpoint was reached");
+    assert.deepEqual(await stored(page), session, "session kept as it was");
+    await page.unroute(tokenEndpoint());
+    const retried = await forceRefresh(page);
+    assert.equal(retried.ok, true, retried.code);
+  } finally {
+    await context.close();
+    for (const socket of sockets) socket.destroy();
+    stalling.close();
   }
 });
 
