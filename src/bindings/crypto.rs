@@ -70,25 +70,15 @@ pub(crate) async fn import(jwk: &Object, alg: Alg) -> Result<JsValue, Error> {
     JsFuture::from(promise).await.map_err(crypto_failed)
 }
 
-/// Starts verifying `signature` over `data`. The slices are passed as views of wasm memory;
-/// WebCrypto copies them synchronously, so no copy is made here.
-pub(crate) fn start_verify(
-    algorithm: &Object,
-    key: &JsValue,
-    signature: &[u8],
-    data: &[u8],
-) -> Result<Promise, Error> {
-    subtle_verify(algorithm, key, signature, data).map_err(crypto_failed)
-}
-
-/// Verifies `signature` over `data` (see [`start_verify`]).
+/// Verifies `signature` over `data`. The slices are passed as views of wasm memory; WebCrypto
+/// copies them synchronously, so no copy is made here.
 pub(crate) async fn verify(
     algorithm: &Object,
     key: &JsValue,
     signature: &[u8],
     data: &[u8],
 ) -> Result<bool, Error> {
-    let promise = start_verify(algorithm, key, signature, data)?;
+    let promise = subtle_verify(algorithm, key, signature, data).map_err(crypto_failed)?;
     let ok = JsFuture::from(promise).await.map_err(crypto_failed)?;
     Ok(ok.is_truthy())
 }

@@ -7,6 +7,8 @@
 //!   verify(token: string, overrides?: object): Promise<object> // resolves to the payload
 //!   hydrate(): Promise<void>
 //!   cacheJwks(jwks: object, issuer?: string): void
+//!   exportJwksCache(): object; importJwksCache(state: object): void
+//!   fastStart(length: number, nowMs: number): CryptoKey | undefined  // the hot path, below
 //! }
 //! ```
 //! Options and defaults: `docs/verifier-api.md`.
@@ -159,7 +161,7 @@ impl RawVerifier {
     }
 
     /// The JWKS cache as plain data (`{version: 1, jwks: [...]}`), for `importJwksCache` in
-    /// another isolate (format: `src/bindings/edge.rs`).
+    /// another isolate (format: `src/bindings/jwks_snapshot.rs`).
     #[wasm_bindgen(js_name = exportJwksCache)]
     pub fn export_jwks_cache(&self) -> JsValue {
         super::jwks_snapshot::snapshots_to_js(self.inner.cache.borrow().export())
@@ -257,9 +259,9 @@ pub fn wasm_memory() -> JsValue {
 impl RawVerifier {
     /// The hot path's first half, run by `js/verifier.js` for a call without overrides: checks
     /// the `len` bytes of token in [`fast_scratch`] up to the signature check, at `now_ms`
-    /// (`Date.now()`). When everything
-    /// but the signature is known good (claims valid, no `customJwtCheck`, key imported, JWKS
-    /// fresh) it returns the CryptoKey and fills [`fast_out`]; JS then runs
+    /// (`Date.now()`). When everything but the signature is known good (claims valid, no
+    /// `customJwtCheck`, key imported, JWKS fresh) it returns the CryptoKey and fills
+    /// [`fast_out`]; JS then runs
     /// `crypto.subtle.verify` and, on success, parses the payload. Anything else (`undefined`)
     /// goes to [`RawVerifier::verify`], which also reports every error.
     #[wasm_bindgen(js_name = fastStart)]
