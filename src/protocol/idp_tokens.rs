@@ -26,7 +26,7 @@ pub struct IdpToken {
 
 impl IdpToken {
     fn read(token: String) -> IdpToken {
-        let decoded = UntrustedJwt::parse(&token, &Limits::default()).ok();
+        let decoded = UntrustedJwt::decode(&token, &Limits::default()).ok();
         let jwt_shaped = token.starts_with("eyJ") || token.matches('.').count() == 2;
         let truncated = token.len() >= ATTRIBUTE_LIMIT || (decoded.is_none() && jwt_shaped);
         let jwt = decoded.map(|d| (d.header_json, d.payload_json));
@@ -94,6 +94,23 @@ mod tests {
         assert!(!access.truncated);
         assert_eq!(access.jwt, None);
         assert_eq!(access.expired(1.0), None);
+    }
+
+    #[test]
+    fn decodes_idp_tokens_whose_claims_our_verifier_would_refuse() {
+        // an IdP may type its claims differently (aws-jwt-verify's types are for verifying)
+        let payload = r#"{"iss":"http://idp","aud":5,"iat":"yesterday","exp":100}"#;
+        let t = cognito(&format!(r#"{{"custom:id_token":"{}"}}"#, jwt(payload)));
+        let id = read(&t).unwrap().0.unwrap();
+        assert!(!id.truncated);
+        assert_eq!(id.jwt.as_ref().unwrap().1, payload);
+        assert_eq!(id.expires_at, Some(100.0));
+        // still refused: a payload that is not one JSON object with unique member names
+        let dup = cognito(&format!(
+            r#"{{"custom:id_token":"{}"}}"#,
+            jwt(r#"{"exp":1,"exp":2}"#)
+        ));
+        assert!(read(&dup).unwrap().0.unwrap().truncated);
     }
 
     #[test]

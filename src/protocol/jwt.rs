@@ -77,9 +77,11 @@ impl Header {
     }
 }
 
-/// A token split and decoded, with nothing verified yet.
+/// A token split and decoded, with nothing verified yet. `C` is what was read from the payload:
+/// the [`Claims`] we check ([`UntrustedJwt::parse`], for verifying) or nothing
+/// ([`UntrustedJwt::decode`], for reading a token's fields without verifying it).
 #[derive(Debug)]
-pub struct UntrustedJwt<'t> {
+pub struct UntrustedJwt<'t, C = Claims> {
     /// `header.payload` as it appeared in the token: the bytes the signature covers.
     pub signing_input: &'t str,
     /// The decoded signature.
@@ -89,8 +91,8 @@ pub struct UntrustedJwt<'t> {
     pub header_json: String,
     /// Decoded payload JSON text (the JS side gets the payload by `JSON.parse` of this).
     pub payload_json: String,
-    /// The claims we check, read from the payload.
-    pub claims: Claims,
+    /// What was read from the payload.
+    pub claims: C,
 }
 
 /// What the crypto backend must check: `signature` over `signing_input` with the key `kid`
@@ -104,9 +106,33 @@ pub struct SignatureCheck<'a> {
 }
 
 impl<'t> UntrustedJwt<'t> {
-    /// Checks the limits, splits, decodes and reads the header and the claims. Header and
-    /// payload must be JSON objects within the depth limit, without duplicate member names.
+    /// For verifying: checks the limits, splits, decodes and reads the header and the claims we
+    /// check (typed: a claim of the wrong type is an error). Header and payload must be JSON
+    /// objects within the depth limit, without duplicate member names.
     pub fn parse(token: &'t str, limits: &Limits) -> Result<Self, ParseError> {
+        Self::read(token, limits, Claims::parse)
+    }
+}
+
+impl<'t> UntrustedJwt<'t, ()> {
+    /// For reading a token without verifying it (showing an IdP's token, a session's expiry):
+    /// [`UntrustedJwt::parse`] without the claim types, so any well-formed payload decodes.
+    pub fn decode(token: &'t str, limits: &Limits) -> Result<Self, ParseError> {
+        Self::read(token, limits, |json, max_depth| {
+            Reader::top_object(json, max_depth, |r, _| r.skip())
+                .map_err(parse_error(Part::Payload, max_depth))
+        })
+    }
+}
+
+impl<'t, C> UntrustedJwt<'t, C> {
+    /// The common part of [`UntrustedJwt::parse`] and [`UntrustedJwt::decode`]: `payload` reads
+    /// the payload JSON within the depth limit.
+    fn read(
+        token: &'t str,
+        limits: &Limits,
+        payload: impl FnOnce(&str, usize) -> Result<C, ParseError>,
+    ) -> Result<Self, ParseError> {
         if token.len() > limits.max_token_length {
             return Err(ParseError::TooLarge {
                 max: limits.max_token_length,
@@ -131,7 +157,7 @@ impl<'t> UntrustedJwt<'t> {
         if header.crit {
             return Err(ParseError::Crit);
         }
-        let claims = Claims::parse(&payload_json, limits.max_json_depth)?;
+        let claims = payload(&payload_json, limits.max_json_depth)?;
         Ok(UntrustedJwt {
             signing_input: token.get(..h.len() + 1 + p.len()).unwrap_or_default(),
             signature,

@@ -102,7 +102,7 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<TokenSet, Error> 
 
 /// The decoded payload JSON of a token (its signature is the verifier's business).
 pub(crate) fn payload_json(token: &str) -> Result<String, Error> {
-    Ok(UntrustedJwt::parse(token, &Limits::default())?.payload_json)
+    Ok(UntrustedJwt::decode(token, &Limits::default())?.payload_json)
 }
 
 /// The numeric `exp` of a payload JSON, if it has a readable one.
