@@ -18,13 +18,17 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# stage_lint runs cargo fmt and cargo clippy (not in rustup's minimal profile).
-for component in rustfmt clippy; do
-  if ! rustup component list --installed | grep -q "^$component"; then
-    log "adding $component (rustup)"
-    rustup component add "$component"
+# `ensure_component TOOLCHAIN COMPONENT`: rustup's minimal profile has neither rustfmt nor clippy.
+ensure_component() {
+  if ! rustup component list --toolchain "$1" --installed | grep -q "^$2"; then
+    log "adding $2 to the $1 toolchain (rustup)"
+    rustup component add "$2" --toolchain "$1"
   fi
-done
+}
+# stage_lint runs cargo fmt and cargo clippy.
+default_toolchain=$(rustup show active-toolchain | awk '{print $1}')
+ensure_component "$default_toolchain" rustfmt
+ensure_component "$default_toolchain" clippy
 
 installed_version() { "$1" --version 2>/dev/null | head -n1 | awk '{print $2}' | sed 's/^v//'; }
 
@@ -57,13 +61,10 @@ fi
 CARGO_FUZZ_VERSION=0.13.2
 if ! rustup toolchain list | grep -q '^nightly'; then
   log "installing the nightly toolchain (rustup, for cargo-fuzz)"
-  rustup toolchain install nightly --profile minimal --component clippy
+  rustup toolchain install nightly --profile minimal
 fi
-# stage_hardening lints fuzz/ with `cargo +nightly clippy` (the minimal profile has no clippy).
-if ! rustup component list --toolchain nightly --installed | grep -q '^clippy'; then
-  log "adding clippy to the nightly toolchain (rustup)"
-  rustup component add clippy --toolchain nightly
-fi
+# stage_hardening lints fuzz/ with `cargo +nightly clippy`.
+ensure_component nightly clippy
 if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
   log "installing cargo-fuzz $CARGO_FUZZ_VERSION (cargo, ~2 min)"
   cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --quiet
