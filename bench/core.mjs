@@ -2,16 +2,16 @@
 // four verifiers, interleaved timed rounds. Runtime-neutral: WebCrypto via globalThis only.
 const { subtle } = globalThis.crypto;
 const enc = new TextEncoder();
-const userPoolId = "us-east-1_BenchPool1";
-const clientId = "benchclient000000000000001";
+export const userPoolId = "us-east-1_BenchPool1";
+export const clientId = "benchclient000000000000001";
 const issuer = `https://cognito-idp.us-east-1.amazonaws.com/${userPoolId}`;
-const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+export const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
 
 const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-const unb64url = (text) => Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
+export const unb64url = (text) => Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
 
 /** A Cognito-shaped access token signed with a fresh RS256 key, and the JWKS that verifies it. */
-async function makeToken() {
+export async function makeToken() {
   const pair = await subtle.generateKey({ ...alg, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ["sign", "verify"]);
   const { kty, n, e } = await subtle.exportKey("jwk", pair.publicKey);
   const jwk = { kty, n, e, kid: "bench-key", alg: "RS256", use: "sig" };
