@@ -53,6 +53,12 @@ export async function jwksServer(keys, path = `/${userPoolId}/.well-known/jwks.j
   return { state, url, close };
 }
 
+/** `token` with one character of its signature changed (still valid base64url). */
+export function tamperSignature(token) {
+  const [header, payload, signature] = token.split(".");
+  return `${header}.${payload}.${signature.slice(0, 10)}${signature[10] === "A" ? "B" : "A"}${signature.slice(11)}`;
+}
+
 /** Awaits `promise`, expecting a rejection; returns the rejection reason. */
 export async function rejection(promise) {
   try {
