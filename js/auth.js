@@ -181,19 +181,27 @@ export class CognitoAuth {
   }
 
   /**
-   * Completes the sign-in from the callback URL (default: the current location). The pending
-   * transaction is deleted first, whatever happens; code and state leave the address bar; nothing
-   * is stored unless every check passes.
+   * Completes the sign-in from the callback URL (default: the current location). Code and state
+   * leave the address bar; nothing is stored unless every check passes. The pending transaction is
+   * spent by any callback that carries its state, whatever happens next; a callback with a missing
+   * or foreign state (anyone can send a browser to the redirect URI) is refused before anything
+   * else is read and leaves the transaction in place for the real one.
    */
   async handleRedirectCallback(url = globalThis.location?.href) {
     const saved = await this.#txStore.getItem(this.#txKey);
-    await this.#txStore.removeItem(this.#txKey);
     if (globalThis.location?.href === url && globalThis.history) {
       globalThis.history.replaceState(globalThis.history.state, "", RawAuth.stripCallback(url));
     }
     const { transaction = "", customState } = parseStored(saved);
     return authTry(async () => {
-      const body = this.#raw.callback(String(url), String(transaction));
+      let body;
+      try {
+        body = this.#raw.callback(String(url), String(transaction));
+      } catch (error) {
+        if (error?.code !== "ERR_AUTH_STATE_MISMATCH") await this.#txStore.removeItem(this.#txKey);
+        throw error;
+      }
+      await this.#txStore.removeItem(this.#txKey);
       const response = await this.#post("/oauth2/token", body);
       const text = RawAuth.session(response.status, response.body, undefined, nowSeconds());
       const session = await this.#open(text, transaction);

@@ -303,16 +303,19 @@ pub fn is_callback(url: &str) -> bool {
     Callback::parse(url).is_ok_and(|cb| cb.get("code").is_some() || cb.get("error").is_some())
 }
 
-/// Checks a callback URL against the pending `tx` and returns the authorization code. An
-/// `error=` callback becomes [`AuthError::OAuth`] (after the state check when it has a state).
+/// Checks a callback URL against the pending `tx` and returns the authorization code. The state
+/// is checked first, as oauth4webapi does: any callback, `error=` ones included, whose `state` is
+/// missing or not the transaction's is [`AuthError::StateMismatch`] (anyone can send a browser to
+/// the redirect URI). A matching `error=` callback becomes [`AuthError::OAuth`].
 pub fn parse_callback(url: &str, tx: &Transaction) -> Result<String, Error> {
     let cb = Callback::parse(url)?;
-    let state = cb.get("state");
-    let state_ok = state.is_some_and(|s| constant_time_eq(s, &tx.state));
+    if !cb
+        .get("state")
+        .is_some_and(|s| constant_time_eq(s, &tx.state))
+    {
+        return Err(AuthError::StateMismatch.into());
+    }
     if let Some(error) = cb.get("error") {
-        if state.is_some() && !state_ok {
-            return Err(AuthError::StateMismatch.into());
-        }
         return Err(AuthError::OAuth {
             error: error.to_owned(),
             description: cb.get("error_description").map(str::to_owned),
@@ -325,9 +328,6 @@ pub fn parse_callback(url: &str, tx: &Transaction) -> Result<String, Error> {
         .ok_or(AuthError::InvalidResponse {
             what: "callback url",
         })?;
-    if !state_ok {
-        return Err(AuthError::StateMismatch.into());
-    }
     Ok(code.to_owned())
 }
 
@@ -547,11 +547,17 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
-        let no_state = parse_callback("https://app/cb?error=server_error", &tx()).unwrap_err();
-        assert_eq!(no_state.code(), "ERR_AUTH_OAUTH_ERROR");
-        let forged =
-            parse_callback("https://app/cb?error=access_denied&state=x", &tx()).unwrap_err();
-        assert_eq!(forged.code(), "ERR_AUTH_STATE_MISMATCH");
+        // An error without the transaction's state is anyone's: refused before it is read.
+        for forged in [
+            "https://app/cb?error=server_error",
+            "https://app/cb?error=access_denied&state=x",
+            "https://app/cb?error=access_denied&state=",
+            "https://app/cb?error=access_denied&error_description=Sign+in+at+evil.example&state=st2",
+        ] {
+            let error = parse_callback(forged, &tx()).unwrap_err();
+            assert_eq!(error.code(), "ERR_AUTH_STATE_MISMATCH", "{forged}");
+            assert!(!error.to_string().contains("evil"), "{error}");
+        }
     }
 
     #[test]

@@ -468,18 +468,37 @@ describe('sessions', () => {
 });
 
 describe('attacks: typed errors, nothing stored', () => {
-  test('tampered state', async () => {
-    await withApp({}, async ({ page }) => {
-      const callback = new URL(await callbackFor(page));
-      callback.searchParams.set('state', `${callback.searchParams.get('state')}x`);
-      await gotoApp(page, callback.href);
-      const result = await callbackResult(page);
-      assert.equal(result.code, 'ERR_AUTH_STATE_MISMATCH');
-      assert.equal(result.name, 'AuthStateMismatchError');
-      assert.equal(result.url, `${app.url}/callback`, 'code and state removed on failure too');
-      await assertNothingStored(page);
+  // A callback whose state is not the pending transaction's is anyone's: it is refused, stores
+  // nothing, and leaves the transaction for the real callback (which then completes).
+  const foreignCallbacks = [
+    ['tampered state', (real) => {
+      real.searchParams.set('state', `${real.searchParams.get('state')}x`);
+      return real.href;
+    }],
+    ['an error= callback without state', () => `${app.url}/callback?error=access_denied&error_description=Call+0800+evil`],
+    ['an error= callback with a foreign state', (real) =>
+      `${app.url}/callback?error=access_denied&error_description=Call+0800+evil&state=${real.searchParams.get('state')}x`],
+  ];
+  for (const [label, forge] of foreignCallbacks) {
+    test(`${label}: refused, the pending sign-in survives`, async () => {
+      await withApp({}, async ({ page }) => {
+        const real = await callbackFor(page);
+        const pending = (await storageOf(page)).session[TX_KEY(CLIENT)];
+        assert.ok(pending, 'a transaction is pending');
+        await gotoApp(page, forge(new URL(real)));
+        const result = await callbackResult(page);
+        assert.equal(result.code, 'ERR_AUTH_STATE_MISMATCH', JSON.stringify(result));
+        assert.equal(result.name, 'AuthStateMismatchError');
+        assert.ok(!/evil/.test(JSON.stringify(result)), 'attacker text is not shown');
+        assert.equal(result.url, `${app.url}/callback`, 'callback parameters removed on failure too');
+        const { session } = await storageOf(page);
+        assert.equal(session[SESSION_KEY(CLIENT)], undefined, 'no session stored');
+        assert.equal(session[TX_KEY(CLIENT)], pending, 'transaction intact');
+        await gotoApp(page, real);
+        assert.equal((await callbackResult(page)).ok, true, 'the real callback still completes');
+      });
     });
-  });
+  }
 
   test('replayed callback URL', async () => {
     await withApp({}, async ({ page }) => {
