@@ -508,7 +508,9 @@ impl fmt::Display for Error {
                 KeyError::JwkWeak { bits } => {
                     write!(f, "jwk modulus is {bits} bits, at least 2048 required")
                 }
-                KeyError::JwkInvalidUse { .. } => f.write_str("jwk use is not sig"),
+                KeyError::JwkInvalidUse { .. } => {
+                    f.write_str("jwk use is not sig, or its key_ops lack verify")
+                }
                 KeyError::JwkInvalidKty { .. } => f.write_str("jwk kty is not RSA"),
                 KeyError::KidNotFound => f.write_str("kid not found in jwks"),
                 KeyError::PenaltyBox { .. } => {

@@ -1,8 +1,9 @@
 //! JWKS model and validation, and the JWKS cache as a pure state machine (time passed in).
 //!
 //! Keys are validated once, when a JWKS is loaded; a key that fails (wrong `kty`, `use` other than
-//! `sig`, no `n`/`e`, modulus under 2048 bits) stays in the set with its error, so only tokens
-//! that name it fail. When several keys share a `kid`, the **first** one wins (as in
+//! `sig`, `key_ops` without `verify`, no `n`/`e`, modulus under 2048 or over 8192 bits, an even
+//! exponent or one outside 3..2^33) stays in the set with its error, so only tokens that name it
+//! fail. When several keys share a `kid`, the **first** one wins (as in
 //! aws-jwt-verify).
 //!
 //! The cache per JWKS URI ([`JwksState`]) keeps keys until replaced (or until `max_age_seconds`
@@ -19,6 +20,11 @@ use super::jwt::Alg;
 pub const DEFAULT_PENALTY_BOX_SECONDS: f64 = 10.0;
 /// Smallest accepted RSA modulus.
 pub const MIN_RSA_BITS: usize = 2048;
+/// Largest accepted RSA modulus (bounds the cost of an import and of each verify).
+pub const MAX_RSA_BITS: usize = 8192;
+/// Public exponents accepted: odd, at least 3, below 2^33 (`e = 1` makes any padded hash its own
+/// signature; an even `e` is no RSA key).
+const RSA_E_RANGE: std::ops::Range<u64> = 3..1 << 33;
 
 /// A JSON Web Key as published in a JWKS. Other members are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,10 +36,13 @@ pub struct Jwk {
     pub kid: Option<String>,
     pub n: Option<String>,
     pub e: Option<String>,
+    /// `key_ops`: when present, must include `verify`.
+    pub key_ops: Option<Vec<String>>,
 }
 
 impl Jwk {
-    /// Reads one key: `kty` a string (required); `use`, `alg`, `kid`, `n`, `e` strings when present.
+    /// Reads one key: `kty` a string (required); `use`, `alg`, `kid`, `n`, `e` strings and
+    /// `key_ops` an array of strings when present.
     fn read(r: &mut Reader<'_>) -> Res<Jwk> {
         let mut jwk = Jwk::default();
         let mut kty = None;
@@ -45,6 +54,7 @@ impl Jwk {
                 "kid" => jwk.kid = r.opt_str()?,
                 "n" => jwk.n = r.opt_str()?,
                 "e" => jwk.e = r.opt_str()?,
+                "key_ops" => jwk.key_ops = r.opt_strings()?,
                 _ => r.skip()?,
             }
             Ok(())
@@ -90,23 +100,45 @@ fn validate_rsa(jwk: &Jwk) -> Result<(), KeyError> {
     if let Some(u) = jwk.use_.as_deref().filter(|u| *u != "sig") {
         return Err(KeyError::JwkInvalidUse { actual: u.into() });
     }
+    if let Some(ops) = jwk
+        .key_ops
+        .as_ref()
+        .filter(|o| !o.iter().any(|op| op == "verify"))
+    {
+        return Err(KeyError::JwkInvalidUse {
+            actual: format!("key_ops {}", ops.join(",")),
+        });
+    }
     let decode = |v: &Option<String>| {
         v.as_deref()
             .and_then(|s| b64::decode(s.as_bytes()))
             .ok_or(KeyError::JwkInvalid)
     };
     let (n, e) = (decode(&jwk.n)?, decode(&jwk.e)?);
-    if e.iter().all(|b| *b == 0) {
+    let e = significant(&e);
+    let e = (e.len() <= 8)
+        .then(|| e.iter().fold(0u64, |v, b| v << 8 | u64::from(*b)))
+        .filter(|e| e % 2 == 1 && RSA_E_RANGE.contains(e));
+    if e.is_none() {
         return Err(KeyError::JwkInvalid);
     }
-    let bits = match n.iter().position(|b| *b != 0) {
-        Some(i) => (n.len() - i) * 8 - n[i].leading_zeros() as usize,
-        None => 0,
-    };
+    let n = significant(&n);
+    let bits = n
+        .first()
+        .map_or(0, |top| n.len() * 8 - top.leading_zeros() as usize);
     if bits < MIN_RSA_BITS {
         return Err(KeyError::JwkWeak { bits });
     }
+    if bits > MAX_RSA_BITS {
+        return Err(KeyError::JwkInvalid);
+    }
     Ok(())
+}
+
+/// A big-endian unsigned integer without its leading zero bytes.
+fn significant(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    &bytes[start..]
 }
 
 /// Parses a JWKS document (`{"keys":[...]}`) and validates each key.
@@ -379,6 +411,7 @@ mod tests {
             kid: Some(kid.into()),
             n: Some(modulus(0x80, 256)),
             e: Some("AQAB".into()),
+            key_ops: None,
         }
     }
 
@@ -425,6 +458,53 @@ mod tests {
                 actual: "enc".into()
             })
         );
+        let too_big = Jwk {
+            n: Some(modulus(0x80, MAX_RSA_BITS / 8 + 1)),
+            ..jwk("a")
+        };
+        assert_eq!(
+            JwkEntry::new(too_big).usable_for(Alg::Rs256),
+            Err(KeyError::JwkInvalid)
+        );
+        let largest = Jwk {
+            n: Some(modulus(0x80, MAX_RSA_BITS / 8)),
+            ..jwk("a")
+        };
+        assert!(JwkEntry::new(largest).usable_for(Alg::Rs256).is_ok());
+        // e = 1 lets a token whose "signature" is its own padded hash verify; even e is no key.
+        let exponent = |e: &str| {
+            JwkEntry::new(Jwk {
+                e: Some(e.into()),
+                ..jwk("a")
+            })
+            .usable_for(Alg::Rs256)
+            .map(|_| ())
+        };
+        for bad in [
+            "AQ", "AAAB", "Ag", "AAAAAAAC", "AAAAAAA", "AgAAAAE", "AQAAAAAB",
+        ] {
+            assert_eq!(exponent(bad), Err(KeyError::JwkInvalid), "e = {bad}");
+        }
+        // 3, 65537 (also with a leading zero byte), 2^33 - 1.
+        for good in ["Aw", "AQAB", "AAEAAQ", "Af____8"] {
+            assert_eq!(exponent(good), Ok(()), "e = {good}");
+        }
+        let ops = |key_ops: &[&str]| {
+            JwkEntry::new(Jwk {
+                key_ops: Some(key_ops.iter().map(|o| o.to_string()).collect()),
+                ..jwk("a")
+            })
+            .usable_for(Alg::Rs256)
+            .map(|_| ())
+        };
+        assert_eq!(ops(&["verify"]), Ok(()));
+        assert_eq!(ops(&["encrypt", "verify"]), Ok(()));
+        for bad in [&["encrypt"][..], &["sign"], &[]] {
+            assert!(
+                matches!(ops(bad), Err(KeyError::JwkInvalidUse { .. })),
+                "key_ops {bad:?}"
+            );
+        }
         let no_e = Jwk {
             e: None,
             ..jwk("a")

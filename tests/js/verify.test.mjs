@@ -2,6 +2,7 @@
 // signed by jose with the JWKS served from a loopback HTTP server.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { decodeProtectedHeader } from "jose";
 import {
   CognitoJwtVerifier,
@@ -9,6 +10,8 @@ import {
   JwtBaseError,
   FailedAssertionError,
   FetchError,
+  JwkInvalidUseError,
+  JwkValidationError,
   JwtInvalidClaimError,
   JwtExpiredError,
   JwtInvalidSignatureError,
@@ -224,6 +227,47 @@ describe("JWKS cache", () => {
       assert.equal(error.code, "ERR_FETCH_STATUS");
       assert.equal(error.name, "NonRetryableFetchError");
     }, [keys.a]);
+  });
+});
+
+describe("hostile keys in a JWKS", () => {
+  // With e = 1, s^e mod n = s: a token whose "signature" is its own EMSA-PKCS1-v1_5 encoded
+  // SHA-256 hash verifies under a key nobody holds a private half of (WebCrypto accepts e = 1).
+  const b64url = (bytes) => Buffer.from(bytes).toString("base64url");
+  const selfSigned = (payload) => {
+    const input = `${b64url(JSON.stringify({ alg: "RS256", kid: "e-one" }))}.${b64url(JSON.stringify(payload))}`;
+    const digestInfo = Buffer.from("3031300d060960864801650304020105000420", "hex");
+    const hash = createHash("sha256").update(input).digest();
+    const em = Buffer.alloc(256, 0xff);
+    em[0] = 0;
+    em[1] = 1;
+    em[256 - hash.length - digestInfo.length - 1] = 0;
+    Buffer.concat([digestInfo, hash]).copy(em, 256 - hash.length - digestInfo.length);
+    return `${input}.${b64url(em)}`;
+  };
+  const modulus = b64url(Buffer.alloc(256, 0xff));
+
+  for (const e of ["AQ", "Ag", "AAAB"]) {
+    test(`a key with e = ${e} (${Buffer.from(e, "base64url").readUIntBE(0, Buffer.from(e, "base64url").length)}) is refused`, async () => {
+      const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, jwksUri: "http://127.0.0.1:9/unused" });
+      verifier.cacheJwks({ keys: [{ kty: "RSA", kid: "e-one", alg: "RS256", use: "sig", n: modulus, e }] });
+      const error = await rejection(verifier.verify(selfSigned(claims("access"))));
+      assert.ok(error instanceof JwkValidationError, errorText(error));
+      assert.equal(error.code, "ERR_JWK_INVALID");
+    });
+  }
+
+  test("a key whose key_ops lack verify is refused; with verify it is used", async () => {
+    const token = await sign(keys.a, claims("access"));
+    const withOps = (key_ops) => {
+      const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, jwksUri: "http://127.0.0.1:9/unused" });
+      verifier.cacheJwks({ keys: [{ ...keys.a.jwk, key_ops }] });
+      return verifier.verify(token);
+    };
+    const error = await rejection(withOps(["encrypt"]));
+    assert.ok(error instanceof JwkInvalidUseError, errorText(error));
+    assert.equal(error.code, "ERR_JWK_INVALID_USE");
+    assert.equal((await withOps(["verify"])).token_use, "access");
   });
 });
 
