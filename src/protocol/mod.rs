@@ -14,6 +14,7 @@ pub mod b64;
 pub mod bearer;
 pub mod claims;
 pub mod cognito;
+pub mod edge_session;
 pub mod error;
 pub mod idp_tokens;
 pub mod introspect;

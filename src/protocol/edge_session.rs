@@ -1,0 +1,127 @@
+//! The edge session cookie's format (issue 14), without the crypto: the JS side seals the session
+//! with AES-GCM under a key version and this module frames, chunks and bounds the sealed bytes.
+//!
+//! A sealed value is `v<version>.<base64url of nonce || ciphertext>`. When it is longer than one
+//! cookie can hold it is split into `<name>.0`, `<name>.1`, ... Reading is bounded before any
+//! decryption: at most [`MAX_CHUNKS`] chunks and [`MAX_SEALED_LEN`] bytes, and anything malformed
+//! counts as no session (a fresh sign-in), never an error.
+
+use super::b64;
+
+/// The most chunks one session may use (a cookie header carrying more is refused unread).
+pub const MAX_CHUNKS: usize = 8;
+/// The most value bytes one chunk carries (a browser keeps 4096 bytes of name, value and
+/// attributes per cookie).
+pub const CHUNK_LEN: usize = 3800;
+/// The longest sealed value read back.
+pub const MAX_SEALED_LEN: usize = MAX_CHUNKS * CHUNK_LEN;
+
+/// Frames sealed bytes under a key version.
+pub fn frame(version: u32, sealed: &[u8]) -> String {
+    format!("v{version}.{}", b64::encode(sealed))
+}
+
+/// Splits a framed value into `(cookie name, value)` chunks; `None` when it needs more than
+/// [`MAX_CHUNKS`]. The value is ASCII (base64url and the prefix), so byte slicing is safe.
+pub fn chunk(name: &str, framed: &str) -> Option<Vec<(String, String)>> {
+    let parts: Vec<&[u8]> = framed.as_bytes().chunks(CHUNK_LEN).collect();
+    if parts.is_empty() || parts.len() > MAX_CHUNKS || !framed.is_ascii() {
+        return None;
+    }
+    Some(
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    format!("{name}.{i}"),
+                    String::from_utf8_lossy(p).into_owned(),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Reassembles the chunks of `name` from a `Cookie` header and unframes them: the key version
+/// and the sealed bytes. Missing, out-of-order, duplicated or oversized chunks give `None`.
+pub fn read(cookie_header: &str, name: &str) -> Option<(u32, Vec<u8>)> {
+    let mut chunks: [Option<&str>; MAX_CHUNKS] = [None; MAX_CHUNKS];
+    let mut count = 0;
+    for pair in cookie_header.split(';') {
+        let Some((key, value)) = pair.trim().split_once('=') else {
+            continue;
+        };
+        let Some(index) = key.strip_prefix(name).and_then(|k| k.strip_prefix('.')) else {
+            continue;
+        };
+        let index: usize = match index.parse::<usize>() {
+            Ok(i) if i < MAX_CHUNKS && index == i.to_string() => i,
+            _ => return None,
+        };
+        if chunks[index].replace(value).is_some() || value.len() > CHUNK_LEN {
+            return None;
+        }
+        count = count.max(index + 1);
+    }
+    let mut framed = String::new();
+    for part in &chunks[..count] {
+        framed.push_str((*part)?);
+    }
+    let rest = framed.strip_prefix('v')?;
+    let (version, body) = rest.split_once('.')?;
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((version.parse().ok()?, b64::decode(body.as_bytes())?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(chunks: &[(String, String)]) -> String {
+        let pairs: Vec<String> = chunks.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        pairs.join("; ")
+    }
+
+    #[test]
+    fn round_trips_one_and_many_chunks() {
+        for len in [1, 100, CHUNK_LEN, 3 * CHUNK_LEN] {
+            let sealed: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let chunks = chunk("s", &frame(7, &sealed)).unwrap();
+            assert_eq!(chunks[0].0, "s.0");
+            assert!(chunks.iter().all(|(_, v)| v.len() <= CHUNK_LEN));
+            let cookies = format!("other=1; {}; s2.0=x", header(&chunks));
+            assert_eq!(read(&cookies, "s"), Some((7, sealed)));
+        }
+    }
+
+    #[test]
+    fn refuses_too_many_chunks() {
+        let sealed = vec![0u8; MAX_SEALED_LEN];
+        assert_eq!(chunk("s", &frame(1, &sealed)), None);
+        assert_eq!(read("s.8=AA", "s"), None);
+    }
+
+    #[test]
+    fn malformed_cookies_are_no_session() {
+        let chunks = chunk("s", &frame(2, &[1; 6000])).unwrap();
+        assert_eq!(chunks.len(), 3);
+        let missing = header(&[chunks[0].clone(), chunks[2].clone()]);
+        assert_eq!(read(&missing, "s"), None);
+        let dup = format!("{}; s.0={}", header(&chunks), chunks[0].1);
+        assert_eq!(read(&dup, "s"), None);
+        for bad in [
+            "s.0=AQID",
+            "s.0=v.AQID",
+            "s.0=vx.AQID",
+            "s.0=v1.A=",
+            "s.00=v1.AQID",
+            "s.+0=v1.AQID",
+        ] {
+            assert_eq!(read(bad, "s"), None, "{bad}");
+        }
+        assert_eq!(read("", "s"), None);
+        assert_eq!(read("s.0=v1.AQID", "s"), Some((1, vec![1, 2, 3])));
+    }
+}
