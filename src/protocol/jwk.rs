@@ -374,13 +374,15 @@ impl JwksCache {
 
     /// Merges a snapshot into the state of its URI (unknown URIs are ignored). Its keys replace
     /// ours only when loaded later (a time ahead of `now` counts as `now`); the later penalty box
-    /// wins, so an import never lifts one. True when the keys were replaced.
+    /// wins, so an import never lifts one, but it is cut to at most one penalty window from `now`
+    /// (a snapshot store cannot freeze key rotation). True when the keys were replaced.
     pub fn import(&mut self, snapshot: JwksSnapshot, now: f64) -> bool {
         let Some(state) = self.get_mut(&snapshot.uri) else {
             return false;
         };
         if let Some(until) = snapshot.penalty_until {
-            state.penalty_until = state.penalty_until.max(until);
+            let longest = now + state.policy.penalty_box_seconds;
+            state.penalty_until = state.penalty_until.max(until.min(longest));
         }
         let loaded_at = snapshot.loaded_at.min(now);
         if state.loaded_at.is_some_and(|at| at >= loaded_at) {
@@ -682,6 +684,19 @@ mod tests {
         other.uri = "elsewhere".into();
         assert!(!b.import(other, 120.0));
         assert!(b.get("elsewhere").is_none());
+        // a penalty box from far in the future lasts one window from the import at the most
+        let mut d = JwksCache::default();
+        d.ensure("u", JwksPolicy::default());
+        let mut frozen = exported[0].clone();
+        frozen.penalty_until = Some(1e300);
+        assert!(d.import(frozen, 200.0));
+        assert_eq!(d.export()[0].penalty_until, Some(210.0));
+        let s = d.get_mut("u").unwrap();
+        assert!(matches!(
+            s.lookup("rotated", 209.0, false),
+            Err(KeyError::PenaltyBox { .. })
+        ));
+        assert_eq!(s.lookup("rotated", 210.0, false), Ok(Step::Fetch));
         // a load time from the future counts as now
         let mut c = JwksCache::default();
         c.ensure("u", JwksPolicy::default());
