@@ -22,13 +22,14 @@ use crate::protocol::jwk::{JwkEntry, JwksCache};
 use crate::protocol::verifier::{IssuerConfig, Prepared, Resolved};
 use crate::protocol::{parse_discovery, parse_jwks, Alg, JwtVerifier, Options, Step};
 use js_sys::{Array, Function, JsString, Object, Promise, JSON};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-/// An imported key, cached per (JWKS URI, kid, alg) until that JWKS is replaced.
+/// An imported key, cached per (JWKS URI, kid, alg) until that JWKS is replaced (a key whose import
+/// outlived a JWKS change is never cached: [`Inner::drop_keys`]).
 struct CachedKey {
     uri: String,
     kid: String,
@@ -47,6 +48,8 @@ struct Inner {
     core: JwtVerifier,
     cache: RefCell<JwksCache>,
     keys: RefCell<Vec<Rc<CachedKey>>>,
+    /// Bumped whenever a JWKS is replaced (fetch, `cacheJwks`, import).
+    generation: Cell<u64>,
     /// Fetches in flight: JWKS URI and a promise that resolves (to `undefined` or the fetch
     /// error) when the fetch is over.
     in_flight: RefCell<Vec<(String, Promise)>>,
@@ -123,6 +126,7 @@ impl RawVerifier {
                 core,
                 cache,
                 keys: RefCell::default(),
+                generation: Cell::new(0),
                 in_flight: RefCell::default(),
                 hooks,
                 verify_algorithm: crypto::verify_algorithm(),
@@ -176,7 +180,7 @@ impl RawVerifier {
         for snapshot in snapshots {
             let uri = snapshot.uri.clone();
             if self.inner.cache.borrow_mut().import(snapshot, now) {
-                self.inner.keys.borrow_mut().retain(|k| k.uri != uri);
+                self.inner.drop_keys(|k| k.uri != uri);
             }
         }
         Ok(())
@@ -377,6 +381,13 @@ impl Inner {
         text.as_string().ok_or(ParseError::Malformed)
     }
 
+    /// After a JWKS change: keeps only the imported keys `keep` accepts, and makes every import
+    /// still in flight stale.
+    fn drop_keys(&self, keep: impl Fn(&CachedKey) -> bool) {
+        self.generation.set(self.generation.get() + 1);
+        self.keys.borrow_mut().retain(|k| keep(k));
+    }
+
     fn cached_key(&self, uri: &str, kid: &str, alg: Alg) -> Option<Rc<CachedKey>> {
         self.keys
             .borrow()
@@ -425,6 +436,7 @@ impl Inner {
                 }
             }
         };
+        let generation = self.generation.get();
         let key = crypto::import(&jwk, alg).await?;
         let cached = Rc::new(CachedKey {
             uri: uri.to_owned(),
@@ -433,7 +445,11 @@ impl Inner {
             key,
             jwk,
         });
-        self.keys.borrow_mut().push(cached.clone());
+        // Used for this verification either way (its JWKS was current when it started); cached
+        // only when no JWKS changed while WebCrypto imported it.
+        if self.generation.get() == generation {
+            self.keys.borrow_mut().push(cached.clone());
+        }
         Ok(cached)
     }
 
@@ -474,7 +490,7 @@ impl Inner {
             state.finish_fetch(keys, now);
         }
         if result.is_ok() {
-            self.keys.borrow_mut().retain(|k| k.uri != uri);
+            self.drop_keys(|k| k.uri != uri);
         }
         self.in_flight.borrow_mut().retain(|(u, _)| u != uri);
         if let Some(resolve) = resolve {
@@ -529,9 +545,8 @@ impl Inner {
                 state.set_keys(keys.clone(), now);
             }
         }
-        self.keys
-            .borrow_mut()
-            .retain(|k| !uris.contains(&k.uri.as_str()));
+        drop(cache);
+        self.drop_keys(|k| !uris.contains(&k.uri.as_str()));
         Ok(())
     }
 }

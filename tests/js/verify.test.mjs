@@ -271,6 +271,38 @@ describe("hostile keys in a JWKS", () => {
   });
 });
 
+describe("a JWKS change while a key is being imported", () => {
+  test("the key whose import outlived the change is not cached (the old key no longer verifies)", async () => {
+    // Two keys published under one kid, one after the other (a rotation that reuses the kid).
+    const [before, after] = [keys.a, keys.b].map((k) => ({ ...k, kid: "reused", jwk: { ...k.jwk, kid: "reused" } }));
+    const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, jwksUri: "http://127.0.0.1:9/unused" });
+    const [oldToken, newToken] = await Promise.all([sign(before, claims("access")), sign(after, claims("access"))]);
+    // WebCrypto's importKey, slowed down so that the JWKS surely changes while it runs.
+    const { subtle } = globalThis.crypto;
+    assert.ok(!Object.hasOwn(subtle, "importKey"));
+    const original = subtle.importKey;
+    let importing;
+    const started = new Promise((resolve) => (importing = resolve));
+    subtle.importKey = function (...args) {
+      importing();
+      return new Promise((resolve) => setTimeout(resolve, 50)).then(() => original.apply(this, args));
+    };
+    try {
+      verifier.cacheJwks({ keys: [before.jwk] });
+      const first = verifier.verify(oldToken);
+      await started; // the old key is being imported
+      verifier.cacheJwks({ keys: [after.jwk] });
+      assert.equal((await first).token_use, "access", "began under the old JWKS");
+    } finally {
+      delete subtle.importKey;
+    }
+    assert.equal(subtle.importKey, original);
+    const error = await rejection(verifier.verify(oldToken));
+    assert.ok(error instanceof JwtInvalidSignatureError, errorText(error));
+    assert.equal((await verifier.verify(newToken)).token_use, "access");
+  });
+});
+
 describe("rejected tokens", () => {
   // [what, claims or token maker, verifier options, expected class name, expected code]
   const t = now();
