@@ -13,6 +13,18 @@ export const DEFAULT_TOKEN_CACHE_ENTRIES = 1000;
 
 const INACTIVE = '{"active":false}';
 const defaultCaches = new WeakMap();
+// Each verifier's id in every TokenCache: a cache shared by several verifiers only serves a token
+// to the verifier that verified it.
+const verifierIds = new WeakMap();
+let lastVerifierId = 0;
+function verifierId(verifier) {
+  let id = verifierIds.get(verifier);
+  if (id === undefined) {
+    id = ++lastVerifierId;
+    verifierIds.set(verifier, id);
+  }
+  return id;
+}
 
 /** The cache for `verifier` under the `tokenCache` option: `false`/`null` none, a `TokenCache`, or
  * by default one shared cache per verifier. */
@@ -35,12 +47,14 @@ function deepFreeze(value) {
   return value;
 }
 
-/** Verifies with `verifier` unless `cache` holds the token; cached payloads are frozen. */
+/** Verifies with `verifier` unless `cache` holds the token as this verifier verified it; cached
+ * payloads are frozen. */
 async function verifyCached(verifier, token, cache) {
-  const hit = cache?.get(token);
+  const owner = cache === undefined ? 0 : verifierId(verifier);
+  const hit = cache?.get(token, owner);
   if (hit !== undefined) return hit;
   const payload = deepFreeze(await verifier.verify(token));
-  cache?.insert(token, payload);
+  cache?.insert(token, owner, payload);
   return payload;
 }
 

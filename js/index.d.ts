@@ -703,8 +703,9 @@ export interface TokenVerifier {
 export declare class TokenCache {
   /** At most `maxEntries` tokens (`0` caches nothing). */
   constructor(maxEntries: number);
-  get(token: string): JwtPayload | undefined;
-  insert(token: string, payload: JwtPayload): void;
+  /** The payload cached for `token` as the verifier with id `owner` verified it. */
+  get(token: string, owner: number): JwtPayload | undefined;
+  insert(token: string, owner: number, payload: JwtPayload): void;
   readonly size: number;
   free(): void;
 }

@@ -12,7 +12,7 @@
 //!   parse(method, contentType?, authorization?, body): {token, tokenTypeHint?, bearer?} | Denied
 //!   respond(payload: object): string                    // the JSON answer, {"active":false} if not active
 //! }
-//! class TokenCache { constructor(maxEntries); get(token); insert(token, payload); size }
+//! class TokenCache { constructor(maxEntries); get(token, owner); insert(token, owner, payload); size }
 //! // Denied = {status, body, wwwAuthenticate?, allow?}
 //! ```
 
@@ -218,7 +218,8 @@ impl Introspector {
     }
 }
 
-/// The verified-token LRU: payloads keyed by the whole token, until the token's `exp`.
+/// The verified-token LRU: payloads keyed by the whole token, until the token's `exp`, each served
+/// only to the `owner` (js/edge.js: one id per verifier) that verified it.
 #[wasm_bindgen]
 pub struct TokenCache {
     lru: Lru<JsValue>,
@@ -234,15 +235,19 @@ impl TokenCache {
         }
     }
 
-    /// The payload cached for `token`, or `undefined`.
-    pub fn get(&mut self, token: &str) -> JsValue {
-        self.lru.get(token, clock()).cloned().unwrap_or_default()
+    /// The payload `owner` cached for `token`, or `undefined`.
+    pub fn get(&mut self, token: &str, owner: u32) -> JsValue {
+        self.lru
+            .get(token, owner, clock())
+            .cloned()
+            .unwrap_or_default()
     }
 
-    /// Caches the verified `payload` of `token` until its `exp` (no `exp`: not cached).
-    pub fn insert(&mut self, token: &str, payload: JsValue) {
+    /// Caches the `payload` of `token` that `owner` verified, until its `exp` (no `exp`: not
+    /// cached).
+    pub fn insert(&mut self, token: &str, owner: u32, payload: JsValue) {
         if let Some(exp) = get(&payload, "exp").as_f64() {
-            self.lru.insert(token, exp, payload, clock());
+            self.lru.insert(token, owner, exp, payload, clock());
         }
     }
 

@@ -3,7 +3,8 @@
 //! skips parsing and crypto. Pure: `now` is passed in (seconds since the epoch).
 //!
 //! Only tokens that verified are ever inserted, so keys are pool-signed strings an attacker cannot
-//! choose. Checks that depend on the request (scope, groups, revocation) are not cached: callers
+//! choose. Each entry records its `owner` (the caller's id for the verifier that verified it): a
+//! cache shared by several verifiers only serves a token to the one that accepted it. Checks that depend on the request (scope, groups, revocation) are not cached: callers
 //! run them on every hit.
 
 use std::collections::HashMap;
@@ -13,6 +14,7 @@ const NIL: usize = usize::MAX;
 
 struct Slot<V> {
     token: String,
+    owner: u32,
     exp: f64,
     value: V,
     /// Towards the most recently used end.
@@ -54,10 +56,13 @@ impl<V> TokenCache<V> {
         self.index.is_empty()
     }
 
-    /// The value cached for `token` if its `exp` is still ahead of `now`; marks it most recently
-    /// used. An expired entry is dropped.
-    pub fn get(&mut self, token: &str, now: f64) -> Option<&V> {
+    /// The value `owner` cached for `token` if its `exp` is still ahead of `now`; marks it most
+    /// recently used. An expired entry is dropped; another owner's entry is a miss.
+    pub fn get(&mut self, token: &str, owner: u32, now: f64) -> Option<&V> {
         let i = *self.index.get(token)?;
+        if self.slots[i].owner != owner {
+            return None;
+        }
         if now >= self.slots[i].exp {
             self.remove(i);
             return None;
@@ -67,9 +72,10 @@ impl<V> TokenCache<V> {
         Some(&self.slots[i].value)
     }
 
-    /// Caches `value` for `token` until `exp`. A token already expired at `now` is not cached;
-    /// when full, the least recently used entry makes room.
-    pub fn insert(&mut self, token: &str, exp: f64, value: V, now: f64) {
+    /// Caches `value` for `token`, verified by `owner`, until `exp` (replacing any entry for the
+    /// token, whoever owned it). A token already expired at `now` is not cached; when full, the
+    /// least recently used entry makes room.
+    pub fn insert(&mut self, token: &str, owner: u32, exp: f64, value: V, now: f64) {
         if self.max_entries == 0 || exp.is_nan() || exp <= now {
             return;
         }
@@ -81,6 +87,7 @@ impl<V> TokenCache<V> {
         }
         let slot = Slot {
             token: token.to_owned(),
+            owner,
             exp,
             value,
             newer: NIL,
@@ -154,40 +161,56 @@ mod tests {
     #[test]
     fn hits_until_exp_then_drops() {
         let mut c = TokenCache::new(4);
-        c.insert("a", 100.0, 1, 0.0);
-        assert_eq!(c.get("a", 99.9), Some(&1));
-        assert_eq!(c.get("a", 100.0), None);
+        c.insert("a", 0, 100.0, 1, 0.0);
+        assert_eq!(c.get("a", 0, 99.9), Some(&1));
+        assert_eq!(c.get("a", 0, 100.0), None);
         assert!(c.is_empty());
-        assert_eq!(c.get("b", 0.0), None);
+        assert_eq!(c.get("b", 0, 0.0), None);
     }
 
     #[test]
     fn expired_or_disabled_is_not_cached() {
         let mut c = TokenCache::new(4);
-        c.insert("a", 10.0, 1, 10.0);
-        c.insert("b", f64::NAN, 2, 0.0);
+        c.insert("a", 0, 10.0, 1, 10.0);
+        c.insert("b", 0, f64::NAN, 2, 0.0);
         assert!(c.is_empty());
         let mut off = TokenCache::new(0);
-        off.insert("a", 100.0, 1, 0.0);
-        assert_eq!(off.get("a", 1.0), None);
+        off.insert("a", 0, 100.0, 1, 0.0);
+        assert_eq!(off.get("a", 0, 1.0), None);
     }
 
     #[test]
     fn evicts_least_recently_used() {
         let mut c = TokenCache::new(3);
         for (t, v) in [("a", 1), ("b", 2), ("c", 3)] {
-            c.insert(t, 100.0, v, 0.0);
+            c.insert(t, 0, 100.0, v, 0.0);
         }
-        assert_eq!(c.get("a", 1.0), Some(&1)); // a is now newest: b is the oldest
-        c.insert("d", 100.0, 4, 1.0);
+        assert_eq!(c.get("a", 0, 1.0), Some(&1)); // a is now newest: b is the oldest
+        c.insert("d", 0, 100.0, 4, 1.0);
         assert_eq!(keys(&c), ["c", "a", "d"]);
-        assert_eq!(c.get("b", 1.0), None);
+        assert_eq!(c.get("b", 0, 1.0), None);
         assert_eq!(c.len(), 3);
         // re-inserting replaces the value and refreshes recency
-        c.insert("c", 100.0, 30, 1.0);
+        c.insert("c", 0, 100.0, 30, 1.0);
         assert_eq!(keys(&c), ["a", "d", "c"]);
-        assert_eq!(c.get("c", 1.0), Some(&30));
+        assert_eq!(c.get("c", 0, 1.0), Some(&30));
         assert_eq!(c.len(), 3);
+    }
+
+    #[test]
+    fn serves_a_hit_only_to_the_owner_that_verified_it() {
+        let mut c = TokenCache::new(4);
+        c.insert("a", 1, 100.0, 10, 0.0);
+        assert_eq!(c.get("a", 2, 1.0), None);
+        assert_eq!(
+            c.get("a", 1, 1.0),
+            Some(&10),
+            "a miss for owner 2 keeps owner 1's entry"
+        );
+        c.insert("a", 2, 100.0, 20, 1.0);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c.get("a", 1, 1.0), None);
+        assert_eq!(c.get("a", 2, 1.0), Some(&20));
     }
 
     #[test]
@@ -196,8 +219,8 @@ mod tests {
         for n in 0..2000u32 {
             let t = format!("t{}", n % 97);
             let exp = if n % 7 == 0 { 1.0 } else { 1e9 };
-            c.insert(&t, exp, n, 0.0);
-            let _ = c.get(&format!("t{}", (n * 31) % 97), f64::from(n % 3));
+            c.insert(&t, 0, exp, n, 0.0);
+            let _ = c.get(&format!("t{}", (n * 31) % 97), 0, f64::from(n % 3));
             assert!(c.len() <= 50);
             assert_eq!(keys(&c).len(), c.len());
             for (tok, &i) in &c.index {

@@ -99,6 +99,23 @@ test("the verified-token cache is on by default, per verifier; tokenCache: false
   assert.equal(expired.calls, 2);
 });
 
+test("a TokenCache shared by two verifiers only serves a token to the verifier that verified it", async () => {
+  // c1's verifier accepts the token, c2's refuses it (another client): a hit left by the c1 route
+  // must not let the c2 route through
+  const c1 = countingVerifier();
+  const c2 = { calls: 0, verify: async () => { c2.calls++; throw Object.assign(new Error("wrong client"), { code: "ERR_JWT_INVALID_CLIENT_ID" }); } };
+  const shared = new TokenCache(10);
+  assert.equal((await requireAuth(bearer("tok.for.c1"), { verifier: c1, tokenCache: shared })).sub, "tok");
+  const denied = await requireAuth(bearer("tok.for.c1"), { verifier: c2, tokenCache: shared });
+  assert.equal(denied.status, 401);
+  assert.match(denied.headers.get("www-authenticate"), /invalid_token/);
+  assert.equal(c2.calls, 1);
+  // c1 still gets its hit
+  assert.equal((await requireAuth(bearer("tok.for.c1"), { verifier: c1, tokenCache: shared })).sub, "tok");
+  assert.equal(c1.calls, 1);
+  assert.equal(shared.size, 1);
+});
+
 test("bad options throw the package's ParameterValidationError", async () => {
   const v = countingVerifier();
   for (const bad of [{ scope: [] }, { groups: 42 }, { scope: { anyOf: ["a"], allOf: ["b"] } }, { tokenUse: "refresh" }]) {
