@@ -701,12 +701,15 @@ export interface TokenVerifier {
 
 /** Bounded LRU of verified tokens (keyed by the whole token, each entry until the token's `exp`). */
 export declare class TokenCache {
-  /** At most `maxEntries` tokens (`0` caches nothing). */
-  constructor(maxEntries: number);
+  /** At most `maxEntries` tokens, and at most `maxBytes` (default 4 MiB) of tokens plus payloads
+   * (as JSON) in all (`0` caches nothing). */
+  constructor(maxEntries: number, maxBytes?: number);
   /** The payload cached for `token` as the verifier with id `owner` verified it. */
   get(token: string, owner: number): JwtPayload | undefined;
   insert(token: string, owner: number, payload: JwtPayload): void;
   readonly size: number;
+  /** Bytes the cached tokens and payloads count against `maxBytes`. */
+  readonly bytes: number;
   free(): void;
 }
 /** Entries of the token cache each verifier gets by default in `requireAuth` / introspection. */

@@ -12,7 +12,7 @@
 //!   parse(method, contentType?, authorization?, body): {token, tokenTypeHint?, bearer?} | Denied
 //!   respond(payload: object): string                    // the JSON answer, {"active":false} if not active
 //! }
-//! class TokenCache { constructor(maxEntries); get(token, owner); insert(token, owner, payload); size }
+//! class TokenCache { constructor(maxEntries, maxBytes?); get(token, owner); insert(token, owner, payload); size; bytes }
 //! // Denied = {status, body, wwwAuthenticate?, allow?}
 //! ```
 
@@ -25,7 +25,7 @@ use crate::protocol::introspect::{
     active_response, authorize_caller, parse_clients, parse_request, ClientCredentials,
     RequestError, INACTIVE,
 };
-use crate::protocol::token_cache::TokenCache as Lru;
+use crate::protocol::token_cache::{TokenCache as Lru, DEFAULT_MAX_BYTES};
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
@@ -227,11 +227,13 @@ pub struct TokenCache {
 
 #[wasm_bindgen]
 impl TokenCache {
-    /// Holds at most `max_entries` tokens (`0`: caches nothing).
+    /// Holds at most `max_entries` tokens and `max_bytes` (default 4 MiB) of tokens and payloads
+    /// (as JSON) in all (`0`: caches nothing).
     #[wasm_bindgen(constructor)]
-    pub fn new(max_entries: u32) -> TokenCache {
+    pub fn new(max_entries: u32, max_bytes: Option<u32>) -> TokenCache {
+        let max_bytes = max_bytes.map_or(DEFAULT_MAX_BYTES, |b| b as usize);
         TokenCache {
-            lru: Lru::new(max_entries as usize),
+            lru: Lru::new(max_entries as usize, max_bytes),
         }
     }
 
@@ -246,8 +248,11 @@ impl TokenCache {
     /// Caches the `payload` of `token` that `owner` verified, until its `exp` (no `exp`: not
     /// cached).
     pub fn insert(&mut self, token: &str, owner: u32, payload: JsValue) {
-        if let Some(exp) = get(&payload, "exp").as_f64() {
-            self.lru.insert(token, owner, exp, payload, clock());
+        let exp = get(&payload, "exp").as_f64();
+        let json = json_string(&payload);
+        if let (Some(exp), Some(json)) = (exp, json) {
+            let size = token.len() + json.len();
+            self.lru.insert(token, owner, exp, payload, size, clock());
         }
     }
 
@@ -255,5 +260,11 @@ impl TokenCache {
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> u32 {
         self.lru.len() as u32
+    }
+
+    /// Bytes the cached tokens and payloads count against `maxBytes`.
+    #[wasm_bindgen(getter)]
+    pub fn bytes(&self) -> u32 {
+        self.lru.bytes() as u32
     }
 }

@@ -116,6 +116,28 @@ test("a TokenCache shared by two verifiers only serves a token to the verifier t
   assert.equal(shared.size, 1);
 });
 
+test("a TokenCache is bounded by bytes (token plus payload as JSON) as well as by entries", async () => {
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  const v = countingVerifier(exp);
+  // what countingVerifier's payload for a 9-character token counts, with the token itself
+  const one = "aaa.bbb.1".length + JSON.stringify({ token_use: "access", scope: "a b", exp, sub: "aaa" }).length;
+  const cache = new TokenCache(100, 2 * one);
+  for (const t of ["aaa.bbb.1", "aaa.bbb.2"]) await requireAuth(bearer(t), { verifier: v, tokenCache: cache });
+  assert.equal(cache.size, 2);
+  assert.equal(cache.bytes, 2 * one);
+  await requireAuth(bearer("aaa.bbb.3"), { verifier: v, tokenCache: cache }); // evicts aaa.bbb.1
+  assert.equal(cache.size, 2);
+  assert.equal(cache.bytes, 2 * one);
+  await requireAuth(bearer("aaa.bbb.1"), { verifier: v, tokenCache: cache });
+  assert.equal(v.calls, 4, "the evicted token was verified again");
+  // an entry larger than the whole bound is never cached
+  const tiny = new TokenCache(100, one - 1);
+  await requireAuth(bearer("aaa.bbb.1"), { verifier: v, tokenCache: tiny });
+  assert.equal(tiny.size, 0);
+  assert.equal(tiny.bytes, 0);
+  assert.equal(new TokenCache(1).bytes, 0);
+});
+
 test("bad options throw the package's ParameterValidationError", async () => {
   const v = countingVerifier();
   for (const bad of [{ scope: [] }, { groups: 42 }, { scope: { anyOf: ["a"], allOf: ["b"] } }, { tokenUse: "refresh" }]) {
