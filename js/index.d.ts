@@ -714,6 +714,8 @@ export declare class TokenCache {
 }
 /** Entries of the token cache each verifier gets by default in `requireAuth` / introspection. */
 export declare const DEFAULT_TOKEN_CACHE_ENTRIES: number;
+/** Milliseconds the introspection handler's live userInfo check may take by default. */
+export declare const DEFAULT_USER_INFO_TIMEOUT_MS: number;
 
 export interface RequireAuthOptions {
   verifier: TokenVerifier;
@@ -747,6 +749,8 @@ export interface IntrospectionOptions {
     denyList?: { has(originJti: string): boolean | Promise<boolean> };
     /** The pool's `/oauth2/userInfo`: a live check per request (fails closed). */
     userInfoEndpoint?: string;
+    /** Milliseconds the live check may take, else the token is inactive (default `DEFAULT_USER_INFO_TIMEOUT_MS`, 5000). */
+    timeoutMs?: number;
   };
   tokenCache?: TokenCache | false | null;
   /** `fetch` for the live check (default `globalThis.fetch`). */

@@ -147,17 +147,20 @@ test("bad options throw the package's ParameterValidationError", async () => {
   assert.equal(v.calls, 0);
 });
 
+/** The body of the answer to one introspection of "a.b.c" by an authenticated caller. */
+const introspectText = (verifier, revocation, fetch) =>
+  createIntrospectionHandler({ verifier, clients: [{ clientId: "rs", clientSecret: "pw" }], revocation, fetch, tokenCache: false })(
+    new Request("https://edge.example/introspect", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${btoa("rs:pw")}` },
+      body: "token=a.b.c",
+    }),
+  ).then((r) => r.text());
+
 test("introspection fails closed when the deny-list or the live check fails", async () => {
   const v = countingVerifier();
   v.verify = async () => ({ token_use: "access", scope: "a", exp: Math.floor(Date.now() / 1000) + 60, sub: "s", iss: "i", client_id: "c", username: "u", origin_jti: "o" });
-  const ask = (revocation, fetch) =>
-    createIntrospectionHandler({ verifier: v, clients: [{ clientId: "rs", clientSecret: "pw" }], revocation, fetch, tokenCache: false })(
-      new Request("https://edge.example/introspect", {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${btoa("rs:pw")}` },
-        body: "token=a.b.c",
-      }),
-    ).then((r) => r.text());
+  const ask = (revocation, fetch) => introspectText(v, revocation, fetch);
   assert.equal(JSON.parse(await ask({ denyList: new Set(["other"]) })).active, true);
   assert.equal(await ask({ denyList: new Set(["o"]) }), '{"active":false}');
   assert.equal(await ask({ denyList: { has: async () => { throw new Error("kv down"); } } }), '{"active":false}');
@@ -166,4 +169,21 @@ test("introspection fails closed when the deny-list or the live check fails", as
   assert.equal(JSON.parse(await ask({ userInfoEndpoint: "https://pool/oauth2/userInfo" }, up)).active, true);
   assert.equal(await ask({ userInfoEndpoint: "https://pool/oauth2/userInfo" }, down), '{"active":false}');
   assert.equal(await ask({ userInfoEndpoint: "https://pool/oauth2/userInfo" }, async () => new Response("", { status: 503 })), '{"active":false}');
+});
+
+test("introspection: a userInfo check that does not answer in revocation.timeoutMs is aborted and the token inactive", async () => {
+  const v = countingVerifier();
+  v.verify = async () => ({ token_use: "access", scope: "a", exp: Math.floor(Date.now() / 1000) + 60, sub: "s", iss: "i", client_id: "c", username: "u" });
+  const ask = (revocation, fetch) => introspectText(v, revocation, fetch);
+  const endpoint = "https://pool/oauth2/userInfo";
+  let signal;
+  const stalls = (_url, init) => ((signal = init.signal), new Promise(() => {})); // ignores the signal too
+  assert.equal(await ask({ userInfoEndpoint: endpoint, timeoutMs: 50 }, stalls), '{"active":false}');
+  assert.equal(signal.aborted, true);
+  // headers in time, then a body that never ends: the body is cancelled, the status counts
+  const slowBody = async () => new Response(new ReadableStream({ pull: () => new Promise(() => {}) }), { status: 200 });
+  assert.equal(JSON.parse(await ask({ userInfoEndpoint: endpoint, timeoutMs: 50 }, slowBody)).active, true);
+  const late = () => new Promise((resolve) => setTimeout(() => resolve(new Response("{}", { status: 200 })), 200));
+  assert.equal(await ask({ userInfoEndpoint: endpoint, timeoutMs: 50 }, late), '{"active":false}');
+  assert.equal(JSON.parse(await ask({ userInfoEndpoint: endpoint, timeoutMs: 1000 }, late)).active, true);
 });
