@@ -5,7 +5,7 @@
 // fetch and navigation. Tokens are verified with the package's own verifiers.
 import { RawAuth, isApiIssued, requireScopes } from "./cognito_wasm.js";
 import { ParameterValidationError } from "./errors.js";
-import { CognitoJwtVerifier, JwtVerifier, fromWasmError } from "./verifier.js";
+import { CognitoJwtVerifier, JwtVerifier, fetchWithin, fromWasmError } from "./verifier.js";
 
 /** Runs `fn`, rethrowing a wasm core error as its class. */
 async function authTry(fn) {
@@ -122,25 +122,11 @@ export class CognitoAuth {
   /** Resolves to `{ status, body }` (the body read as text). */
   #fetch(url, init) {
     const fetchFn = this.#options.fetch ?? globalThis.fetch;
-    // A hanging endpoint must not hang getSession (and hold the refresh lock of every tab): abort
-    // after FETCH_TIMEOUT_MS, and race a timer in case a custom fetch ignores the signal. The
-    // body is read inside the race too: headers that arrive with a body that never ends time out.
-    const controller = new AbortController();
-    let timer;
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new Error("timeout"));
-      }, FETCH_TIMEOUT_MS);
+    // A hanging endpoint must not hang getSession (and hold the refresh lock of every tab): the
+    // exchange, body included, times out after FETCH_TIMEOUT_MS.
+    return fetchWithin(fetchFn, url, init, FETCH_TIMEOUT_MS, async (response) => ({ status: response.status, body: await response.text() })).catch(() => {
+      throw RawAuth.networkError();
     });
-    const exchange = Promise.resolve()
-      .then(() => fetchFn(url, { ...init, signal: controller.signal }))
-      .then(async (response) => ({ status: response.status, body: await response.text() }));
-    return Promise.race([exchange, timeout])
-      .catch(() => {
-        throw RawAuth.networkError();
-      })
-      .finally(() => clearTimeout(timer));
   }
 
   #post(path, body) {

@@ -4,15 +4,30 @@
 // isolates (Workers KV or the Cache API). The parsing and checks run in the wasm core
 // (src/bindings/edge.rs); this file only moves Requests and Responses.
 import { BearerGuard, Introspector, TokenCache } from "./cognito_wasm.js";
-import { fromWasmError } from "./verifier.js";
+import { fetchWithin, fromWasmError } from "./verifier.js";
 
 export { TokenCache };
 
 /** Entries of the verified-token cache a verifier gets by default. */
 export const DEFAULT_TOKEN_CACHE_ENTRIES = 1000;
 
+/** Milliseconds the introspection handler's live userInfo check may take by default. */
+export const DEFAULT_USER_INFO_TIMEOUT_MS = 5000;
+
 const INACTIVE = '{"active":false}';
 const defaultCaches = new WeakMap();
+// Each verifier's id in every TokenCache: a cache shared by several verifiers only serves a token
+// to the verifier that verified it.
+const verifierIds = new WeakMap();
+let lastVerifierId = 0;
+function verifierId(verifier) {
+  let id = verifierIds.get(verifier);
+  if (id === undefined) {
+    id = ++lastVerifierId;
+    verifierIds.set(verifier, id);
+  }
+  return id;
+}
 
 /** The cache for `verifier` under the `tokenCache` option: `false`/`null` none, a `TokenCache`, or
  * by default one shared cache per verifier. */
@@ -35,12 +50,14 @@ function deepFreeze(value) {
   return value;
 }
 
-/** Verifies with `verifier` unless `cache` holds the token; cached payloads are frozen. */
+/** Verifies with `verifier` unless `cache` holds the token as this verifier verified it; cached
+ * payloads are frozen. */
 async function verifyCached(verifier, token, cache) {
-  const hit = cache?.get(token);
+  const owner = cache === undefined ? 0 : verifierId(verifier);
+  const hit = cache?.get(token, owner);
   if (hit !== undefined) return hit;
   const payload = deepFreeze(await verifier.verify(token));
-  cache?.insert(token, payload);
+  cache?.insert(token, owner, payload);
   return payload;
 }
 
@@ -100,9 +117,9 @@ async function authorizeBearer(authorization, options) {
   return denied === undefined ? payload : refusal(denied);
 }
 
-/** True when `revocation` says the session is revoked; a failing deny-list or userInfo call
- * counts as revoked (fail closed). */
-async function isRevoked({ denyList, userInfoEndpoint }, token, payload, fetchImpl) {
+/** True when `revocation` says the session is revoked; a failing deny-list or userInfo call, or
+ * one that takes longer than `timeoutMs`, counts as revoked (fail closed). */
+async function isRevoked({ denyList, userInfoEndpoint, timeoutMs = DEFAULT_USER_INFO_TIMEOUT_MS }, token, payload, fetchImpl) {
   try {
     if (denyList !== undefined && typeof payload.origin_jti === "string" && (await denyList.has(payload.origin_jti))) {
       return true;
@@ -110,9 +127,11 @@ async function isRevoked({ denyList, userInfoEndpoint }, token, payload, fetchIm
     // Live check: Cognito's userInfo answers 401 for revoked, signed-out, disabled or deleted
     // users. Client-credentials tokens (no `username`) cannot be revoked and userInfo refuses them.
     if (userInfoEndpoint !== undefined && payload.username !== undefined) {
-      const response = await fetchImpl(userInfoEndpoint, { headers: { authorization: `Bearer ${token}` } });
-      await response.body?.cancel();
-      return response.status !== 200;
+      const status = await fetchWithin(fetchImpl, userInfoEndpoint, { headers: { authorization: `Bearer ${token}` } }, timeoutMs, async (response) => {
+        await response.body?.cancel();
+        return response.status;
+      });
+      return status !== 200;
     }
     return false;
   } catch {

@@ -701,15 +701,21 @@ export interface TokenVerifier {
 
 /** Bounded LRU of verified tokens (keyed by the whole token, each entry until the token's `exp`). */
 export declare class TokenCache {
-  /** At most `maxEntries` tokens (`0` caches nothing). */
-  constructor(maxEntries: number);
-  get(token: string): JwtPayload | undefined;
-  insert(token: string, payload: JwtPayload): void;
+  /** At most `maxEntries` tokens, and at most `maxBytes` (default 4 MiB) of tokens plus payloads
+   * (as JSON) in all (`0` caches nothing). */
+  constructor(maxEntries: number, maxBytes?: number);
+  /** The payload cached for `token` as the verifier with id `owner` verified it. */
+  get(token: string, owner: number): JwtPayload | undefined;
+  insert(token: string, owner: number, payload: JwtPayload): void;
   readonly size: number;
+  /** Bytes the cached tokens and payloads count against `maxBytes`. */
+  readonly bytes: number;
   free(): void;
 }
 /** Entries of the token cache each verifier gets by default in `requireAuth` / introspection. */
 export declare const DEFAULT_TOKEN_CACHE_ENTRIES: number;
+/** Milliseconds the introspection handler's live userInfo check may take by default. */
+export declare const DEFAULT_USER_INFO_TIMEOUT_MS: number;
 
 export interface RequireAuthOptions {
   verifier: TokenVerifier;
@@ -743,6 +749,8 @@ export interface IntrospectionOptions {
     denyList?: { has(originJti: string): boolean | Promise<boolean> };
     /** The pool's `/oauth2/userInfo`: a live check per request (fails closed). */
     userInfoEndpoint?: string;
+    /** Milliseconds the live check may take, else the token is inactive (default `DEFAULT_USER_INFO_TIMEOUT_MS`, 5000). */
+    timeoutMs?: number;
   };
   tokenCache?: TokenCache | false | null;
   /** `fetch` for the live check (default `globalThis.fetch`). */

@@ -172,3 +172,23 @@ export class JwtVerifier extends Verifier {
 }
 
 export { errorCatalog };
+
+/**
+ * `fetchFn(url, init)` then `read(response)`, both within `ms`: on expiry the request is aborted
+ * and the promise rejects (a timer is raced as well, in case a custom fetch ignores the signal, or
+ * headers arrive with a body that never ends).
+ */
+export function fetchWithin(fetchFn, url, init, ms, read) {
+  const controller = new AbortController();
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error("timeout"));
+    }, ms);
+  });
+  const exchange = Promise.resolve()
+    .then(() => fetchFn(url, { ...init, signal: controller.signal }))
+    .then(read);
+  return Promise.race([exchange, timeout]).finally(() => clearTimeout(timer));
+}

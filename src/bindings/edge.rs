@@ -12,7 +12,7 @@
 //!   parse(method, contentType?, authorization?, body): {token, tokenTypeHint?, bearer?} | Denied
 //!   respond(payload: object): string                    // the JSON answer, {"active":false} if not active
 //! }
-//! class TokenCache { constructor(maxEntries); get(token); insert(token, payload); size }
+//! class TokenCache { constructor(maxEntries, maxBytes?); get(token, owner); insert(token, owner, payload); size; bytes }
 //! // Denied = {status, body, wwwAuthenticate?, allow?}
 //! ```
 
@@ -25,7 +25,7 @@ use crate::protocol::introspect::{
     active_response, authorize_caller, parse_clients, parse_request, ClientCredentials,
     RequestError, INACTIVE,
 };
-use crate::protocol::token_cache::TokenCache as Lru;
+use crate::protocol::token_cache::{TokenCache as Lru, DEFAULT_MAX_BYTES};
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
@@ -218,7 +218,8 @@ impl Introspector {
     }
 }
 
-/// The verified-token LRU: payloads keyed by the whole token, until the token's `exp`.
+/// The verified-token LRU: payloads keyed by the whole token, until the token's `exp`, each served
+/// only to the `owner` (js/edge.js: one id per verifier) that verified it.
 #[wasm_bindgen]
 pub struct TokenCache {
     lru: Lru<JsValue>,
@@ -226,23 +227,32 @@ pub struct TokenCache {
 
 #[wasm_bindgen]
 impl TokenCache {
-    /// Holds at most `max_entries` tokens (`0`: caches nothing).
+    /// Holds at most `max_entries` tokens and `max_bytes` (default 4 MiB) of tokens and payloads
+    /// (as JSON) in all (`0`: caches nothing).
     #[wasm_bindgen(constructor)]
-    pub fn new(max_entries: u32) -> TokenCache {
+    pub fn new(max_entries: u32, max_bytes: Option<u32>) -> TokenCache {
+        let max_bytes = max_bytes.map_or(DEFAULT_MAX_BYTES, |b| b as usize);
         TokenCache {
-            lru: Lru::new(max_entries as usize),
+            lru: Lru::new(max_entries as usize, max_bytes),
         }
     }
 
-    /// The payload cached for `token`, or `undefined`.
-    pub fn get(&mut self, token: &str) -> JsValue {
-        self.lru.get(token, clock()).cloned().unwrap_or_default()
+    /// The payload `owner` cached for `token`, or `undefined`.
+    pub fn get(&mut self, token: &str, owner: u32) -> JsValue {
+        self.lru
+            .get(token, owner, clock())
+            .cloned()
+            .unwrap_or_default()
     }
 
-    /// Caches the verified `payload` of `token` until its `exp` (no `exp`: not cached).
-    pub fn insert(&mut self, token: &str, payload: JsValue) {
-        if let Some(exp) = get(&payload, "exp").as_f64() {
-            self.lru.insert(token, exp, payload, clock());
+    /// Caches the `payload` of `token` that `owner` verified, until its `exp` (no `exp`: not
+    /// cached).
+    pub fn insert(&mut self, token: &str, owner: u32, payload: JsValue) {
+        let exp = get(&payload, "exp").as_f64();
+        let json = json_string(&payload);
+        if let (Some(exp), Some(json)) = (exp, json) {
+            let size = token.len() + json.len();
+            self.lru.insert(token, owner, exp, payload, size, clock());
         }
     }
 
@@ -250,5 +260,11 @@ impl TokenCache {
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> u32 {
         self.lru.len() as u32
+    }
+
+    /// Bytes the cached tokens and payloads count against `maxBytes`.
+    #[wasm_bindgen(getter)]
+    pub fn bytes(&self) -> u32 {
+        self.lru.bytes() as u32
     }
 }

@@ -244,8 +244,9 @@ pub struct ClientCredentials {
 }
 redacted_debug!(ClientCredentials { client_secret; client_id });
 
-/// Reads `[{"clientId": "...", "clientSecret": "..."}, ...]`: both strings required, no other
-/// member; `None` for anything else.
+/// Reads `[{"clientId": "...", "clientSecret": "..."}, ...]`: both non-empty strings required (an
+/// empty secret would let anyone who knows the id authenticate), no other member; `None` for
+/// anything else.
 pub fn parse_clients(json: &str) -> Option<Vec<ClientCredentials>> {
     let mut clients = Vec::new();
     Reader::document(json, |r| {
@@ -257,7 +258,11 @@ pub fn parse_clients(json: &str) -> Option<Vec<ClientCredentials>> {
                     "clientSecret" => &mut secret,
                     _ => return Err(JsonError::Type),
                 };
-                match slot.replace(r.str()?.into_owned()) {
+                let value = r.str()?;
+                if value.is_empty() {
+                    return Err(JsonError::Type);
+                }
+                match slot.replace(value.into_owned()) {
                     Some(_) => Err(JsonError::Type),
                     None => Ok(()),
                 }
@@ -565,6 +570,8 @@ mod tests {
             r#"[{"clientId":"a","clientSecret":1}]"#,
             r#"[{"clientId":"a","clientSecret":"s","x":1}]"#,
             r#"[{"clientId":"a","clientSecret":"s","clientId":"b"}]"#,
+            r#"[{"clientId":"a","clientSecret":""}]"#,
+            r#"[{"clientId":"","clientSecret":"s"}]"#,
         ] {
             assert_eq!(parse_clients(bad), None, "{bad}");
         }

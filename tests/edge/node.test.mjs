@@ -99,6 +99,45 @@ test("the verified-token cache is on by default, per verifier; tokenCache: false
   assert.equal(expired.calls, 2);
 });
 
+test("a TokenCache shared by two verifiers only serves a token to the verifier that verified it", async () => {
+  // c1's verifier accepts the token, c2's refuses it (another client): a hit left by the c1 route
+  // must not let the c2 route through
+  const c1 = countingVerifier();
+  const c2 = { calls: 0, verify: async () => { c2.calls++; throw Object.assign(new Error("wrong client"), { code: "ERR_JWT_INVALID_CLIENT_ID" }); } };
+  const shared = new TokenCache(10);
+  assert.equal((await requireAuth(bearer("tok.for.c1"), { verifier: c1, tokenCache: shared })).sub, "tok");
+  const denied = await requireAuth(bearer("tok.for.c1"), { verifier: c2, tokenCache: shared });
+  assert.equal(denied.status, 401);
+  assert.match(denied.headers.get("www-authenticate"), /invalid_token/);
+  assert.equal(c2.calls, 1);
+  // c1 still gets its hit
+  assert.equal((await requireAuth(bearer("tok.for.c1"), { verifier: c1, tokenCache: shared })).sub, "tok");
+  assert.equal(c1.calls, 1);
+  assert.equal(shared.size, 1);
+});
+
+test("a TokenCache is bounded by bytes (token plus payload as JSON) as well as by entries", async () => {
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  const v = countingVerifier(exp);
+  // what countingVerifier's payload for a 9-character token counts, with the token itself
+  const one = "aaa.bbb.1".length + JSON.stringify({ token_use: "access", scope: "a b", exp, sub: "aaa" }).length;
+  const cache = new TokenCache(100, 2 * one);
+  for (const t of ["aaa.bbb.1", "aaa.bbb.2"]) await requireAuth(bearer(t), { verifier: v, tokenCache: cache });
+  assert.equal(cache.size, 2);
+  assert.equal(cache.bytes, 2 * one);
+  await requireAuth(bearer("aaa.bbb.3"), { verifier: v, tokenCache: cache }); // evicts aaa.bbb.1
+  assert.equal(cache.size, 2);
+  assert.equal(cache.bytes, 2 * one);
+  await requireAuth(bearer("aaa.bbb.1"), { verifier: v, tokenCache: cache });
+  assert.equal(v.calls, 4, "the evicted token was verified again");
+  // an entry larger than the whole bound is never cached
+  const tiny = new TokenCache(100, one - 1);
+  await requireAuth(bearer("aaa.bbb.1"), { verifier: v, tokenCache: tiny });
+  assert.equal(tiny.size, 0);
+  assert.equal(tiny.bytes, 0);
+  assert.equal(new TokenCache(1).bytes, 0);
+});
+
 test("bad options throw the package's ParameterValidationError", async () => {
   const v = countingVerifier();
   for (const bad of [{ scope: [] }, { groups: 42 }, { scope: { anyOf: ["a"], allOf: ["b"] } }, { tokenUse: "refresh" }]) {
@@ -108,17 +147,20 @@ test("bad options throw the package's ParameterValidationError", async () => {
   assert.equal(v.calls, 0);
 });
 
+/** The body of the answer to one introspection of "a.b.c" by an authenticated caller. */
+const introspectText = (verifier, revocation, fetch) =>
+  createIntrospectionHandler({ verifier, clients: [{ clientId: "rs", clientSecret: "pw" }], revocation, fetch, tokenCache: false })(
+    new Request("https://edge.example/introspect", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${btoa("rs:pw")}` },
+      body: "token=a.b.c",
+    }),
+  ).then((r) => r.text());
+
 test("introspection fails closed when the deny-list or the live check fails", async () => {
   const v = countingVerifier();
   v.verify = async () => ({ token_use: "access", scope: "a", exp: Math.floor(Date.now() / 1000) + 60, sub: "s", iss: "i", client_id: "c", username: "u", origin_jti: "o" });
-  const ask = (revocation, fetch) =>
-    createIntrospectionHandler({ verifier: v, clients: [{ clientId: "rs", clientSecret: "pw" }], revocation, fetch, tokenCache: false })(
-      new Request("https://edge.example/introspect", {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${btoa("rs:pw")}` },
-        body: "token=a.b.c",
-      }),
-    ).then((r) => r.text());
+  const ask = (revocation, fetch) => introspectText(v, revocation, fetch);
   assert.equal(JSON.parse(await ask({ denyList: new Set(["other"]) })).active, true);
   assert.equal(await ask({ denyList: new Set(["o"]) }), '{"active":false}');
   assert.equal(await ask({ denyList: { has: async () => { throw new Error("kv down"); } } }), '{"active":false}');
@@ -127,4 +169,21 @@ test("introspection fails closed when the deny-list or the live check fails", as
   assert.equal(JSON.parse(await ask({ userInfoEndpoint: "https://pool/oauth2/userInfo" }, up)).active, true);
   assert.equal(await ask({ userInfoEndpoint: "https://pool/oauth2/userInfo" }, down), '{"active":false}');
   assert.equal(await ask({ userInfoEndpoint: "https://pool/oauth2/userInfo" }, async () => new Response("", { status: 503 })), '{"active":false}');
+});
+
+test("introspection: a userInfo check that does not answer in revocation.timeoutMs is aborted and the token inactive", async () => {
+  const v = countingVerifier();
+  v.verify = async () => ({ token_use: "access", scope: "a", exp: Math.floor(Date.now() / 1000) + 60, sub: "s", iss: "i", client_id: "c", username: "u" });
+  const ask = (revocation, fetch) => introspectText(v, revocation, fetch);
+  const endpoint = "https://pool/oauth2/userInfo";
+  let signal;
+  const stalls = (_url, init) => ((signal = init.signal), new Promise(() => {})); // ignores the signal too
+  assert.equal(await ask({ userInfoEndpoint: endpoint, timeoutMs: 50 }, stalls), '{"active":false}');
+  assert.equal(signal.aborted, true);
+  // headers in time, then a body that never ends: the body is cancelled, the status counts
+  const slowBody = async () => new Response(new ReadableStream({ pull: () => new Promise(() => {}) }), { status: 200 });
+  assert.equal(JSON.parse(await ask({ userInfoEndpoint: endpoint, timeoutMs: 50 }, slowBody)).active, true);
+  const late = () => new Promise((resolve) => setTimeout(() => resolve(new Response("{}", { status: 200 })), 200));
+  assert.equal(await ask({ userInfoEndpoint: endpoint, timeoutMs: 50 }, late), '{"active":false}');
+  assert.equal(JSON.parse(await ask({ userInfoEndpoint: endpoint, timeoutMs: 1000 }, late)).active, true);
 });

@@ -141,6 +141,18 @@ describe("requireAuth (RFC 6750)", () => {
   });
 });
 
+test("the worker refuses to serve (500, nothing verified) when API_SCOPE or ADMIN_GROUP is unset: it never fails open", async () => {
+  for (const vars of [{ API_SCOPE: "" }, { ADMIN_GROUP: "" }]) {
+    const broken = await worker({ vars });
+    for (const path of ["/api/hello", "/api/admin"]) {
+      const response = await get(broken, path, tokens.access);
+      assert.equal(response.status, 500, `${JSON.stringify(vars)} ${path}`);
+      assert.ok(!(await response.text()).includes("hello"));
+    }
+    await broken.dispose();
+  }
+});
+
 describe("introspection (RFC 7662)", () => {
 
   async function answer(response) {

@@ -4,7 +4,12 @@ import { CognitoJwtVerifier, createIntrospectionHandler, kvJwksStore, persistJwk
 
 let app; // built once per isolate, on its first request
 
+// Without these a route would need no scope or no group: refuse to serve rather than fail open.
+const REQUIRED = ["API_SCOPE", "ADMIN_GROUP"];
+
 function setup(env) {
+  const missing = REQUIRED.filter((name) => !env[name]);
+  if (missing.length > 0) throw new Error(`worker: ${missing.join(" and ")} must be set (see wrangler.toml [vars]); refusing to serve`);
   const verifier = CognitoJwtVerifier.create({
     userPoolId: env.USER_POOL_ID,
     tokenUse: "access",
