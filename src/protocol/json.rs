@@ -23,6 +23,34 @@ pub enum JsonError {
     Duplicate,
 }
 
+/// A member name ordered by its fingerprint (FNV-1a) first, so that most comparisons are one
+/// integer's, then by its text.
+#[derive(PartialEq, Eq)]
+struct Name<'a>(u64, Cow<'a, str>);
+
+impl<'a> Name<'a> {
+    fn new(name: Cow<'a, str>) -> Self {
+        let print = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        Name(print, name)
+    }
+}
+
+impl Ord for Name<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        #[cfg(test)]
+        tests::NAME_COMPARISONS.with(|n| n.set(n.get() + 1));
+        self.0.cmp(&other.0).then_with(|| self.1.cmp(&other.1))
+    }
+}
+
+impl PartialOrd for Name<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// Result of a reader step.
 pub type Res<T> = Result<T, JsonError>;
 
@@ -152,16 +180,12 @@ impl<'a> Reader<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Res<()>,
     ) -> Res<()> {
-        // names with a fingerprint (FNV-1a), so that most comparisons are one integer's
-        let mut seen: Vec<(u64, Cow<'a, str>)> = Vec::with_capacity(16);
+        // a search tree: O(n log n) comparisons whatever names a document picks
+        let mut seen = std::collections::BTreeSet::new();
         self.object(|r, key| {
-            let print = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            });
-            if seen.iter().any(|(p, k)| *p == print && *k == key) {
+            if !seen.insert(Name::new(key.clone())) {
                 return Err(JsonError::Duplicate);
             }
-            seen.push((print, key.clone()));
             member(r, key)
         })
     }
@@ -733,16 +757,42 @@ impl ObjectWriter {
 mod tests {
     use super::*;
 
+    use std::cell::Cell;
+    use std::thread::LocalKey;
+
     thread_local! {
         /// Big-integer conversions ([`nearest_f64`]) made by this thread.
-        pub(super) static BIG_CONVERSIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        pub(super) static BIG_CONVERSIONS: Cell<usize> = const { Cell::new(0) };
+        /// Member-name comparisons ([`Name`]) made by this thread.
+        pub(super) static NAME_COMPARISONS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// `f`'s result and how much `counter` grew while it ran.
+    fn counted<T>(counter: &'static LocalKey<Cell<usize>>, f: impl FnOnce() -> T) -> (T, usize) {
+        let before = counter.with(Cell::get);
+        let out = f();
+        (out, counter.with(Cell::get) - before)
     }
 
     /// `f`'s result and the number of big-integer conversions it made.
     pub(crate) fn conversions<T>(f: impl FnOnce() -> T) -> (T, usize) {
-        let before = BIG_CONVERSIONS.with(std::cell::Cell::get);
-        let out = f();
-        (out, BIG_CONVERSIONS.with(std::cell::Cell::get) - before)
+        counted(&BIG_CONVERSIONS, f)
+    }
+
+    #[test]
+    fn duplicate_names_cost_n_log_n_comparisons() {
+        let n = 6000;
+        let members: Vec<String> = (0..n).map(|i| format!("\"k{i}\":0")).collect();
+        let doc = format!("{{{}}}", members.join(","));
+        let unique = |doc: &str| Reader::document(doc, |r| r.unique_object(|r, _| r.skip()));
+        let (ok, comparisons) = counted(&NAME_COMPARISONS, || unique(&doc));
+        assert_eq!(ok, Ok(()));
+        // n log2 n is ~75,000 here; comparing with every earlier name made ~18,000,000
+        assert!((n..8 * n * 13).contains(&comparisons), "{comparisons}");
+        let dup = format!("{{{},\"k17\":1}}", members.join(","));
+        assert_eq!(unique(&dup), Err(JsonError::Duplicate));
+        // escaped and plain spellings are one name
+        assert_eq!(unique(r#"{"ab":1,"\u0061b":2}"#), Err(JsonError::Duplicate));
     }
 
     #[test]
