@@ -253,10 +253,17 @@ impl<'a> Reader<'a> {
 
     /// A number as its source text (e.g. to write it back unchanged), with its value.
     pub fn num_text(&mut self) -> Res<(&'a str, f64)> {
+        let text = self.raw()?;
+        let v = Reader::document(text, Reader::num)?;
+        Ok((text, v))
+    }
+
+    /// Any value, validated, as its source text.
+    pub fn raw(&mut self) -> Res<&'a str> {
         self.peek();
         let start = self.pos;
-        let v = self.num()?;
-        Ok((self.text(start, self.pos), v))
+        self.skip()?;
+        Ok(self.text(start, self.pos))
     }
 
     /// Any value, validated and discarded.
@@ -754,7 +761,7 @@ impl ObjectWriter {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     use std::cell::Cell;
