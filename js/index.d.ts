@@ -211,7 +211,7 @@ export interface VerifierProperties {
   jwksMaxAgeSeconds?: number;
   /** Reject longer tokens before decoding them (default 65536 characters). */
   maxTokenLength?: number;
-  /** Reject header or payload JSON nested deeper than this (default 32). */
+  /** Reject header or payload JSON nested deeper than this (default 128, at most 256). */
   maxJsonDepth?: number;
 }
 

@@ -3,7 +3,10 @@
 //!
 //! Types follow aws-jwt-verify: `exp`/`nbf`/`iat` numbers, `iss`/`sub`/`scope`/`jti`/`token_use`/
 //! `client_id` strings, `aud` and `cognito:groups` a string or an array of strings. A wrong type
-//! is a parse error ([`ParseError::ClaimType`]).
+//! is a parse error ([`ParseError::ClaimType`]), except for `cognito:groups`, whose type only a
+//! group check reads (then [`ClaimError::Group`]). A present `exp`/`nbf`/`iat` must be a number
+//! (`null` is refused), and a Cognito ID token's `aud` must be one string when the client is
+//! checked.
 
 use super::error::{Asserted, ClaimError, ParseError, Part};
 use super::json::{JsonError, Reader, Res};
@@ -20,8 +23,30 @@ pub struct Claims {
     pub scope: Option<String>,
     pub token_use: Option<String>,
     pub client_id: Option<String>,
+    /// Whether `aud` was an array (a Cognito ID token's is a string).
+    pub aud_is_array: bool,
     /// `cognito:groups`.
-    pub groups: Option<Vec<String>>,
+    pub groups: Groups,
+}
+
+/// `cognito:groups` as found: its type is checked only by a group check.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub enum Groups {
+    #[default]
+    Missing,
+    /// The claim's JSON text (valid JSON, of any type).
+    Text(String),
+}
+
+impl Groups {
+    /// The groups: a string or an array of strings (`None` when absent or `null`); any other
+    /// type is an error.
+    pub fn read(&self) -> Result<Option<Vec<String>>, JsonError> {
+        match self {
+            Groups::Missing => Ok(None),
+            Groups::Text(json) => Reader::document(json, Reader::opt_strings),
+        }
+    }
 }
 
 impl Claims {
@@ -32,14 +57,21 @@ impl Claims {
         Reader::top_object(payload_json, max_depth, |r, key| {
             match &*key {
                 "iss" => c.iss = r.opt_str()?,
-                "exp" => c.exp = r.opt_num()?,
-                "nbf" => c.nbf = r.opt_num()?,
-                "iat" => c.iat = r.opt_num()?,
-                "aud" => c.aud = r.opt_strings()?,
+                // present means a number (`null` too is refused, as aws-jwt-verify does)
+                "exp" => c.exp = Some(r.num()?),
+                "nbf" => c.nbf = Some(r.num()?),
+                "iat" => c.iat = Some(r.num()?),
+                "aud" => {
+                    c.aud_is_array = r.peek() == Some(b'[');
+                    c.aud = r.opt_strings()?;
+                }
                 "scope" => c.scope = r.opt_str()?,
                 "token_use" => c.token_use = r.opt_str()?,
                 "client_id" => c.client_id = r.opt_str()?,
-                "cognito:groups" => c.groups = r.opt_strings()?,
+                // typed only when a group check reads it (aws-jwt-verify): checked, kept as text
+                "cognito:groups" => {
+                    c.groups = Groups::Text(r.raw()?.to_owned());
+                }
                 // type-checked only
                 "sub" | "jti" => {
                     if !r.null()? {
@@ -220,14 +252,15 @@ impl Rules<'_> {
 
 impl CognitoRules<'_> {
     fn validate(&self, c: &Claims, aud: Option<&[String]>) -> Result<(), ClaimError> {
-        let groups = c.groups.as_deref();
         if let Some(want) = self.groups {
-            let have = groups.unwrap_or(&[]).iter().map(String::as_str);
-            if !want.accepts(have) {
-                return Err(ClaimError::Group {
-                    expected: list(want.values()),
-                    actual: asserted(groups),
-                });
+            let refused = |actual| ClaimError::Group {
+                expected: list(want.values()),
+                actual,
+            };
+            let groups = c.groups.read().map_err(|_| refused(Asserted::Missing))?;
+            let groups = groups.as_deref();
+            if !want.accepts(groups.unwrap_or(&[]).iter().map(String::as_str)) {
+                return Err(refused(asserted(groups)));
             }
         }
         let allowed: &[TokenUse] = match &self.token_use {
@@ -243,8 +276,9 @@ impl CognitoRules<'_> {
             })?;
         if let Some(want) = self.client_ids {
             let (ok, actual) = match used {
+                // an ID token's `aud` is one string (aws-jwt-verify refuses an array)
                 TokenUse::Id => (
-                    aud.is_some_and(|a| a.iter().any(|x| want.contains(x))),
+                    !c.aud_is_array && aud.is_some_and(|a| a.iter().any(|x| want.contains(x))),
                     aud.map(|a| a.join(" ")),
                 ),
                 TokenUse::Access => (
@@ -504,6 +538,110 @@ mod tests {
         );
         let member = access(r#","cognito:groups":["users","admins"]"#);
         assert_eq!(rules(&iss, Some(grouped)).validate(&member, 60.0), Ok(()));
+    }
+
+    #[test]
+    fn present_time_claims_must_be_numbers() {
+        for bad in [r#"{"iat":null}"#, r#"{"nbf":null}"#, r#"{"exp":null}"#] {
+            assert_eq!(
+                parse(bad).unwrap_err(),
+                ParseError::ClaimType {
+                    part: Part::Payload
+                },
+                "{bad}"
+            );
+        }
+        let c = claims(r#"{"iat":1,"nbf":2,"exp":3}"#);
+        assert_eq!((c.iat, c.nbf, c.exp), (Some(1.0), Some(2.0), Some(3.0)));
+    }
+
+    #[test]
+    fn an_id_token_aud_must_be_a_string() {
+        let iss = [ISS.to_owned()];
+        let clients = ["c1".to_owned()];
+        let check = CognitoRules {
+            token_use: None,
+            client_ids: Some(&clients),
+            groups: None,
+        };
+        let id = |aud: &str| {
+            claims(&format!(
+                r#"{{"iss":"{ISS}","exp":100,"token_use":"id","aud":{aud}}}"#
+            ))
+        };
+        assert_eq!(
+            rules(&iss, Some(check)).validate(&id(r#""c1""#), 60.0),
+            Ok(())
+        );
+        assert_eq!(
+            rules(&iss, Some(check)).validate(&id(r#"["c1"]"#), 60.0),
+            Err(ClaimError::ClientId {
+                expected: vec!["c1".into()],
+                actual: Some("c1".into())
+            })
+        );
+        // an access token's aud (and a generic verifier's) may still be an array
+        let aud = ["c1".to_owned()];
+        let generic = Rules {
+            audience: Some(&aud),
+            ..rules(&iss, None)
+        };
+        assert_eq!(generic.validate(&id(r#"["x","c1"]"#), 60.0), Ok(()));
+    }
+
+    #[test]
+    fn groups_are_typed_only_when_checked() {
+        let iss = [ISS.to_owned()];
+        let plain = CognitoRules {
+            token_use: None,
+            client_ids: None,
+            groups: None,
+        };
+        let admins = Match::AnyOf(vec!["admins".into()]);
+        let grouped = CognitoRules {
+            groups: Some(&admins),
+            ..plain
+        };
+        for odd in ["5", "{}", "[1]", r#"["admins",{}]"#, "true"] {
+            let c = access(&format!(r#","cognito:groups":{odd}"#));
+            assert_eq!(rules(&iss, Some(plain)).validate(&c, 60.0), Ok(()), "{odd}");
+            assert_eq!(
+                rules(&iss, Some(grouped)).validate(&c, 60.0),
+                Err(ClaimError::Group {
+                    expected: vec!["admins".into()],
+                    actual: Asserted::Missing
+                }),
+                "{odd}"
+            );
+        }
+        // still valid JSON, and read as before when it is a string or strings
+        assert!(parse(r#"{"cognito:groups":[1,]}"#).is_err());
+        let c = access(r#","cognito:groups":"admins""#);
+        assert_eq!(rules(&iss, Some(grouped)).validate(&c, 60.0), Ok(()));
+        let c = access(r#","cognito:groups":null"#);
+        assert!(rules(&iss, Some(grouped)).validate(&c, 60.0).is_err());
+    }
+
+    #[test]
+    fn a_custom_claim_nested_100_deep_passes_the_default_depth() {
+        use crate::protocol::limits::DEFAULT_MAX_JSON_DEPTH;
+        let nested = |n: usize| format!("{{\"x\":{}{}}}", "[".repeat(n), "]".repeat(n));
+        assert!(Claims::parse(&nested(100), DEFAULT_MAX_JSON_DEPTH).is_ok());
+        assert_eq!(
+            Claims::parse(&nested(200), DEFAULT_MAX_JSON_DEPTH).unwrap_err(),
+            ParseError::TooDeep { max: 128 }
+        );
+    }
+
+    #[test]
+    fn junk_claims_cost_no_conversion() {
+        let junk = format!(
+            r#"{{"exp":1e308,"x":[{}0],"y":{{"a":1.5e300,"b":[0.1e-320]}}}}"#,
+            "1e308,9.999e307,".repeat(500)
+        );
+        let (c, n) = crate::protocol::json::tests::conversions(|| parse(&junk));
+        // only `exp`, which a check reads, is converted
+        assert_eq!((c.unwrap().exp, n), (Some(1e308), 1));
     }
 
     #[test]

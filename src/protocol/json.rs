@@ -23,6 +23,34 @@ pub enum JsonError {
     Duplicate,
 }
 
+/// A member name ordered by its fingerprint (FNV-1a) first, so that most comparisons are one
+/// integer's, then by its text.
+#[derive(PartialEq, Eq)]
+struct Name<'a>(u64, Cow<'a, str>);
+
+impl<'a> Name<'a> {
+    fn new(name: Cow<'a, str>) -> Self {
+        let print = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        Name(print, name)
+    }
+}
+
+impl Ord for Name<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        #[cfg(test)]
+        tests::NAME_COMPARISONS.with(|n| n.set(n.get() + 1));
+        self.0.cmp(&other.0).then_with(|| self.1.cmp(&other.1))
+    }
+}
+
+impl PartialOrd for Name<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// Result of a reader step.
 pub type Res<T> = Result<T, JsonError>;
 
@@ -152,16 +180,12 @@ impl<'a> Reader<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Res<()>,
     ) -> Res<()> {
-        // names with a fingerprint (FNV-1a), so that most comparisons are one integer's
-        let mut seen: Vec<(u64, Cow<'a, str>)> = Vec::with_capacity(16);
+        // a search tree: O(n log n) comparisons whatever names a document picks
+        let mut seen = std::collections::BTreeSet::new();
         self.object(|r, key| {
-            let print = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            });
-            if seen.iter().any(|(p, k)| *p == print && *k == key) {
+            if !seen.insert(Name::new(key.clone())) {
                 return Err(JsonError::Duplicate);
             }
-            seen.push((print, key.clone()));
             member(r, key)
         })
     }
@@ -229,10 +253,17 @@ impl<'a> Reader<'a> {
 
     /// A number as its source text (e.g. to write it back unchanged), with its value.
     pub fn num_text(&mut self) -> Res<(&'a str, f64)> {
+        let text = self.raw()?;
+        let v = Reader::document(text, Reader::num)?;
+        Ok((text, v))
+    }
+
+    /// Any value, validated, as its source text.
+    pub fn raw(&mut self) -> Res<&'a str> {
         self.peek();
         let start = self.pos;
-        let v = self.num()?;
-        Ok((self.text(start, self.pos), v))
+        self.skip()?;
+        Ok(self.text(start, self.pos))
     }
 
     /// Any value, validated and discarded.
@@ -244,12 +275,15 @@ impl<'a> Reader<'a> {
             b't' => self.literal("true"),
             b'f' => self.literal("false"),
             b'n' => self.literal("null"),
-            b'-' | b'0'..=b'9' => self.number().map(drop),
+            b'-' | b'0'..=b'9' => self.scan_number().map(drop),
             _ => Err(JsonError::Syntax),
         }
     }
 
-    fn number(&mut self) -> Res<f64> {
+    /// Checks the number at `self.pos` without converting it (a value nobody reads): valid
+    /// syntax and finite once rounded, as [`Reader::number`] would find. Linear in its length:
+    /// only a number of 309 integer digits is compared with the overflow threshold.
+    fn scan_number(&mut self) -> Res<&'a str> {
         let b = self.bytes();
         let start = self.pos;
         let digits = |mut i: usize| {
@@ -265,7 +299,6 @@ impl<'a> Reader<'a> {
             return Err(JsonError::Syntax);
         }
         i = after;
-        let integer = i;
         if b.get(i) == Some(&b'.') {
             let (after, n) = digits(i + 1);
             if n == 0 {
@@ -286,12 +319,21 @@ impl<'a> Reader<'a> {
         }
         self.pos = i;
         let text = self.text(start, i);
+        if !rounds_finite(text) {
+            return Err(JsonError::Syntax);
+        }
+        Ok(text)
+    }
+
+    /// The number at `self.pos`, converted.
+    fn number(&mut self) -> Res<f64> {
+        let text = self.scan_number()?;
+        let (neg, digits) = match text.strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, text),
+        };
         // Integers up to 15 digits are exact in f64: skip the general float parser.
-        if i == integer && i - start <= 15 {
-            let (neg, digits) = match text.strip_prefix('-') {
-                Some(d) => (true, d),
-                None => (false, text),
-            };
+        if digits.len() <= 15 && digits.bytes().all(|d| d.is_ascii_digit()) {
             let v = digits
                 .bytes()
                 .fold(0u64, |v, d| v * 10 + u64::from(d - b'0')) as f64;
@@ -442,15 +484,9 @@ fn run_end(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The nearest `f64` to a valid JSON number (ties to even), `None` when it rounds to infinity.
-///
-/// Short numbers take the exact fast path (at most 15 digits and a power of ten up to 22, one
-/// correctly rounded operation); the rest a binary search over the `f64` bit patterns with exact
-/// big-integer comparisons. This replaces `str::parse::<f64>`, whose Eisel-Lemire tables cost
-/// ~15 KB of gzipped wasm. Digits past the 800th count only as "something non-zero follows":
-/// 768 significant digits decide any rounding of an `f64`.
-fn decimal_to_f64(text: &str) -> Option<f64> {
-    const MAX_DIGITS: usize = 800;
+/// A valid JSON number as its sign, its significant digits (values 0-9, leading zeros dropped)
+/// and `e`, so that its value is digits × 10^e (`e` saturates far beyond any `f64`).
+fn decimal_parts(text: &str) -> (bool, impl Iterator<Item = u8> + Clone + '_, i64) {
     let (neg, text) = match text.strip_prefix('-') {
         Some(t) => (true, t),
         None => (false, text),
@@ -462,14 +498,56 @@ fn decimal_to_f64(text: &str) -> Option<f64> {
         .bytes()
         .fold(0i64, |v, d| (v * 10 + i64::from(d - b'0')).min(1 << 40));
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    // value = digits × 10^e
-    let mut e = if exp_neg { -exp } else { exp } - frac.len() as i64;
-    let mut digits: Vec<u8> = int
+    let e = if exp_neg { -exp } else { exp } - frac.len() as i64;
+    let digits = int
         .bytes()
         .chain(frac.bytes())
         .skip_while(|&d| d == b'0')
-        .map(|d| d - b'0')
-        .collect();
+        .map(|d| d - b'0');
+    (neg, digits, e)
+}
+
+/// 2^1024 − 2^970, halfway between `f64::MAX` and 2^1024: the least value that rounds to
+/// infinity (the tie goes to the even 2^1024).
+const OVERFLOW_THRESHOLD: &str = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792";
+
+/// Whether a valid JSON number rounds to a finite `f64`, decided on its digits alone (no
+/// conversion, no allocation).
+fn rounds_finite(text: &str) -> bool {
+    let (_, digits, e) = decimal_parts(text);
+    let count = digits.clone().count() as i64;
+    let magnitude = count + e; // value < 10^magnitude
+    match magnitude {
+        _ if count == 0 => true,
+        ..=308 => true,
+        309 => {
+            // same number of integer digits as the threshold: compare digit by digit
+            let mut digits = digits;
+            for t in OVERFLOW_THRESHOLD.bytes().map(|t| t - b'0') {
+                match digits.next() {
+                    // shorter, equal so far: below (the threshold's last digit is not 0)
+                    None => return true,
+                    Some(d) if d != t => return d < t,
+                    Some(_) => {}
+                }
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+/// The nearest `f64` to a valid JSON number (ties to even), `None` when it rounds to infinity.
+///
+/// Short numbers take the exact fast path (at most 15 digits and a power of ten up to 22, one
+/// correctly rounded operation); the rest a binary search over the `f64` bit patterns with exact
+/// big-integer comparisons. This replaces `str::parse::<f64>`, whose Eisel-Lemire tables cost
+/// ~15 KB of gzipped wasm. Digits past the 800th count only as "something non-zero follows":
+/// 768 significant digits decide any rounding of an `f64`.
+fn decimal_to_f64(text: &str) -> Option<f64> {
+    const MAX_DIGITS: usize = 800;
+    let (neg, significant, mut e) = decimal_parts(text);
+    let mut digits: Vec<u8> = significant.collect();
     if digits.len() > MAX_DIGITS {
         let sticky = digits[MAX_DIGITS..].iter().any(|&d| d != 0);
         e += (digits.len() - MAX_DIGITS) as i64;
@@ -549,6 +627,8 @@ fn big_cmp_shifted(a: &Big, sa: i64, b: &Big, sb: i64) -> std::cmp::Ordering {
 
 /// The nearest `f64` to `digits × 10^e` (ties to even), `None` for infinity.
 fn nearest_f64(digits: &[u8], e: i64) -> Option<f64> {
+    #[cfg(test)]
+    tests::BIG_CONVERSIONS.with(|n| n.set(n.get() + 1));
     const INF_BITS: u64 = 0x7ff0_0000_0000_0000;
     // value = num × 2^e / den, with num = digits × 5^max(e,0) and den = 5^max(-e,0)
     let mut num = Big::new();
@@ -681,8 +761,87 @@ impl ObjectWriter {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    use std::cell::Cell;
+    use std::thread::LocalKey;
+
+    thread_local! {
+        /// Big-integer conversions ([`nearest_f64`]) made by this thread.
+        pub(super) static BIG_CONVERSIONS: Cell<usize> = const { Cell::new(0) };
+        /// Member-name comparisons ([`Name`]) made by this thread.
+        pub(super) static NAME_COMPARISONS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// `f`'s result and how much `counter` grew while it ran.
+    fn counted<T>(counter: &'static LocalKey<Cell<usize>>, f: impl FnOnce() -> T) -> (T, usize) {
+        let before = counter.with(Cell::get);
+        let out = f();
+        (out, counter.with(Cell::get) - before)
+    }
+
+    /// `f`'s result and the number of big-integer conversions it made.
+    pub(crate) fn conversions<T>(f: impl FnOnce() -> T) -> (T, usize) {
+        counted(&BIG_CONVERSIONS, f)
+    }
+
+    #[test]
+    fn duplicate_names_cost_n_log_n_comparisons() {
+        let n = 6000;
+        let members: Vec<String> = (0..n).map(|i| format!("\"k{i}\":0")).collect();
+        let doc = format!("{{{}}}", members.join(","));
+        let unique = |doc: &str| Reader::document(doc, |r| r.unique_object(|r, _| r.skip()));
+        let (ok, comparisons) = counted(&NAME_COMPARISONS, || unique(&doc));
+        assert_eq!(ok, Ok(()));
+        // n log2 n is ~75,000 here; comparing with every earlier name made ~18,000,000
+        assert!((n..8 * n * 13).contains(&comparisons), "{comparisons}");
+        let dup = format!("{{{},\"k17\":1}}", members.join(","));
+        assert_eq!(unique(&dup), Err(JsonError::Duplicate));
+        // escaped and plain spellings are one name
+        assert_eq!(unique(r#"{"ab":1,"\u0061b":2}"#), Err(JsonError::Duplicate));
+    }
+
+    #[test]
+    fn skipped_numbers_are_not_converted() {
+        let junk = format!(
+            "[{}1]",
+            "1e308,1.7976931348623157e308,0.1e-300,".repeat(1000)
+        );
+        assert_eq!(conversions(|| skip(&junk)), (Ok(()), 0));
+        // a number that is read is converted (the big-integer path), once
+        let (v, n) = conversions(|| Reader::document("1e308", Reader::num));
+        assert_eq!((v, n), (Ok(1e308), 1));
+    }
+
+    #[test]
+    fn overflow_threshold_without_conversion() {
+        // the constant is the least value std rounds to infinity
+        let below = format!("{}1", &OVERFLOW_THRESHOLD[..308]);
+        assert_eq!(OVERFLOW_THRESHOLD.parse::<f64>(), Ok(f64::INFINITY));
+        assert_eq!(below.parse::<f64>(), Ok(f64::MAX));
+        let cases = [
+            (OVERFLOW_THRESHOLD.to_owned(), false),
+            (format!("{OVERFLOW_THRESHOLD}.0"), false),
+            (format!("{OVERFLOW_THRESHOLD}.0000001"), false),
+            (below.clone(), true),
+            (format!("{below}.999999"), true),
+            (format!("0.{OVERFLOW_THRESHOLD}e309"), false),
+            (format!("{}e1", &OVERFLOW_THRESHOLD[..308]), true),
+            (format!("-{}", &OVERFLOW_THRESHOLD[..300]), true),
+            ("1.7976931348623158e308".to_owned(), true),
+            ("1.7976931348623159e308".to_owned(), false),
+            ("9e308".to_owned(), false),
+            ("1e308".to_owned(), true),
+            ("0e999999".to_owned(), true),
+            ("1e-999999".to_owned(), true),
+        ];
+        for (text, finite) in cases {
+            assert_eq!(rounds_finite(&text), finite, "{text}");
+            assert_eq!(skip(&text).is_ok(), finite, "{text}");
+            assert_eq!(text.parse::<f64>().unwrap().is_finite(), finite, "{text}");
+        }
+    }
 
     fn skip(s: &str) -> Res<()> {
         Reader::document(s, Reader::skip)

@@ -10,6 +10,8 @@ use super::claims::Claims;
 use super::error::{KeyError, ParseError, Part};
 use super::json::{JsonError, Reader, MAX_NESTING};
 use super::limits::Limits;
+use super::redact::Masked;
+use std::fmt;
 
 /// Signature algorithms we can verify (RSASSA-PKCS1-v1_5, as Cognito uses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,8 +81,8 @@ impl Header {
 
 /// A token split and decoded, with nothing verified yet. `C` is what was read from the payload:
 /// the [`Claims`] we check ([`UntrustedJwt::parse`], for verifying) or nothing
-/// ([`UntrustedJwt::decode`], for reading a token's fields without verifying it).
-#[derive(Debug)]
+/// ([`UntrustedJwt::decode`], for reading a token's fields without verifying it). `Debug` shows
+/// the header and the claims, never the signed bytes, the signature or the payload text.
 pub struct UntrustedJwt<'t, C = Claims> {
     /// `header.payload` as it appeared in the token: the bytes the signature covers.
     pub signing_input: &'t str,
@@ -97,12 +99,36 @@ pub struct UntrustedJwt<'t, C = Claims> {
 
 /// What the crypto backend must check: `signature` over `signing_input` with the key `kid`
 /// (after [`super::jwk::JwkEntry::usable_for`] accepted it for `alg`).
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 pub struct SignatureCheck<'a> {
     pub alg: Alg,
     pub kid: &'a str,
     pub signing_input: &'a [u8],
     pub signature: &'a [u8],
+}
+
+impl<C: fmt::Debug> fmt::Debug for UntrustedJwt<'_, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UntrustedJwt")
+            .field("signing_input", &Masked(&self.signing_input))
+            .field("signature", &Masked(&self.signature))
+            .field("header", &self.header)
+            .field("header_json", &self.header_json)
+            .field("payload_json", &Masked(&self.payload_json))
+            .field("claims", &self.claims)
+            .finish()
+    }
+}
+
+impl fmt::Debug for SignatureCheck<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignatureCheck")
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .field("signing_input", &Masked(&self.signing_input))
+            .field("signature", &Masked(&self.signature))
+            .finish()
+    }
 }
 
 impl<'t> UntrustedJwt<'t> {
@@ -217,6 +243,40 @@ mod tests {
     }
 
     #[test]
+    fn debug_shows_no_token_signature_or_payload() {
+        use crate::protocol::verifier::Prepared;
+        let payload = r#"{"sub":"alice-secret-sub","exp":5}"#;
+        let t = token(r#"{"alg":"RS256","kid":"k1"}"#, payload);
+        let (signing_input, signature) = t.rsplit_once('.').unwrap();
+        let prepared = Prepared {
+            jwt: parse(&t).unwrap(),
+            config: 0,
+            alg: Alg::Rs256,
+        };
+        let check = prepared.signature_check();
+        let shown = [
+            format!("{:?}", prepared.jwt),
+            format!("{prepared:?}"),
+            format!("{check:?}"),
+        ];
+        for text in &shown {
+            for secret in [
+                signing_input,
+                signature,
+                "alice-secret-sub",
+                "115, 105, 103",
+            ] {
+                assert!(!text.contains(secret), "{secret} in {text}");
+            }
+            assert!(text.contains("signature: <redacted>"), "{text}");
+            assert!(text.contains(r#""k1""#), "{text}");
+        }
+        // what is not secret is still shown
+        assert!(shown[1].contains("exp: Some(5.0)") && shown[1].contains("config: 0"));
+        assert!(shown[2].contains("alg: Rs256"));
+    }
+
+    #[test]
     fn parses_header_and_keeps_signing_input() {
         let t = token(
             r#"{"alg":"RS256","kid":"k1","jku":"https://evil","typ":"JWT"}"#,
@@ -267,7 +327,7 @@ mod tests {
             r#"{"alg":"RS256"}"#,
             &format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000)),
         );
-        assert_eq!(parse(&deep).unwrap_err(), ParseError::TooDeep { max: 32 });
+        assert_eq!(parse(&deep).unwrap_err(), ParseError::TooDeep { max: 128 });
     }
 
     #[test]

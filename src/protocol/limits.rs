@@ -6,8 +6,9 @@
 /// Default `maxTokenLength`: 64 KiB (a Cognito ID token may carry 50 custom attributes of
 /// 2,048 characters).
 pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 65_536;
-/// Default `maxJsonDepth`: containers nested in header or payload (`{}` is depth 1).
-pub const DEFAULT_MAX_JSON_DEPTH: usize = 32;
+/// Default `maxJsonDepth`: containers nested in header or payload (`{}` is depth 1). Generous
+/// (pre-token-generation V3 claims are arbitrary JSON); the reader's cost stays linear.
+pub const DEFAULT_MAX_JSON_DEPTH: usize = 128;
 
 /// Size limits applied before decoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

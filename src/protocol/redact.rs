@@ -26,6 +26,24 @@ impl Mask for Option<String> {
     }
 }
 
+impl Mask for &str {
+    fn mask(&self) -> &'static str {
+        "<redacted>"
+    }
+}
+
+impl Mask for &[u8] {
+    fn mask(&self) -> &'static str {
+        "<redacted>"
+    }
+}
+
+impl Mask for Vec<u8> {
+    fn mask(&self) -> &'static str {
+        "<redacted>"
+    }
+}
+
 impl<T: Mask> fmt::Debug for Masked<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0.mask())
