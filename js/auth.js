@@ -332,21 +332,35 @@ export class CognitoAuth {
 
   /**
    * The upstream IdP's tokens that attribute mapping copied into `custom:id_token` /
-   * `custom:access_token`. With `verify`, the IdP ID token is verified against its issuer's
-   * discovery document (`issuer`: expected issuer, default the token's `iss`; `audience`: the
-   * Cognito client at the IdP, default not checked). `null` when signed out.
+   * `custom:access_token`. With `verify: { providers: { [idpName]: { issuer, audience, jwksUri? } } }`
+   * the IdP ID token is verified against the configuration of the IdP the Cognito ID token's
+   * `identities` names, and only when the token's `iss` is that configured issuer; otherwise
+   * `unverifiedReason` says why (the token never chooses what it is checked against). `null` when
+   * signed out.
    */
-  async idpTokens({ verify = false, issuer, audience = null } = {}) {
+  async idpTokens({ verify = false } = {}) {
     const session = await this.getSession();
     if (!session?.idToken) return null;
     return authTry(async () => {
       const tokens = RawAuth.idpTokens(session.idToken, nowSeconds());
       const id = tokens.idToken;
-      if (verify && id?.payload && !id.truncated) {
-        const iss = issuer ?? id.payload.iss;
-        const cacheKey = `${iss} ${audience}`;
-        if (!this.#idpVerifiers.has(cacheKey)) this.#idpVerifiers.set(cacheKey, JwtVerifier.create({ issuer: iss, audience }));
-        id.verifiedPayload = await this.#idpVerifiers.get(cacheKey).verify(id.token);
+      if (verify && id) {
+        const providers = Object.entries(verify.providers ?? {});
+        const identities = (session.idTokenPayload?.identities ?? []).map((i) => String(i?.providerName));
+        const chosen = RawAuth.idpProvider(
+          Boolean(id.payload) && !id.truncated,
+          typeof id.payload?.iss === "string" ? id.payload.iss : undefined,
+          identities,
+          providers.map(([name]) => name),
+          providers.map(([, p]) => String(p.issuer)),
+        );
+        if (typeof chosen === "string") {
+          id.unverifiedReason = chosen;
+        } else {
+          const [name, { issuer, audience, jwksUri }] = providers[chosen];
+          if (!this.#idpVerifiers.has(name)) this.#idpVerifiers.set(name, JwtVerifier.create({ issuer, audience, jwksUri }));
+          id.verifiedPayload = await this.#idpVerifiers.get(name).verify(id.token);
+        }
       }
       return tokens;
     });

@@ -655,8 +655,26 @@ export interface IdpToken {
   payload?: JwtPayload;
   expiresAt?: number;
   expired?: boolean;
-  /** Set by `idpTokens({ verify: true })` once the IdP ID token verified against its issuer. */
+  /** Set by `idpTokens({ verify })` once the IdP ID token verified against its configured issuer. */
   verifiedPayload?: JwtPayload;
+  /** Set by `idpTokens({ verify })` when the IdP ID token was not verified, and why. */
+  unverifiedReason?: IdpUnverifiedReason;
+}
+
+/** Why `idpTokens({ verify })` left the IdP ID token unverified. */
+export type IdpUnverifiedReason =
+  | "not-verifiable"
+  | "not-federated"
+  | "provider-not-configured"
+  | "issuer-not-configured";
+
+/** One upstream IdP as `idpTokens({ verify })` trusts it. */
+export interface IdpProviderConfig {
+  /** The IdP's issuer; its discovery document gives the JWKS URI unless `jwksUri` is set. */
+  issuer: string;
+  /** The Cognito user pool's client ID at the IdP (`null`: not checked). */
+  audience: string | string[] | null;
+  jwksUri?: string;
 }
 
 export type CognitoAuthEvent = "signedIn" | "refreshed" | "sessionExpired" | "signedOut";
@@ -672,7 +690,7 @@ export declare class CognitoAuth {
   getSession(options?: { forceRefresh?: boolean }): Promise<CognitoSession | null>;
   signOut(options?: { revoke?: boolean; global?: boolean }): Promise<string>;
   fetchUserInfo(): Promise<{ attributes: Record<string, Json>; raw: Record<string, Json> } | null>;
-  idpTokens(options?: { verify?: boolean; issuer?: string; audience?: string | string[] | null }): Promise<{
+  idpTokens(options?: { verify?: false | { providers: Record<string, IdpProviderConfig> } }): Promise<{
     idToken?: IdpToken;
     accessToken?: IdpToken;
   } | null>;

@@ -16,6 +16,7 @@
 //!   static refreshDue(session: string, now, marginSeconds): boolean
 //!   static userInfo(status, body): {[name]: boolean}             // *_verified strings
 //!   static idpTokens(idToken, now): {idToken?, accessToken?}
+//!   static idpProvider(verifiable, iss?, identities, names, issuers): index | reason
 //!   static networkError(): Error                                 // ERR_AUTH_NETWORK
 //!   static isCallback(url): boolean
 //!   static stripCallback(url): string
@@ -201,6 +202,23 @@ impl RawAuth {
             set(&out, "accessToken", &idp_token(t, now));
         }
         Ok(out)
+    }
+
+    /// Which configured provider (index into `names` / `issuers`) the IdP ID token may be
+    /// verified against, or the reason it stays unverified (a string).
+    #[wasm_bindgen(js_name = idpProvider)]
+    pub fn idp_provider(
+        verifiable: bool,
+        iss: Option<String>,
+        identities: Vec<String>,
+        names: Vec<String>,
+        issuers: Vec<String>,
+    ) -> JsValue {
+        let configured: Vec<(String, String)> = names.into_iter().zip(issuers).collect();
+        match idp_tokens::trusted_provider(verifiable, iss.as_deref(), &identities, &configured) {
+            Ok(i) => JsValue::from_f64(i as f64),
+            Err(reason) => JsValue::from_str(reason.reason()),
+        }
     }
 
     /// The coded error for an endpoint that could not be reached (the JS side's fetch threw).

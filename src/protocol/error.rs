@@ -175,7 +175,8 @@ pub enum KeyError {
     MissingKid,
     /// The JWKS document is not `{"keys":[...]}` with well-typed keys.
     JwksInvalid,
-    /// The OIDC discovery document lacks `jwks_uri` or names another issuer.
+    /// The OIDC discovery document lacks `jwks_uri`, names another issuer, or its `jwks_uri` is
+    /// not `https://` on the issuer's host (`http://` only on loopback).
     DiscoveryInvalid,
     /// The JWK lacks `n`/`e` or they are not base64url.
     JwkInvalid,

@@ -6,13 +6,14 @@ use super::authorize::{read_fields, Field};
 use super::error::{AuthError, Error, Part};
 use super::jwt::{document_error, UntrustedJwt};
 use super::limits::Limits;
+use super::redact::redacted_debug;
 use super::token::{exp_of, payload_json};
 
 /// Cognito's limit on an attribute value; a value this long was probably cut.
 pub const ATTRIBUTE_LIMIT: usize = 2048;
 
-/// One IdP token as read from the Cognito ID token.
-#[derive(Debug, Clone, PartialEq)]
+/// One IdP token as read from the Cognito ID token (its `Debug` prints no token text).
+#[derive(Clone, PartialEq)]
 pub struct IdpToken {
     pub token: String,
     /// At the 2,048-character limit (even when it still decodes: the cut may fall on a segment
@@ -43,6 +44,62 @@ impl IdpToken {
     pub fn expired(&self, now: f64) -> Option<bool> {
         self.expires_at.map(|exp| exp <= now)
     }
+}
+
+redacted_debug!(IdpToken { token, jwt; truncated, expires_at });
+
+/// Why `idpTokens({ verify })` left the IdP ID token unverified: a stable string in its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unverified {
+    /// Cut at the attribute limit, or not a JWT.
+    NotVerifiable,
+    /// The Cognito ID token names no IdP in `identities` (not a federated user).
+    NotFederated,
+    /// None of the IdPs in `identities` is in the app's `providers`.
+    ProviderNotConfigured,
+    /// The token's `iss` is not the issuer configured for its IdP (a forged or misrouted token).
+    IssuerNotConfigured,
+}
+
+impl Unverified {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Unverified::NotVerifiable => "not-verifiable",
+            Unverified::NotFederated => "not-federated",
+            Unverified::ProviderNotConfigured => "provider-not-configured",
+            Unverified::IssuerNotConfigured => "issuer-not-configured",
+        }
+    }
+}
+
+/// The configured provider an IdP ID token is verified against: among the IdPs the (verified)
+/// Cognito ID token's `identities` names, the one whose configured issuer is the token's `iss`.
+/// `configured` is the app's `(provider name, issuer)` list; the token's `iss` only selects among
+/// those issuers, it never names one (so no URL the token chose is ever fetched).
+pub fn trusted_provider(
+    verifiable: bool,
+    token_iss: Option<&str>,
+    identities: &[String],
+    configured: &[(String, String)],
+) -> Result<usize, Unverified> {
+    if !verifiable {
+        return Err(Unverified::NotVerifiable);
+    }
+    if identities.is_empty() {
+        return Err(Unverified::NotFederated);
+    }
+    let mut candidates = configured
+        .iter()
+        .enumerate()
+        .filter(|(_, (name, _))| identities.contains(name))
+        .peekable();
+    if candidates.peek().is_none() {
+        return Err(Unverified::ProviderNotConfigured);
+    }
+    candidates
+        .find(|(_, (_, issuer))| Some(issuer.as_str()) == token_iss)
+        .map(|(i, _)| i)
+        .ok_or(Unverified::IssuerNotConfigured)
 }
 
 /// Reads both attributes from a (verified) Cognito ID token. Neither present is
@@ -125,6 +182,46 @@ mod tests {
         assert_eq!(access, None);
         let broken = cognito(r#"{"custom:access_token":"eyJhbGciOi.broken"}"#);
         assert!(read(&broken).unwrap().1.unwrap().truncated);
+    }
+
+    #[test]
+    fn only_a_configured_issuer_of_the_users_idp_is_trusted() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let configured = vec![
+            ("Corp".to_string(), "https://corp.example".to_string()),
+            ("Other".to_string(), "https://other.example".to_string()),
+        ];
+        let corp = names(&["Corp"]);
+        let pick =
+            |verifiable, iss, ids: &[String]| trusted_provider(verifiable, iss, ids, &configured);
+        assert_eq!(pick(true, Some("https://corp.example"), &corp), Ok(0));
+        // a forged token naming the attacker's issuer, or another configured IdP's issuer
+        for iss in [
+            Some("https://evil.example"),
+            Some("https://other.example"),
+            None,
+        ] {
+            assert_eq!(pick(true, iss, &corp), Err(Unverified::IssuerNotConfigured));
+        }
+        assert_eq!(
+            pick(true, Some("https://corp.example"), &names(&["Unknown"])),
+            Err(Unverified::ProviderNotConfigured)
+        );
+        assert_eq!(
+            pick(true, Some("https://corp.example"), &[]),
+            Err(Unverified::NotFederated)
+        );
+        assert_eq!(
+            pick(false, Some("https://corp.example"), &corp),
+            Err(Unverified::NotVerifiable)
+        );
+        // a user linked to two IdPs: the token's issuer selects among their configured issuers
+        let both = names(&["Corp", "Other"]);
+        assert_eq!(pick(true, Some("https://other.example"), &both), Ok(1));
+        assert_eq!(
+            Unverified::IssuerNotConfigured.reason(),
+            "issuer-not-configured"
+        );
     }
 
     #[test]

@@ -160,7 +160,9 @@ pub fn parse_jwks(json: &[u8]) -> Result<Vec<JwkEntry>, KeyError> {
     .ok_or(KeyError::JwksInvalid)
 }
 
-/// Reads `jwks_uri` from an OIDC discovery document whose `issuer` must be `issuer`.
+/// Reads `jwks_uri` from an OIDC discovery document whose `issuer` must be `issuer`. The
+/// `jwks_uri` must be `https://` on the issuer's host (any port); `http://` only on loopback
+/// (`127.0.0.1`, `localhost`, `[::1]`), so a document cannot send key fetches elsewhere.
 pub fn parse_discovery(json: &[u8], issuer: &str) -> Result<String, KeyError> {
     let (mut iss, mut jwks_uri) = (None, None);
     read_document(json, |r| {
@@ -176,7 +178,36 @@ pub fn parse_discovery(json: &[u8], issuer: &str) -> Result<String, KeyError> {
     .ok()
     .filter(|_| iss.as_deref() == Some(issuer))
     .and(jwks_uri)
+    .filter(|uri| jwks_uri_allowed(uri, issuer))
     .ok_or(KeyError::DiscoveryInvalid)
+}
+
+/// The scheme and host (lower case, without port; `[...]` kept for IPv6) of an http(s) URL;
+/// `None` for anything else, and for a URL with user info (`https://idp@evil`).
+fn scheme_and_host(url: &str) -> Option<(&str, String)> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.contains('@') {
+        return None;
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => &authority[..v6.find(']')? + 2],
+        None => authority.split(':').next()?,
+    };
+    (!host.is_empty()).then(|| (scheme, host.to_ascii_lowercase()))
+}
+
+fn jwks_uri_allowed(uri: &str, issuer: &str) -> bool {
+    match (scheme_and_host(uri), scheme_and_host(issuer)) {
+        (Some((scheme, host)), Some((_, issuer_host))) => {
+            host == issuer_host
+                && (scheme == "https" || matches!(&*host, "127.0.0.1" | "localhost" | "[::1]"))
+        }
+        _ => false,
+    }
 }
 
 fn read_document(json: &[u8], read: impl FnOnce(&mut Reader<'_>) -> Res<()>) -> Res<()> {
@@ -626,6 +657,45 @@ mod tests {
             parse_discovery(b"{}", "https://idp"),
             Err(KeyError::DiscoveryInvalid)
         );
+    }
+
+    #[test]
+    fn discovery_jwks_uri_must_be_https_on_the_issuers_host() {
+        let doc = |iss: &str, uri: &str| {
+            parse_discovery(
+                format!(r#"{{"issuer":"{iss}","jwks_uri":"{uri}"}}"#).as_bytes(),
+                iss,
+            )
+        };
+        for (iss, uri) in [
+            ("https://idp.example", "https://IDP.example:8443/keys"),
+            (
+                "http://127.0.0.1:9229/pool",
+                "http://127.0.0.1:9229/pool/jwks",
+            ),
+            ("http://localhost:3000", "http://localhost:3000/jwks"),
+            ("http://[::1]:3000", "http://[::1]:4000/jwks"),
+        ] {
+            assert_eq!(doc(iss, uri).as_deref(), Ok(uri), "{uri}");
+        }
+        for (iss, uri) in [
+            ("https://idp.example", "http://idp.example/keys"),
+            ("https://idp.example", "https://evil.example/keys"),
+            (
+                "https://idp.example",
+                "https://idp.example.evil.example/keys",
+            ),
+            (
+                "https://idp.example",
+                "https://idp.example@evil.example/keys",
+            ),
+            ("https://idp.example", "file:///etc/keys"),
+            ("https://idp.example", "/keys"),
+            ("http://127.0.0.1:9229", "http://localhost:9229/jwks"),
+            ("http://127.0.0.1:9229", "https://evil.example/jwks"),
+        ] {
+            assert_eq!(doc(iss, uri), Err(KeyError::DiscoveryInvalid), "{uri}");
+        }
     }
 
     #[test]

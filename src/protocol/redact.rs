@@ -17,7 +17,14 @@ impl Mask for String {
     }
 }
 
-impl Mask for Option<String> {
+/// A decoded JWT's header and payload JSON.
+impl Mask for (String, String) {
+    fn mask(&self) -> &'static str {
+        "<redacted>"
+    }
+}
+
+impl<T: Mask> Mask for Option<T> {
     fn mask(&self) -> &'static str {
         match self {
             Some(_) => "Some(<redacted>)",
@@ -68,6 +75,7 @@ pub(crate) use redacted_debug;
 #[cfg(test)]
 mod tests {
     use crate::protocol::authorize::Transaction;
+    use crate::protocol::idp_tokens::IdpToken;
     use crate::protocol::introspect::{Caller, ClientCredentials, IntrospectionRequest};
     use crate::protocol::session::Session;
     use crate::protocol::token::TokenSet;
@@ -122,6 +130,15 @@ mod tests {
                 }
             ),
             format!("{:?}", Caller::Bearer(s())),
+            format!(
+                "{:?}",
+                IdpToken {
+                    token: s(),
+                    truncated: false,
+                    jwt: Some((s(), s())),
+                    expires_at: Some(5.0)
+                }
+            ),
         ];
         for text in &shown {
             assert!(!text.contains(secret) && !text.contains("c2Vj"), "{text}");

@@ -411,19 +411,16 @@ async fn generic_verifier_uses_discovery() {
     let issuer = f["issuer"].as_str().unwrap();
     let state = Object::new();
     let routes = Object::new();
-    let discovery = format!(r#"{{"issuer":"{issuer}","jwks_uri":"https://keys.example/jwks"}}"#);
+    // the keys on the issuer's host (a jwks_uri elsewhere is refused)
+    let jwks_uri = format!("{issuer}/keys");
+    let discovery = format!(r#"{{"issuer":"{issuer}","jwks_uri":"{jwks_uri}"}}"#);
     Reflect::set(
         &routes,
         &format!("{issuer}/.well-known/openid-configuration").into(),
         &discovery.into(),
     )
     .unwrap();
-    Reflect::set(
-        &routes,
-        &"https://keys.example/jwks".into(),
-        &f["jwks"].to_string().into(),
-    )
-    .unwrap();
+    Reflect::set(&routes, &jwks_uri.into(), &f["jwks"].to_string().into()).unwrap();
     Reflect::set(&state, &"routes".into(), &routes).unwrap();
     let o = JSON::parse(&format!(
         r#"{{"issuer":"{issuer}","audience":null,"scope":{{"allOf":["openid","email"]}}}}"#

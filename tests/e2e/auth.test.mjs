@@ -322,7 +322,8 @@ describe('federation through oidc-provider', () => {
         const session = await sessionOf(page);
         assert.equal(session.idTokenPayload['cognito:username'], 'Corp_alice');
         assert.equal(session.idTokenPayload.identities[0].providerName, 'Corp');
-        const tokens = await page.evaluate(() => auth.idpTokens({ verify: true }));
+        const providers = { Corp: { issuer: idp.issuer, audience: IDP_CLIENT.client_id } };
+        const tokens = await page.evaluate((providers) => auth.idpTokens({ verify: { providers } }), providers);
         const issued = idp.issued.at(-1);
         assert.equal(idp.issued.length, issuedBefore + 1);
         assert.equal(tokens.idToken.token, issued.id_token);
@@ -335,6 +336,29 @@ describe('federation through oidc-provider', () => {
       });
     });
   }
+
+  test('an IdP ID token whose iss is not the issuer configured for its IdP stays unverified, with a reason', async () => {
+    await withApp({}, async ({ page }) => {
+      assert.equal((await signInThroughIdp(page, { identityProvider: 'Corp' })).ok, true);
+      const reasons = await page.evaluate(async ({ issuer, audience }) => {
+        const of = async (verify) => {
+          const { idToken } = await auth.idpTokens({ verify });
+          return [idToken.unverifiedReason ?? null, 'verifiedPayload' in idToken];
+        };
+        return {
+          // what a forged token naming its own issuer meets: the configured issuer is not its iss
+          forged: await of({ providers: { Corp: { issuer: 'https://evil.example', audience } } }),
+          otherIdp: await of({ providers: { Other: { issuer, audience } } }),
+          unconfigured: await of(true),
+        };
+      }, { issuer: idp.issuer, audience: IDP_CLIENT.client_id });
+      assert.deepEqual(reasons, {
+        forged: ['issuer-not-configured', false],
+        otherIdp: ['provider-not-configured', false],
+        unconfigured: ['provider-not-configured', false],
+      });
+    });
+  });
 
   test('a user without IdP tokens gets IdpTokensMissingError naming the attribute mapping', async () => {
     await withApp({}, async ({ page }) => {

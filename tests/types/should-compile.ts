@@ -115,3 +115,11 @@ export async function verifyOnly(token: string): Promise<string> {
   const fromVerify: import("cognito-wasm/verify").CognitoIdTokenPayload | undefined = undefined;
   return fromVerify ?? payload.client_id;
 }
+
+// idpTokens: verification needs each IdP's issuer and audience; the reason is a typed string.
+export async function idpTokens(auth: import("cognito-wasm").CognitoAuth): Promise<string | undefined> {
+  const providers = { Corp: { issuer: "https://corp.example", audience: "cognito-client" } };
+  const tokens = await auth.idpTokens({ verify: { providers } });
+  const reason: import("cognito-wasm").IdpUnverifiedReason | undefined = tokens?.idToken?.unverifiedReason;
+  return reason ?? tokens?.idToken?.verifiedPayload?.sub;
+}

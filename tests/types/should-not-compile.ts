@@ -60,3 +60,10 @@ export async function misuse(): Promise<void> {
   void CognitoAuth;
   void requireAuth;
 }
+
+export async function idpMisuse(auth: import("cognito-wasm").CognitoAuth): Promise<void> {
+  // @ts-expect-error a provider needs its audience (null to skip the check)
+  await auth.idpTokens({ verify: { providers: { Corp: { issuer: "https://corp.example" } } } });
+  // @ts-expect-error the token's own iss is no longer trusted: issuer is per provider
+  await auth.idpTokens({ verify: true, issuer: "https://corp.example" });
+}
