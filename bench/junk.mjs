@@ -1,0 +1,87 @@
+// Hostile-input benchmark (not a test; `npm run bench:junk`, after `npm run bench` or
+// scripts/bench.sh installed the packed package into bench/out/): the worst junk tokens we can build
+// at the default maxTokenLength (65,536 characters), each with a real header (`kid` of the cached
+// key) and a garbage signature, verified by cognito-wasm and by aws-jwt-verify in the same run.
+// Prints each one's cost per verify() as a ratio to a valid verify of the same library, and the
+// worst. Issue 11's target: our worst ≤ 10× a valid verify, and below aws-jwt-verify's worst.
+import * as cognitoWasm from "cognito-wasm";
+import * as awsJwtVerify from "aws-jwt-verify";
+import { clientId, makeToken, userPoolId } from "./core.mjs";
+
+const MAX_TOKEN = 65_536;
+const b64url = (text) => Buffer.from(text).toString("base64url");
+
+/** A payload JSON text whose token (header + payload + 342-char signature) fits MAX_TOKEN. */
+function fill(prefix, unit, suffix, header) {
+  const room = Math.floor(((MAX_TOKEN - header.length - 2 - 342) * 3) / 4) - prefix.length - suffix.length;
+  const count = Math.max(1, Math.floor(room / unit.length));
+  return prefix + unit.repeat(count).replace(/,$/, "") + suffix;
+}
+
+function junkPayloads(header) {
+  const room = Math.floor(((MAX_TOKEN - header.length - 2 - 342) * 3) / 4) - 2;
+  const members = [];
+  for (let i = 0, used = 0; used + `"m${i}":0,`.length <= room; used += `"m${i}":0,`.length, i += 1) members.push(`"m${i}":0`);
+  return {
+    "numbers 1e308": fill('{"x":[', "1e308,", "]}", header),
+    "long decimals": fill('{"x":[', `0.${"7".repeat(300)}e-300,`, "]}", header),
+    "huge integers": fill('{"x":[', `${"9".repeat(400)},`, "]}", header),
+    [`many members (${members.length})`]: `{${members.join(",")}}`,
+    "nested arrays (depth 120, repeated)": fill('{"x":[', `${"[".repeat(120)}${"]".repeat(120)},`, "]}", header),
+    "thousands of nested arrays": `{"x":${"[".repeat(20_000)}${"]".repeat(20_000)}}`,
+    "escapes": fill('{"x":"', "\\u00e9\\n", '"}', header),
+    "empty objects": fill('{"x":[', "{},", "]}", header),
+  };
+}
+
+/** Median µs per call of `fn` (awaited) over `rounds` batches of at least `batchMs`. */
+async function time(fn, { rounds = 9, batchMs = 150 } = {}) {
+  const perCall = [];
+  for (let r = 0; r < rounds; r += 1) {
+    let n = 0;
+    const start = performance.now();
+    while (performance.now() - start < batchMs) {
+      await fn();
+      n += 1;
+    }
+    perCall.push(((performance.now() - start) * 1000) / n);
+  }
+  return perCall.sort((a, b) => a - b)[Math.floor(rounds / 2)];
+}
+
+const { token, jwks } = await makeToken();
+const [header, , signature] = token.split(".");
+const ours = cognitoWasm.CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, jwksUri: "https://jwks.invalid/" });
+ours.cacheJwks(jwks);
+const theirs = awsJwtVerify.CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId });
+theirs.cacheJwks(jwks);
+const verifiers = { "cognito-wasm": ours, "aws-jwt-verify": theirs };
+
+const refuse = (verifier, jwt) => async () => {
+  try {
+    await verifier.verify(jwt);
+  } catch {
+    return;
+  }
+  throw new Error("a junk token verified");
+};
+const valid = {};
+for (const [name, verifier] of Object.entries(verifiers)) {
+  await verifier.verify(token);
+  valid[name] = await time(() => verifier.verify(token));
+}
+console.log(`valid verify: cognito-wasm ${valid["cognito-wasm"].toFixed(1)} µs, aws-jwt-verify ${valid["aws-jwt-verify"].toFixed(1)} µs`);
+console.log(`\njunk tokens (≤ ${MAX_TOKEN} chars, garbage signature): µs per verify, ratio to the same library's valid verify`);
+console.log(`  ${"".padEnd(38)} ${"cognito-wasm".padStart(22)} ${"aws-jwt-verify".padStart(22)}`);
+const worst = { "cognito-wasm": 0, "aws-jwt-verify": 0 };
+for (const [label, json] of Object.entries(junkPayloads(header))) {
+  const jwt = `${header}.${b64url(json)}.${signature.split("").reverse().join("")}`;
+  const cells = [];
+  for (const [name, verifier] of Object.entries(verifiers)) {
+    const us = await time(refuse(verifier, jwt), { rounds: 5, batchMs: 100 });
+    worst[name] = Math.max(worst[name], us / valid[name]);
+    cells.push(`${us.toFixed(1).padStart(10)} µs ${(us / valid[name]).toFixed(1).padStart(7)}×`);
+  }
+  console.log(`  ${`${label} (${jwt.length} chars)`.padEnd(38)} ${cells.join(" ")}`);
+}
+console.log(`\nworst junk / valid verify: cognito-wasm ${worst["cognito-wasm"].toFixed(1)}×, aws-jwt-verify ${worst["aws-jwt-verify"].toFixed(1)}×`);
