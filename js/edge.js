@@ -4,6 +4,7 @@
 // isolates (Workers KV or the Cache API). The parsing and checks run in the wasm core
 // (src/bindings/edge.rs); this file only moves Requests and Responses.
 import { BearerGuard, Introspector, TokenCache } from "./cognito_wasm.js";
+import { ParameterValidationError } from "./errors.js";
 import { fetchWithin, fromWasmError } from "./verifier.js";
 
 export { TokenCache };
@@ -13,6 +14,38 @@ export const DEFAULT_TOKEN_CACHE_ENTRIES = 1000;
 
 /** Milliseconds the introspection handler's live userInfo check may take by default. */
 export const DEFAULT_USER_INFO_TIMEOUT_MS = 5000;
+/** Bytes of an introspection request body read at most by default (RFC 7662 bodies are a token
+ * and a hint: a few KB). */
+export const DEFAULT_INTROSPECTION_MAX_BODY_BYTES = 16 * 1024;
+
+const TOO_LARGE = JSON.stringify({ error: "invalid_request", error_description: "request body too large" });
+
+/** The body of `request` as text, or `null` as soon as it is known to exceed `max` bytes: from
+ * `content-length` before anything is read, else while streaming (the rest is never read). So an
+ * oversized body never reaches wasm memory, which does not shrink. */
+async function boundedText(request, max) {
+  if (Number(request.headers.get("content-length")) > max) {
+    await request.body?.cancel();
+    return null;
+  }
+  if (request.body === null) return "";
+  const reader = request.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  chunks.reduce((at, chunk) => (bytes.set(chunk, at), at + chunk.byteLength), 0);
+  return new TextDecoder().decode(bytes);
+}
 
 const INACTIVE = '{"active":false}';
 const defaultCaches = new WeakMap();
@@ -144,9 +177,23 @@ async function isRevoked({ denyList, userInfoEndpoint, timeoutMs = DEFAULT_USER_
  * `(request) => Promise<Response>`. Callers authenticate with `client_secret_basic` (or
  * `client_secret_post`) against `clients`, or with a bearer token that `bearer.verifier` accepts.
  * `revocation.denyList` (`{has(originJti)}`, sync or async) and `revocation.userInfoEndpoint` (the
- * pool's `/oauth2/userInfo`) are the only ways to see a revoked token.
+ * pool's `/oauth2/userInfo`) are the only ways to see a revoked token. A body over `maxBodyBytes`
+ * (default 16 KiB) is answered 413 before it is read into wasm.
  */
-export function createIntrospectionHandler({ verifier, clients = [], bearer, revocation = {}, tokenCache, fetch: fetchImpl }) {
+export function createIntrospectionHandler({
+  verifier,
+  clients = [],
+  bearer,
+  revocation = {},
+  tokenCache,
+  fetch: fetchImpl,
+  maxBodyBytes = DEFAULT_INTROSPECTION_MAX_BODY_BYTES,
+}) {
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    const error = new ParameterValidationError("maxBodyBytes must be a positive integer");
+    error.code = "ERR_PARAM_INVALID_OPTIONS";
+    throw error;
+  }
   const introspector = build(Introspector, clients, bearer !== undefined);
   const cache = cacheFor(verifier, tokenCache);
   const bearerOptions = bearer === undefined ? undefined : { realm: "introspection", ...bearer };
@@ -155,7 +202,8 @@ export function createIntrospectionHandler({ verifier, clients = [], bearer, rev
     new Response(body, { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store", pragma: "no-cache" } });
 
   return async function introspect(request) {
-    const body = request.method === "POST" ? await request.text() : "";
+    const body = request.method === "POST" ? await boundedText(request, maxBodyBytes) : "";
+    if (body === null) return refusal({ status: 413, body: TOO_LARGE });
     const headers = request.headers;
     const parsed = introspector.parse(
       request.method,

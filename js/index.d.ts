@@ -734,6 +734,8 @@ export declare class TokenCache {
 export declare const DEFAULT_TOKEN_CACHE_ENTRIES: number;
 /** Milliseconds the introspection handler's live userInfo check may take by default. */
 export declare const DEFAULT_USER_INFO_TIMEOUT_MS: number;
+/** Bytes of an introspection request body read at most by default (16 KiB). */
+export declare const DEFAULT_INTROSPECTION_MAX_BODY_BYTES: number;
 
 export interface RequireAuthOptions {
   verifier: TokenVerifier;
@@ -773,6 +775,9 @@ export interface IntrospectionOptions {
   tokenCache?: TokenCache | false | null;
   /** `fetch` for the live check (default `globalThis.fetch`). */
   fetch?: typeof fetch;
+  /** Longest request body read (default `DEFAULT_INTROSPECTION_MAX_BODY_BYTES`, 16 KiB): a longer one,
+   * by `content-length` or while streaming, is answered 413 `invalid_request` unread. */
+  maxBodyBytes?: number;
 }
 
 /** An RFC 7662 introspection endpoint for Cognito access tokens. */

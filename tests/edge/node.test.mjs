@@ -187,3 +187,54 @@ test("introspection: a userInfo check that does not answer in revocation.timeout
   assert.equal(await ask({ userInfoEndpoint: endpoint, timeoutMs: 50 }, late), '{"active":false}');
   assert.equal(JSON.parse(await ask({ userInfoEndpoint: endpoint, timeoutMs: 1000 }, late)).active, true);
 });
+
+test("introspection: a body over maxBodyBytes is 413 before it is read, and wasm memory stays flat", async () => {
+  const glue = await import(pathToFileURL(join(pkg, "cognito_wasm.js")).href);
+  const memory = () => glue.initSync().memory.buffer.byteLength;
+  const handler = createIntrospectionHandler({ verifier: verifier(), clients: [{ clientId: "rs", clientSecret: "pw" }], tokenCache: false });
+  const url = "https://edge.example/oauth2/introspect";
+  const form = { "content-type": "application/x-www-form-urlencoded" };
+  const post = (body, headers = {}) => handler(new Request(url, { method: "POST", headers: { ...form, ...headers }, body, duplex: "half" }));
+  const tooLarge = async (response) => {
+    assert.equal(response.status, 413);
+    assert.equal(response.headers.get("content-type"), "application/json");
+    assert.deepEqual(await response.json(), { error: "invalid_request", error_description: "request body too large" });
+  };
+  // 16 MiB of `a=b&` pairs, unauthenticated, streamed in 64 KiB chunks: how much of it is pulled.
+  const chunk = new TextEncoder().encode("a=b&".repeat(16 * 1024));
+  let pulled = 0;
+  const flood = () => {
+    let left = 256;
+    return new ReadableStream({
+      pull(controller) {
+        if (left-- === 0) return controller.close();
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+  };
+  // Up to the cap, the body is read and answered as before.
+  const basic = { authorization: `Basic ${btoa("rs:pw")}` };
+  const atCap = `token=a.b.c&${"a=b&".repeat(4093)}`.padEnd(16 * 1024, "x");
+  assert.equal(atCap.length, 16 * 1024);
+  for (const body of ["token=a.b.c", atCap]) {
+    const response = await post(body, basic);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { active: false });
+  }
+  await tooLarge(await post(`${atCap}x`, basic));
+  const before = memory();
+  for (let i = 0; i < 20; i += 1) {
+    pulled = 0;
+    await tooLarge(await post(flood()));
+    assert.ok(pulled <= 2 * chunk.byteLength, `read ${pulled} bytes of a 16 MiB body`);
+    await tooLarge(await post("a=b&".repeat(4097), { "content-length": String(4 * 4097) }));
+  }
+  assert.ok(memory() - before <= 4 * 64 * 1024, `wasm memory ${before} -> ${memory()} bytes`);
+  // The cap is configurable, and checked at creation.
+  const small = createIntrospectionHandler({ verifier: verifier(), clients: [{ clientId: "rs", clientSecret: "pw" }], maxBodyBytes: 8 });
+  await tooLarge(await small(new Request(url, { method: "POST", headers: form, body: "token=abc" })));
+  for (const maxBodyBytes of [0, -1, 1.5, "16k", Number.NaN]) {
+    assert.throws(() => createIntrospectionHandler({ verifier: verifier(), clients: [], maxBodyBytes }), ParameterValidationError);
+  }
+});
