@@ -74,14 +74,20 @@ console.log(`valid verify: cognito-wasm ${valid["cognito-wasm"].toFixed(1)} µs,
 console.log(`\njunk tokens (≤ ${MAX_TOKEN} chars, garbage signature): µs per verify, ratio to the same library's valid verify`);
 console.log(`  ${"".padEnd(38)} ${"cognito-wasm".padStart(22)} ${"aws-jwt-verify".padStart(22)}`);
 const worst = { "cognito-wasm": 0, "aws-jwt-verify": 0 };
+const worstUs = { "cognito-wasm": 0, "aws-jwt-verify": 0 };
 for (const [label, json] of Object.entries(junkPayloads(header))) {
-  const jwt = `${header}.${b64url(json)}.${signature.split("").reverse().join("")}`;
+  // A well-formed signature of the right length that does not verify (one character changed), so
+  // nothing refuses the token before its payload is read.
+  const forged = `${signature.slice(0, 100)}${signature[100] === "A" ? "B" : "A"}${signature.slice(101)}`;
+  const jwt = `${header}.${b64url(json)}.${forged}`;
   const cells = [];
   for (const [name, verifier] of Object.entries(verifiers)) {
     const us = await time(refuse(verifier, jwt), { rounds: 5, batchMs: 100 });
     worst[name] = Math.max(worst[name], us / valid[name]);
+    worstUs[name] = Math.max(worstUs[name], us);
     cells.push(`${us.toFixed(1).padStart(10)} µs ${(us / valid[name]).toFixed(1).padStart(7)}×`);
   }
   console.log(`  ${`${label} (${jwt.length} chars)`.padEnd(38)} ${cells.join(" ")}`);
 }
 console.log(`\nworst junk / valid verify: cognito-wasm ${worst["cognito-wasm"].toFixed(1)}×, aws-jwt-verify ${worst["aws-jwt-verify"].toFixed(1)}×`);
+console.log(`worst junk, absolute: cognito-wasm ${worstUs["cognito-wasm"].toFixed(0)} µs, aws-jwt-verify ${worstUs["aws-jwt-verify"].toFixed(0)} µs`);
