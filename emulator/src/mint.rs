@@ -8,43 +8,7 @@ use crate::keys::{at_hash, KeyUse};
 use crate::state::Ctx;
 use crate::trigger::{self, EventInput, GroupOverride, Overrides, TokenOverrides, TriggerError};
 use crate::user::{token_claim, visible_attributes, User};
-
-/// Claims a trigger can never add, override or suppress in the ID token (reference §10.4).
-const PROTECTED_ID: [&str; 17] = [
-    "acr",
-    "amr",
-    "aud",
-    "at_hash",
-    "auth_time",
-    "azp",
-    "cognito:username",
-    "exp",
-    "iat",
-    "identities",
-    "iss",
-    "jti",
-    "nbf",
-    "nonce",
-    "origin_jti",
-    "sub",
-    "token_use",
-];
-/// Access-token extras on top of [`PROTECTED_ID`].
-const PROTECTED_ACCESS: [&str; 6] = [
-    "client_id",
-    "scope",
-    "username",
-    "version",
-    "event_id",
-    "device_key",
-];
-/// ID-token claims that cannot take complex values from a trigger.
-const SIMPLE_ONLY: [&str; 4] = [
-    "email_verified",
-    "phone_number_verified",
-    "updated_at",
-    "address",
-];
+use pretoken::{Token, SIMPLE_ID_CLAIMS};
 
 /// The `triggerSource` values (reference §10.2).
 pub mod source {
@@ -125,11 +89,11 @@ fn set_groups(claims: &mut JsonObject, groups: &Groups, with_roles: bool) {
 }
 
 fn apply_token_overrides(claims: &mut JsonObject, overrides: &TokenOverrides, access: bool) {
-    let protected =
-        |name: &str| PROTECTED_ID.contains(&name) || (access && PROTECTED_ACCESS.contains(&name));
+    let token = if access { Token::Access } else { Token::Id };
+    let protected = |name: &str| pretoken::is_protected(token, name);
     for (name, value) in &overrides.add {
         let complex = value.is_array() || value.is_object();
-        if protected(name) || (!access && complex && SIMPLE_ONLY.contains(&name.as_str())) {
+        if protected(name) || (!access && complex && SIMPLE_ID_CLAIMS.contains(&name.as_str())) {
             continue;
         }
         claims.insert(name.clone(), value.clone());

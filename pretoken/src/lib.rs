@@ -58,14 +58,16 @@ const PROTECTED_ACCESS_EXTRA: &[&str] = &[
     "event_id",
     "device_key",
 ];
-const SIMPLE_ID_CLAIMS: &[&str] = &[
+/// ID-token claims a trigger may only set to a simple (non-array, non-object) value.
+pub const SIMPLE_ID_CLAIMS: &[&str] = &[
     "email_verified",
     "phone_number_verified",
     "updated_at",
     "address",
 ];
 
-fn is_protected(token: Token, claim: &str) -> bool {
+/// True when Cognito never lets a trigger add, override or suppress `claim` in `token`.
+pub fn is_protected(token: Token, claim: &str) -> bool {
     PROTECTED_ID.contains(&claim)
         || (token == Token::Access && PROTECTED_ACCESS_EXTRA.contains(&claim))
 }
