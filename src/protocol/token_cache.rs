@@ -1,12 +1,13 @@
 //! A bounded LRU of verified tokens, keyed by the whole token string, each entry expiring at its
 //! token's `exp`, bounded by entry count and by bytes (each entry's size as the caller measures
-//! it: token plus payload). Edge workers verify the same bearer token on every request of a session: a hit
-//! skips parsing and crypto. Pure: `now` is passed in (seconds since the epoch).
+//! it: token plus payload). Edge workers verify the same bearer token on every request of a
+//! session: a hit skips parsing and crypto. Pure: `now` is passed in (seconds since the epoch).
 //!
 //! Only tokens that verified are ever inserted, so keys are pool-signed strings an attacker cannot
 //! choose. Each entry records its `owner` (the caller's id for the verifier that verified it): a
-//! cache shared by several verifiers only serves a token to the one that accepted it. Checks that depend on the request (scope, groups, revocation) are not cached: callers
-//! run them on every hit.
+//! cache shared by several verifiers only serves a token to the one that accepted it. Checks that
+//! depend on the request (scope, groups, revocation) are not cached: callers run them on every
+//! hit.
 
 use std::collections::HashMap;
 
