@@ -1,7 +1,7 @@
 // The idiomatic API over the wasm core's RawVerifier: `CognitoJwtVerifier.create(...)` and
 // `JwtVerifier.create(...)`, with errors rethrown as the classes of ./errors.js. Loading and
 // instantiating the wasm module is the entry point's job (node.js, web.js, workerd.js).
-import { RawVerifier, errorCatalog, fastMaxUnits, fastOut, fastScratch, wasmMemory } from "./cognito_wasm.js";
+import { RawVerifier, errorCatalog, fastMaxUnits, fastOut, fastScratch, invalidSignatureError, wasmMemory } from "./cognito_wasm.js";
 import { FailedAssertionError, errorClasses } from "./errors.js";
 
 const ownFields = new Set(["name", "code", "message", "stack"]);
@@ -64,11 +64,11 @@ function call(fn) {
 }
 
 // The hot path (a verification without overrides), split so that JS holds the promise: the core
-// checks the token up to the signature in shared wasm memory (RawVerifier.fastStart), JS runs
-// crypto.subtle.verify on views of that memory (WebCrypto copies them at the call) and parses the
-// payload. Whatever the fast path does not settle with a payload (an unfit token, an invalid
-// signature, a WebCrypto failure) goes through RawVerifier.verify, the one place that reports
-// errors.
+// parses the token in shared wasm memory and checks it up to the signature
+// (RawVerifier.fastStart), JS runs crypto.subtle.verify on views of that memory (WebCrypto copies
+// them at the call) and parses the payload. A token that needs more (a key to fetch, a claim error
+// to report, a customJwtCheck) goes on in the core from the parse fastStart did, so no token is
+// parsed twice; only a WebCrypto failure starts again in RawVerifier.verify.
 const rsa = { name: "RSASSA-PKCS1-v1_5" };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -90,22 +90,23 @@ function fastViews() {
 }
 
 /**
- * Starts a fast verification: a promise of the payload (or of what `fallback()` returns, when
- * the signature did not verify), or `undefined` when the token is not for the fast path.
+ * Starts a fast verification: a promise of the payload, or `undefined` when the token is not for
+ * the fast path (too long, or not ASCII: such a token is refused by the full path's parse, done
+ * once). `fallback()` verifies again when WebCrypto itself failed.
  */
 function fastVerify(raw, token, fallback) {
   let views = fastViews();
   if (token.length > views.max) return undefined;
   const { read, written } = encoder.encodeInto(token, views.input);
-  if (read !== token.length) return undefined;
-  const key = raw.fastStart(written, Date.now());
-  if (key === undefined) return undefined;
+  if (read !== token.length || written !== read) return undefined;
+  const started = raw.fastStart(written, Date.now());
+  if (typeof started.then === "function") return started.then(undefined, rethrow);
   views = fastViews(); // the core may have grown the memory
   const { buffer, result } = views;
   const text = decoder.decode(new Uint8Array(buffer, result[4], result[5]));
   return globalThis.crypto.subtle
-    .verify(rsa, key, new Uint8Array(buffer, result[0], result[1]), new Uint8Array(buffer, result[2], result[3]))
-    .then((valid) => (valid ? JSON.parse(text) : fallback()), fallback);
+    .verify(rsa, started, new Uint8Array(buffer, result[0], result[1]), new Uint8Array(buffer, result[2], result[3]))
+    .then((valid) => (valid ? JSON.parse(text) : rethrow(invalidSignatureError())), fallback);
 }
 
 class Verifier {

@@ -8,7 +8,7 @@
 //!   hydrate(): Promise<void>
 //!   cacheJwks(jwks: object, issuer?: string): void
 //!   exportJwksCache(): object; importJwksCache(state: object): void
-//!   fastStart(length: number, nowMs: number): CryptoKey | undefined  // the hot path, below
+//!   fastStart(length: number, nowMs: number): CryptoKey | Promise<object>  // the hot path, below
 //! }
 //! ```
 //! Options and defaults: `docs/verifier-api.md`.
@@ -261,44 +261,72 @@ pub fn wasm_memory() -> JsValue {
 
 #[wasm_bindgen]
 impl RawVerifier {
-    /// The hot path's first half, run by `js/verifier.js` for a call without overrides: checks
-    /// the `len` bytes of token in [`fast_scratch`] up to the signature check, at `now_ms`
-    /// (`Date.now()`). When everything but the signature is known good (claims valid, no
+    /// The hot path's first half, run by `js/verifier.js` for a call without overrides: parses
+    /// the `len` bytes of token in [`fast_scratch`] and checks it up to the signature, at
+    /// `now_ms` (`Date.now()`). When everything but the signature is known good (claims valid, no
     /// `customJwtCheck`, key imported, JWKS fresh) it returns the CryptoKey and fills
-    /// [`fast_out`]; JS then runs
-    /// `crypto.subtle.verify` and, on success, parses the payload. Anything else (`undefined`)
-    /// goes to [`RawVerifier::verify`], which also reports every error.
+    /// [`fast_out`]; JS then runs `crypto.subtle.verify` and, on success, parses the payload.
+    /// Otherwise it returns the promise of the verification going on from the parsed token
+    /// (rejected at once when the token does not parse), so no token is parsed twice.
     #[wasm_bindgen(js_name = fastStart)]
     pub fn fast_start(&self, len: usize, now_ms: f64) -> JsValue {
-        SCRATCH
-            .with(|s| {
-                self.inner
-                    .fast_start(&mut s.borrow_mut(), len, now_ms / 1000.0)
-            })
-            .unwrap_or(JsValue::UNDEFINED)
+        let now = now_ms / 1000.0;
+        SCRATCH.with(
+            |s| match self.inner.fast_start(&mut s.borrow_mut(), len, now) {
+                Ok(Fast::Ready(key)) => key,
+                Ok(Fast::Slow(prepared)) => {
+                    let (inner, prepared) = (self.inner.clone(), (*prepared).into_owned());
+                    future_to_promise(async move {
+                        inner
+                            .finish(prepared, None, None, now)
+                            .await
+                            .map_err(Failure::into_js)
+                    })
+                    .into()
+                }
+                Err(e) => Promise::reject(&to_js(&e, None)).into(),
+            },
+        )
     }
 }
 
+/// The error of a signature that did not verify (the same for every token), for the fast path.
+#[wasm_bindgen(js_name = invalidSignatureError)]
+pub fn invalid_signature_error() -> JsValue {
+    to_js(&SignatureError::Invalid.into(), None)
+}
+
+/// What [`Inner::fast_start`] found.
+enum Fast<'t> {
+    /// Everything but the signature is good: the key, with [`fast_out`] filled.
+    Ready(JsValue),
+    /// The token parsed, but the verification needs more (a key to fetch or import, a claim
+    /// error to report once the signature verified, a `customJwtCheck`): it goes on from here.
+    Slow(Box<Prepared<'t>>),
+}
+
 impl Inner {
-    fn fast_start(&self, scratch: &mut Scratch, len: usize, now: f64) -> Option<JsValue> {
+    fn fast_start<'t>(
+        &self,
+        scratch: &'t mut Scratch,
+        len: usize,
+        now: f64,
+    ) -> Result<Fast<'t>, Error> {
         let Scratch {
             token,
             signature,
             payload,
             out,
         } = scratch;
-        let token = std::str::from_utf8(token.get(..len)?).ok()?;
-        let prepared = self.core.prepare(token).ok()?;
-        let cfg = &self.core.configs()[prepared.config];
-        if self.hooks[cfg.pool].custom_check.is_some() {
-            return None;
-        }
-        let uri = cfg.jwks_uri.as_str();
-        self.cache.borrow().get(uri)?.cached(prepared.kid(), now)?;
-        let key = self.cached_key(uri, prepared.kid(), prepared.alg)?;
-        let resolved = self.core.rules(prepared.config, None).ok()?;
-        resolved.rules.validate(&prepared.jwt.claims, now).ok()?;
-        let data = prepared.jwt.signing_input;
+        let token = token
+            .get(..len)
+            .and_then(|t| std::str::from_utf8(t).ok())
+            .ok_or(ParseError::Malformed)?;
+        let prepared = self.core.prepare(token)?;
+        let Some(key) = self.hot_key(&prepared, now) else {
+            return Ok(Fast::Slow(Box::new(prepared)));
+        };
+        let data = prepared.jwt.signing_input.as_bytes();
         *signature = prepared.jwt.signature;
         *payload = prepared.jwt.payload_json;
         let at = |p: *const u8| p as usize as u32;
@@ -310,7 +338,22 @@ impl Inner {
             at(payload.as_ptr()),
             payload.len() as u32,
         ];
-        Some(key.key.clone())
+        Ok(Fast::Ready(key.key.clone()))
+    }
+
+    /// The imported key for `prepared` when nothing but its signature is left to check: claims
+    /// valid, no `customJwtCheck`, the key imported and its JWKS fresh.
+    fn hot_key(&self, prepared: &Prepared<'_>, now: f64) -> Option<Rc<CachedKey>> {
+        let cfg = &self.core.configs()[prepared.config];
+        if self.hooks[cfg.pool].custom_check.is_some() {
+            return None;
+        }
+        let uri = cfg.jwks_uri.as_str();
+        self.cache.borrow().get(uri)?.cached(prepared.kid(), now)?;
+        let key = self.cached_key(uri, prepared.kid(), prepared.alg)?;
+        let resolved = self.core.rules(prepared.config, None).ok()?;
+        resolved.rules.validate(&prepared.jwt.claims, now).ok()?;
+        Some(key)
     }
 
     async fn verify(
@@ -328,6 +371,18 @@ impl Inner {
             (Some(Options::parse_overrides(&json)?), custom)
         };
         let prepared = self.core.prepare(&token)?;
+        self.finish(prepared, overrides, custom_override, now).await
+    }
+
+    /// Everything after the parse (the token is parsed once per verification, here or in
+    /// [`Inner::fast_start`]): rules, key, signature, claims, `customJwtCheck`.
+    async fn finish(
+        &self,
+        prepared: Prepared<'_>,
+        overrides: Option<Options>,
+        custom_override: Option<Function>,
+        now: f64,
+    ) -> Result<JsValue, Failure> {
         let resolved = self.core.rules(prepared.config, overrides.as_ref())?;
         let key = self
             .key(prepared.config, prepared.kid(), prepared.alg, now)

@@ -11,6 +11,7 @@ use super::error::{KeyError, ParseError, Part};
 use super::json::{JsonError, Reader, MAX_NESTING};
 use super::limits::Limits;
 use super::redact::Masked;
+use std::borrow::Cow;
 use std::fmt;
 
 /// Signature algorithms we can verify (RSASSA-PKCS1-v1_5, as Cognito uses).
@@ -84,8 +85,9 @@ impl Header {
 /// ([`UntrustedJwt::decode`], for reading a token's fields without verifying it). `Debug` shows
 /// the header and the claims, never the signed bytes, the signature or the payload text.
 pub struct UntrustedJwt<'t, C = Claims> {
-    /// `header.payload` as it appeared in the token: the bytes the signature covers.
-    pub signing_input: &'t str,
+    /// `header.payload` as it appeared in the token: the bytes the signature covers (borrowed
+    /// from the token, or owned after [`UntrustedJwt::into_owned`]).
+    pub signing_input: Cow<'t, str>,
     /// The decoded signature.
     pub signature: Vec<u8>,
     pub header: Header,
@@ -110,7 +112,7 @@ pub struct SignatureCheck<'a> {
 impl<C: fmt::Debug> fmt::Debug for UntrustedJwt<'_, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UntrustedJwt")
-            .field("signing_input", &Masked(&self.signing_input))
+            .field("signing_input", &Masked(&&*self.signing_input))
             .field("signature", &Masked(&self.signature))
             .field("header", &self.header)
             .field("header_json", &self.header_json)
@@ -152,6 +154,19 @@ impl<'t> UntrustedJwt<'t, ()> {
 }
 
 impl<'t, C> UntrustedJwt<'t, C> {
+    /// The same token no longer borrowing the token text (the signing input is copied; nothing
+    /// is decoded or parsed again).
+    pub fn into_owned(self) -> UntrustedJwt<'static, C> {
+        UntrustedJwt {
+            signing_input: Cow::Owned(self.signing_input.into_owned()),
+            signature: self.signature,
+            header: self.header,
+            header_json: self.header_json,
+            payload_json: self.payload_json,
+            claims: self.claims,
+        }
+    }
+
     /// The common part of [`UntrustedJwt::parse`] and [`UntrustedJwt::decode`]: `payload` reads
     /// the payload JSON within the depth limit.
     fn read(
@@ -185,7 +200,7 @@ impl<'t, C> UntrustedJwt<'t, C> {
         }
         let claims = payload(&payload_json, limits.max_json_depth)?;
         Ok(UntrustedJwt {
-            signing_input: token.get(..h.len() + 1 + p.len()).unwrap_or_default(),
+            signing_input: Cow::Borrowed(token.get(..h.len() + 1 + p.len()).unwrap_or_default()),
             signature,
             header,
             header_json,

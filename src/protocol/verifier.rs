@@ -62,6 +62,16 @@ pub struct Prepared<'t> {
 }
 
 impl Prepared<'_> {
+    /// The same decoded token, no longer borrowing the token text (a verification that has to
+    /// wait for a key keeps it instead of parsing the token again).
+    pub fn into_owned(self) -> Prepared<'static> {
+        Prepared {
+            jwt: self.jwt.into_owned(),
+            config: self.config,
+            alg: self.alg,
+        }
+    }
+
     /// The header `kid` (checked present by [`JwtVerifier::prepare`]).
     pub fn kid(&self) -> &str {
         self.jwt.header.kid.as_deref().unwrap_or_default()

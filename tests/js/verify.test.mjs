@@ -46,6 +46,19 @@ before(async () => {
 });
 after(() => server.close());
 
+/** Wraps `object[name]` for the test `t`, calling `seen(result)` after each call. */
+function spyOn(t, object, name, seen) {
+  const original = object[name];
+  object[name] = function (...args) {
+    const result = original.apply(this, args);
+    seen(result);
+    return result;
+  };
+  t.after(() => {
+    object[name] = original;
+  });
+}
+
 const accessVerifier = (extra = {}) =>
   CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, jwksUri: server.url, ...extra });
 
@@ -427,19 +440,36 @@ describe("warm cache (the hot path: the signature check started from JS)", () =>
     assert.equal((await verifier.verify(token)).client_id, clientId);
   });
 
+  test("each token is parsed once per verify: what the hot path cannot finish goes on from its parse", async (t) => {
+    const glue = await import(new URL("cognito_wasm.js", import.meta.resolve("cognito-wasm")).href);
+    const calls = { fastStart: 0, verify: 0 };
+    for (const name of Object.keys(calls)) spyOn(t, glue.RawVerifier.prototype, name, () => (calls[name] += 1));
+    const verifier = accessVerifier();
+    verifier.cacheJwks({ keys: [keys.a.jwk] });
+    const good = await sign(keys.a, claims("access"));
+    assert.equal((await verifier.verify(good)).client_id, clientId); // imports the key
+    const cases = [
+      ["a good token", good, null],
+      ["a bad signature", tamperSignature(good), "JwtInvalidSignatureError"],
+      ["an expired token", await sign(keys.a, claims("access", { exp: now() - 60 })), "JwtExpiredError"],
+      ["an unknown kid", await sign({ ...keys.a, kid: "not-in-the-jwks" }, claims("access")), "KidNotFoundInJwksError"],
+      ["a payload that is not JSON", `${good.split(".")[0]}.bm90IGpzb24.${good.split(".")[2]}`, "JwtParseError"],
+    ];
+    for (const [what, token, error] of cases) {
+      calls.fastStart = calls.verify = 0;
+      const outcome = await verifier.verify(token).then((payload) => payload, (e) => e);
+      assert.equal(error === null ? outcome.client_id : outcome.name, error ?? clientId, what);
+      assert.deepEqual(calls, { fastStart: 1, verify: 0 }, `${what}: parsed by fastStart only`);
+    }
+  });
+
   test("after the wasm memory grew, the hot path reads the new memory", async (t) => {
     // the package's own glue module (same URL, so the same instance): the memory's size, and a
     // count of the verifies the hot path started
     const glue = await import(new URL("cognito_wasm.js", import.meta.resolve("cognito-wasm")).href);
-    const { fastStart } = glue.RawVerifier.prototype;
     let started = 0;
-    glue.RawVerifier.prototype.fastStart = function (...args) {
-      const key = fastStart.apply(this, args);
-      started += Number(key !== undefined);
-      return key;
-    };
-    t.after(() => {
-      glue.RawVerifier.prototype.fastStart = fastStart;
+    spyOn(t, glue.RawVerifier.prototype, "fastStart", (key) => {
+      started += Number(key instanceof CryptoKey); // a CryptoKey: JS runs the signature check
     });
     const verifier = accessVerifier();
     verifier.cacheJwks({ keys: [keys.a.jwk] });
