@@ -23,9 +23,7 @@ pub enum JsonError {
     Duplicate,
 }
 
-/// A member name ordered by its fingerprint (FNV-1a) first, so that most comparisons are one
-/// integer's, then by its text.
-#[derive(PartialEq, Eq)]
+/// A member name with its fingerprint (FNV-1a), so that most comparisons are one integer's.
 struct Name<'a>(u64, Cow<'a, str>);
 
 impl<'a> Name<'a> {
@@ -37,18 +35,42 @@ impl<'a> Name<'a> {
     }
 }
 
-impl Ord for Name<'_> {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        #[cfg(test)]
-        tests::NAME_COMPARISONS.with(|n| n.set(n.get() + 1));
-        self.0.cmp(&other.0).then_with(|| self.1.cmp(&other.1))
-    }
+/// Counts a member-name comparison (in tests).
+#[inline(always)]
+fn compared() {
+    #[cfg(test)]
+    tests::NAME_COMPARISONS.with(|n| n.set(n.get() + 1));
 }
 
-impl PartialOrd for Name<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
+/// Whether `names` holds one name twice. Their fingerprints are sorted first (integers, so
+/// O(n log n) cheap comparisons); only names whose fingerprints collide are then sorted by text.
+/// O(n log n) comparisons whatever names a document picks, names made to collide included.
+fn has_duplicate(names: &[Name<'_>]) -> bool {
+    let mut prints: Vec<u64> = names.iter().map(|n| n.0).collect();
+    prints.sort_unstable_by(|a, b| {
+        compared();
+        a.cmp(b)
+    });
+    let mut collide: Vec<u64> = prints
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    if collide.is_empty() {
+        return false;
     }
+    collide.dedup();
+    let mut suspects: Vec<&Name<'_>> = names
+        .iter()
+        .filter(|n| collide.binary_search(&n.0).is_ok())
+        .collect();
+    suspects.sort_unstable_by(|a, b| {
+        compared();
+        a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1))
+    });
+    suspects
+        .windows(2)
+        .any(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1)
 }
 
 /// Result of a reader step.
@@ -90,15 +112,18 @@ impl<'a> Reader<'a> {
 
     /// `src[from..to]`; the reader only cuts at ASCII bytes, so this never misses (and links no
     /// slicing panic, whose message formatting costs ~4 KB of gzipped wasm).
+    #[inline(always)]
     fn text(&self, from: usize, to: usize) -> &'a str {
         self.src.get(from..to).unwrap_or_default()
     }
 
+    #[inline(always)]
     fn bytes(&self) -> &'a [u8] {
         self.src.as_bytes()
     }
 
     /// The next non-whitespace byte, not consumed.
+    #[inline(always)]
     pub fn peek(&mut self) -> Option<u8> {
         while let Some(&b) = self.bytes().get(self.pos) {
             if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
@@ -109,8 +134,9 @@ impl<'a> Reader<'a> {
         None
     }
 
+    #[inline(always)]
     fn eat(&mut self, b: u8) -> bool {
-        let hit = self.peek() == Some(b);
+        let hit = matches!(self.peek(), Some(c) if c == b);
         self.pos += usize::from(hit);
         hit
     }
@@ -118,7 +144,7 @@ impl<'a> Reader<'a> {
     /// Checks the next value starts with `open` (else a type error, after checking the value is
     /// valid JSON at all) and enters it.
     fn open(&mut self, open: u8) -> Res<()> {
-        if self.peek() != Some(open) {
+        if !matches!(self.peek(), Some(c) if c == open) {
             self.skip()?;
             return Err(JsonError::Type);
         }
@@ -138,7 +164,7 @@ impl<'a> Reader<'a> {
         self.open(b'{')?;
         if !self.eat(b'}') {
             loop {
-                if self.peek() != Some(b'"') {
+                if !matches!(self.peek(), Some(b'"')) {
                     return Err(JsonError::Syntax);
                 }
                 let key = self.string()?;
@@ -180,14 +206,16 @@ impl<'a> Reader<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Res<()>,
     ) -> Res<()> {
-        // a search tree: O(n log n) comparisons whatever names a document picks
-        let mut seen = std::collections::BTreeSet::new();
+        // checked once the object is read, in one allocation
+        let mut names = Vec::new();
         self.object(|r, key| {
-            if !seen.insert(Name::new(key.clone())) {
-                return Err(JsonError::Duplicate);
-            }
+            names.push(Name::new(key.clone()));
             member(r, key)
-        })
+        })?;
+        match has_duplicate(&names) {
+            true => Err(JsonError::Duplicate),
+            false => Ok(()),
+        }
     }
 
     /// Walks an array; `item` must consume each element.
@@ -266,17 +294,76 @@ impl<'a> Reader<'a> {
         Ok(self.text(start, self.pos))
     }
 
-    /// Any value, validated and discarded.
+    /// Any value, validated and discarded. One loop over the value, containers tracked in a bit
+    /// stack rather than by recursion, and nothing allocated: this is the path hostile input
+    /// takes, so its cost per byte stays small.
     pub fn skip(&mut self) -> Res<()> {
-        match self.peek().ok_or(JsonError::Syntax)? {
-            b'{' => self.object(|r, _| r.skip()),
-            b'[' => self.array(Self::skip),
-            b'"' => self.string().map(drop),
-            b't' => self.literal("true"),
-            b'f' => self.literal("false"),
-            b'n' => self.literal("null"),
-            b'-' | b'0'..=b'9' => self.scan_number().map(drop),
-            _ => Err(JsonError::Syntax),
+        const WORD: usize = u64::BITS as usize;
+        // bit `level` set: the container open at that level (inside this value) is an object
+        let mut objects = [0u64; MAX_NESTING / WORD];
+        let base = self.depth;
+        loop {
+            match self.peek().ok_or(JsonError::Syntax)? {
+                open @ (b'{' | b'[') => {
+                    let is_object = open == b'{';
+                    self.depth += 1;
+                    if self.depth > self.max_depth {
+                        return Err(JsonError::TooDeep);
+                    }
+                    self.pos += 1;
+                    let level = self.depth - base - 1;
+                    let bit = 1u64 << (level % WORD);
+                    match is_object {
+                        true => objects[level / WORD] |= bit,
+                        false => objects[level / WORD] &= !bit,
+                    }
+                    if !self.eat(if is_object { b'}' } else { b']' }) {
+                        if is_object {
+                            self.member_name()?;
+                        }
+                        continue;
+                    }
+                    self.depth -= 1;
+                }
+                b'"' => self.skip_string()?,
+                b't' => self.literal("true")?,
+                b'f' => self.literal("false")?,
+                b'n' => self.literal("null")?,
+                b'-' | b'0'..=b'9' => {
+                    self.scan_number()?;
+                }
+                _ => return Err(JsonError::Syntax),
+            }
+            // after a value: close what it ends, or go on to the next element or member
+            loop {
+                if self.depth == base {
+                    return Ok(());
+                }
+                let level = self.depth - base - 1;
+                let is_object = objects[level / WORD] >> (level % WORD) & 1 == 1;
+                if self.eat(b',') {
+                    if is_object {
+                        self.member_name()?;
+                    }
+                    break;
+                }
+                if !self.eat(if is_object { b'}' } else { b']' }) {
+                    return Err(JsonError::Syntax);
+                }
+                self.depth -= 1;
+            }
+        }
+    }
+
+    /// A skipped member's `"name":`.
+    fn member_name(&mut self) -> Res<()> {
+        if !matches!(self.peek(), Some(b'"')) {
+            return Err(JsonError::Syntax);
+        }
+        self.skip_string()?;
+        match self.eat(b':') {
+            true => Ok(()),
+            false => Err(JsonError::Syntax),
         }
     }
 
@@ -286,43 +373,47 @@ impl<'a> Reader<'a> {
     fn scan_number(&mut self) -> Res<&'a str> {
         let b = self.bytes();
         let start = self.pos;
-        let digits = |mut i: usize| {
-            let from = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            (i, i - from)
-        };
-        let mut i = start + usize::from(b.get(start) == Some(&b'-'));
-        let (after, n) = digits(i);
-        if n == 0 || (n > 1 && b[i] == b'0') {
+        let mut i = start + usize::from(matches!(b.get(start), Some(b'-')));
+        let after = digits_end(b, i);
+        if after == i || (after - i > 1 && b[i] == b'0') {
             return Err(JsonError::Syntax);
         }
+        let int = (i, after);
         i = after;
-        if b.get(i) == Some(&b'.') {
-            let (after, n) = digits(i + 1);
-            if n == 0 {
+        let mut frac = (i, i);
+        if matches!(b.get(i), Some(b'.')) {
+            let after = digits_end(b, i + 1);
+            if after == i + 1 {
                 return Err(JsonError::Syntax);
             }
+            frac = (i + 1, after);
             i = after;
         }
+        let mut exp = 0i64;
         if matches!(b.get(i), Some(b'e' | b'E')) {
             i += 1;
+            let neg = matches!(b.get(i), Some(b'-'));
             if matches!(b.get(i), Some(b'+' | b'-')) {
                 i += 1;
             }
-            let (after, n) = digits(i);
-            if n == 0 {
+            let after = digits_end(b, i);
+            if after == i {
                 return Err(JsonError::Syntax);
+            }
+            exp = b[i..after]
+                .iter()
+                .fold(0i64, |v, d| (v * 10 + i64::from(d - b'0')).min(1 << 40));
+            if neg {
+                exp = -exp;
             }
             i = after;
         }
         self.pos = i;
-        let text = self.text(start, i);
-        if !rounds_finite(text) {
+        let part = |(from, to): (usize, usize)| b.get(from..to).unwrap_or_default();
+        if !rounds_finite(part(int), part(frac), exp) {
             return Err(JsonError::Syntax);
         }
-        Ok(text)
+        Ok(self.text(start, i))
     }
 
     /// The number at `self.pos`, converted.
@@ -346,21 +437,44 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Res<Cow<'a, str>> {
         let b = self.bytes();
         let start = self.pos + 1;
-        let mut i = run_end(b, start);
+        let i = run_end(b, start);
         match b.get(i) {
             Some(b'"') => {
                 self.pos = i + 1;
-                return Ok(Cow::Borrowed(self.text(start, i)));
+                Ok(Cow::Borrowed(self.text(start, i)))
             }
-            Some(b'\\') => {}
-            _ => return Err(JsonError::Syntax),
+            Some(b'\\') => {
+                let mut out = String::from(self.text(start, i));
+                self.escaped(i, Some(&mut out))?;
+                Ok(Cow::Owned(out))
+            }
+            _ => Err(JsonError::Syntax),
         }
-        let mut out = String::from(self.text(start, i));
+    }
+
+    /// [`Reader::string`], validated and discarded (nothing allocated).
+    fn skip_string(&mut self) -> Res<()> {
+        let b = self.bytes();
+        let i = run_end(b, self.pos + 1);
+        match b.get(i) {
+            Some(b'"') => {
+                self.pos = i + 1;
+                Ok(())
+            }
+            Some(b'\\') => self.escaped(i, None),
+            _ => Err(JsonError::Syntax),
+        }
+    }
+
+    /// The rest of a string from `i` (at a backslash) to its closing quote, after which the
+    /// reader moves; the unescaped text is appended to `out` when given.
+    fn escaped(&mut self, mut i: usize, mut out: Option<&mut String>) -> Res<()> {
+        let b = self.bytes();
         loop {
             match *b.get(i).ok_or(JsonError::Syntax)? {
                 b'"' => {
                     self.pos = i + 1;
-                    return Ok(Cow::Owned(out));
+                    return Ok(());
                 }
                 b'\\' => {
                     let esc = *b.get(i + 1).ok_or(JsonError::Syntax)?;
@@ -394,13 +508,17 @@ impl<'a> Reader<'a> {
                         }
                         _ => return Err(JsonError::Syntax),
                     };
-                    out.push(c);
+                    if let Some(out) = out.as_deref_mut() {
+                        out.push(c);
+                    }
                 }
                 c if c < 0x20 => return Err(JsonError::Syntax),
                 _ => {
-                    // copy the run up to the next quote or backslash (UTF-8 stays intact)
+                    // the run up to the next quote or backslash (UTF-8 stays intact)
                     let end = run_end(b, i);
-                    out.push_str(self.text(i, end));
+                    if let Some(out) = out.as_deref_mut() {
+                        out.push_str(self.text(i, end));
+                    }
                     i = end;
                 }
             }
@@ -458,6 +576,15 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The index of the first byte at or after `i` that is not an ASCII digit, or `b.len()`.
+#[inline(always)]
+fn digits_end(b: &[u8], mut i: usize) -> usize {
+    while let Some(b'0'..=b'9') = b.get(i) {
+        i += 1;
+    }
+    i
+}
+
 /// The index of the first byte at or after `i` that ends a plain run of string content (`"`,
 /// `\\` or a control character), or `b.len()`. Eight bytes at a time while none of them does
 /// (SWAR: a byte's high bit marks a match), then byte by byte.
@@ -511,23 +638,29 @@ fn decimal_parts(text: &str) -> (bool, impl Iterator<Item = u8> + Clone + '_, i6
 /// infinity (the tie goes to the even 2^1024).
 const OVERFLOW_THRESHOLD: &str = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792";
 
-/// Whether a valid JSON number rounds to a finite `f64`, decided on its digits alone (no
-/// conversion, no allocation).
-fn rounds_finite(text: &str) -> bool {
-    let (_, digits, e) = decimal_parts(text);
-    let count = digits.clone().count() as i64;
-    let magnitude = count + e; // value < 10^magnitude
+/// Whether a valid JSON number with integer digits `int`, fraction digits `frac` and exponent
+/// `exp` rounds to a finite `f64`, decided on its digits alone (no conversion, no allocation):
+/// only a number with as many integer digits as the overflow threshold is compared with it.
+fn rounds_finite(int: &[u8], frac: &[u8], exp: i64) -> bool {
+    let lead = int.iter().take_while(|&&d| d == b'0').count();
+    let magnitude = if lead < int.len() {
+        int.len() as i64 + exp // value < 10^magnitude
+    } else {
+        match frac.iter().position(|&d| d != b'0') {
+            None => return true, // zero
+            Some(zeros) => exp - zeros as i64,
+        }
+    };
     match magnitude {
-        _ if count == 0 => true,
         ..=308 => true,
         309 => {
             // same number of integer digits as the threshold: compare digit by digit
-            let mut digits = digits;
-            for t in OVERFLOW_THRESHOLD.bytes().map(|t| t - b'0') {
+            let mut digits = int.iter().chain(frac).skip_while(|&&d| d == b'0');
+            for &t in OVERFLOW_THRESHOLD.as_bytes() {
                 match digits.next() {
                     // shorter, equal so far: below (the threshold's last digit is not 0)
                     None => return true,
-                    Some(d) if d != t => return d < t,
+                    Some(&d) if d != t => return d < t,
                     Some(_) => {}
                 }
             }
@@ -803,6 +936,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn names_whose_fingerprints_collide_are_told_apart_by_their_text() {
+        let names = |texts: &[&'static str]| -> Vec<Name<'static>> {
+            texts.iter().map(|t| Name(7, Cow::Borrowed(*t))).collect()
+        };
+        assert!(!has_duplicate(&names(&["b", "a", "c"])));
+        assert!(has_duplicate(&names(&["b", "a", "c", "a"])));
+        let mut mixed = names(&["x", "y"]);
+        mixed.push(Name(3, Cow::Borrowed("x")));
+        assert!(!has_duplicate(&mixed));
+    }
+
+    #[test]
     fn skipped_numbers_are_not_converted() {
         let junk = format!(
             "[{}1]",
@@ -837,7 +982,6 @@ pub(crate) mod tests {
             ("1e-999999".to_owned(), true),
         ];
         for (text, finite) in cases {
-            assert_eq!(rounds_finite(&text), finite, "{text}");
             assert_eq!(skip(&text).is_ok(), finite, "{text}");
             assert_eq!(text.parse::<f64>().unwrap().is_finite(), finite, "{text}");
         }
