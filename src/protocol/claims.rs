@@ -1,10 +1,12 @@
 //! Typed claims and their checks (reference §9, §12.2, §12.3). No `serde_json::Value`: only the
 //! claims we check are deserialized; everything else is skipped.
 //!
-//! Types follow aws-jwt-verify: `exp`/`nbf`/`iat` numbers, `iss`/`sub`/`scope`/`jti`/`token_use`/
-//! `client_id` strings, `aud` and `cognito:groups` a string or an array of strings. A wrong type
-//! is a parse error ([`ParseError::ClaimType`]), except for `cognito:groups`, whose type only a
-//! group check reads (then [`ClaimError::Group`]). A present `exp`/`nbf`/`iat` must be a number
+//! Types follow aws-jwt-verify: `exp`/`nbf`/`iat` numbers, `iss`/`sub`/`scope`/`jti` strings, `aud`
+//! a string or an array of strings; a wrong type is a parse error ([`ParseError::ClaimType`]).
+//! `token_use`, `client_id` and `cognito:groups` are typed by the checks that read them, as in
+//! aws-jwt-verify: a wrong type fails that check ([`ClaimError::TokenUse`],
+//! [`ClaimError::ClientId`], [`ClaimError::Group`]), after the signature, and is ignored when no
+//! check reads the claim. A present `exp`/`nbf`/`iat` must be a number
 //! (`null` is refused), and a Cognito ID token's `aud` must be one string when the client is
 //! checked.
 
@@ -66,8 +68,10 @@ impl Claims {
                     c.aud = r.opt_strings()?;
                 }
                 "scope" => c.scope = r.opt_str()?,
-                "token_use" => c.token_use = r.opt_str()?,
-                "client_id" => c.client_id = r.opt_str()?,
+                // typed by their checks (aws-jwt-verify): any other type reads as absent, so
+                // the check refuses it with its own error, after the signature
+                "token_use" => c.token_use = str_or_absent(r)?,
+                "client_id" => c.client_id = str_or_absent(r)?,
                 // typed only when a group check reads it (aws-jwt-verify): checked, kept as text
                 "cognito:groups" => {
                     c.groups = Groups::Text(r.raw()?.to_owned());
@@ -84,6 +88,14 @@ impl Claims {
         })
         .map_err(parse_error(Part::Payload, max_depth))?;
         Ok(c)
+    }
+}
+
+/// A string claim, or `None` for any other (valid) value.
+fn str_or_absent(r: &mut Reader<'_>) -> Res<Option<String>> {
+    match r.peek() {
+        Some(b'"') => r.str().map(|s| Some(s.into_owned())),
+        _ => r.skip().map(|()| None),
     }
 }
 
@@ -620,6 +632,48 @@ mod tests {
         assert_eq!(rules(&iss, Some(grouped)).validate(&c, 60.0), Ok(()));
         let c = access(r#","cognito:groups":null"#);
         assert!(rules(&iss, Some(grouped)).validate(&c, 60.0).is_err());
+    }
+
+    #[test]
+    fn token_use_and_client_id_of_another_type_fail_their_own_checks() {
+        let iss = [ISS.to_owned()];
+        let clients = ["c1".to_owned()];
+        let plain = CognitoRules {
+            token_use: None,
+            client_ids: None,
+            groups: None,
+        };
+        let with_client = CognitoRules {
+            client_ids: Some(&clients),
+            ..plain
+        };
+        for odd in ["5", "{}", r#"["access"]"#, "true", "null"] {
+            let c = claims(&format!(
+                r#"{{"iss":"{ISS}","exp":100,"token_use":{odd},"client_id":"c1"}}"#
+            ));
+            assert_eq!(
+                rules(&iss, Some(plain)).validate(&c, 60.0),
+                Err(ClaimError::TokenUse {
+                    expected: vec!["id".into(), "access".into()],
+                    actual: None
+                }),
+                "{odd}"
+            );
+            let c = claims(&format!(
+                r#"{{"iss":"{ISS}","exp":100,"token_use":"access","client_id":{odd}}}"#
+            ));
+            assert_eq!(rules(&iss, Some(plain)).validate(&c, 60.0), Ok(()), "{odd}");
+            assert_eq!(
+                rules(&iss, Some(with_client)).validate(&c, 60.0),
+                Err(ClaimError::ClientId {
+                    expected: vec!["c1".into()],
+                    actual: None
+                }),
+                "{odd}"
+            );
+        }
+        // still valid JSON
+        assert!(parse(r#"{"token_use":[1,]}"#).is_err());
     }
 
     #[test]

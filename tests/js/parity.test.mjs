@@ -1,0 +1,71 @@
+// The packed package beside aws-jwt-verify on the same tokens (issue 11, parity): a claim of the
+// wrong type is refused with the error class aws-jwt-verify throws for it (so `err instanceof …`
+// takes the same branch after a migration), and a kid missing from a fetched JWKS is
+// KidNotFoundInJwksError.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import * as ours from "cognito-wasm";
+import * as theirs from "aws-jwt-verify";
+import { claims, clientId, jwksServer, makeKey, rejection, sign, userPoolId } from "./helpers.mjs";
+
+let key;
+let server;
+before(async () => {
+  key = await makeKey("parity-key");
+  server = await jwksServer([key]);
+});
+after(() => server.close());
+
+/** The class name each library refuses `token` with (`null`: accepted). */
+async function outcome(verifier, token) {
+  try {
+    await verifier.verify(token);
+    return null;
+  } catch (error) {
+    return error.constructor.name;
+  }
+}
+
+const both = (options) => {
+  const a = ours.CognitoJwtVerifier.create({ userPoolId, ...options, jwksUri: server.url });
+  const b = theirs.CognitoJwtVerifier.create({ userPoolId, ...options });
+  a.cacheJwks({ keys: [key.jwk] });
+  b.cacheJwks({ keys: [key.jwk] });
+  return [a, b];
+};
+
+const cases = [
+  // [what, verifier options, token use, claims to change, the class both must throw (null: accepted)]
+  ["token_use a number", { tokenUse: "access", clientId }, "access", { token_use: 5 }, "CognitoJwtInvalidTokenUseError"],
+  ["token_use an array", { tokenUse: null, clientId }, "access", { token_use: ["access"] }, "CognitoJwtInvalidTokenUseError"],
+  ["client_id a number", { tokenUse: "access", clientId }, "access", { client_id: 5 }, "CognitoJwtInvalidClientIdError"],
+  ["client_id an object, no client check", { tokenUse: "access", clientId: null }, "access", { client_id: {} }, null],
+  ["cognito:groups a number, a group required", { tokenUse: "access", clientId, groups: "admins" }, "access", { "cognito:groups": 5 }, "CognitoJwtInvalidGroupError"],
+  ["cognito:groups a number, no group required", { tokenUse: "access", clientId }, "access", { "cognito:groups": 5 }, null],
+  ["iss a number", { tokenUse: "access", clientId }, "access", { iss: 5 }, "JwtParseError"],
+  ["exp a string", { tokenUse: "id", clientId }, "id", { exp: "4070908800" }, "JwtParseError"],
+  ["scope a number", { tokenUse: "access", clientId }, "access", { scope: 5 }, "JwtParseError"],
+  ["an ID token's aud an array", { tokenUse: "id", clientId }, "id", { aud: [clientId] }, "CognitoJwtInvalidClientIdError"],
+];
+
+for (const [what, options, tokenUse, extra, expected] of cases) {
+  test(`${what}: ${expected ?? "accepted"} in both`, async () => {
+    const token = await sign(key, claims(tokenUse, extra));
+    const [a, b] = both(options);
+    assert.equal(await outcome(b, token), expected, "aws-jwt-verify (the case itself is wrong)");
+    assert.equal(await outcome(a, token), expected, "cognito-wasm");
+  });
+}
+
+test("a kid missing from a JWKS fetched for it is KidNotFoundInJwksError, also for a concurrent waiter", async () => {
+  const verifier = ours.CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, jwksUri: server.url });
+  const token = await sign({ ...key, kid: "rotated-away" }, claims("access"));
+  const hits = server.state.hits;
+  const errors = await Promise.all([rejection(verifier.verify(token)), rejection(verifier.verify(token))]);
+  assert.equal(server.state.hits - hits, 1, "one fetch for both");
+  for (const error of errors) {
+    assert.ok(error instanceof ours.KidNotFoundInJwksError, error.name);
+    assert.ok(!(error instanceof ours.FetchError));
+    assert.equal(error.code, "ERR_JWKS_KID_NOT_FOUND");
+  }
+});
