@@ -5,7 +5,7 @@
 // (src/bindings/edge.rs); this file only moves Requests and Responses.
 import { BearerGuard, Introspector, TokenCache } from "./cognito_wasm.js";
 import { ParameterValidationError } from "./errors.js";
-import { fetchWithin, fromWasmError } from "./verifier.js";
+import { fetchWithin, fromWasmError, jwksGeneration } from "./verifier.js";
 
 export { TokenCache };
 
@@ -83,14 +83,18 @@ function deepFreeze(value) {
   return value;
 }
 
-/** Verifies with `verifier` unless `cache` holds the token as this verifier verified it; cached
- * payloads are frozen. */
+/** Verifies with `verifier` unless `cache` holds the token as this verifier verified it with its
+ * current JWKS (a verifier of this package counts its JWKS changes; for any other `verify`-er the
+ * count stays 0); cached payloads are frozen. */
 async function verifyCached(verifier, token, cache) {
-  const owner = cache === undefined ? 0 : verifierId(verifier);
-  const hit = cache?.get(token, owner);
+  if (cache === undefined) return deepFreeze(await verifier.verify(token));
+  const owner = verifierId(verifier);
+  // read before verifying: a JWKS change during the verification leaves the entry stale
+  const generation = verifier[jwksGeneration]?.() ?? 0;
+  const hit = cache.get(token, owner, generation);
   if (hit !== undefined) return hit;
   const payload = deepFreeze(await verifier.verify(token));
-  cache?.insert(token, owner, payload);
+  cache.insert(token, owner, generation, payload);
   return payload;
 }
 

@@ -722,9 +722,10 @@ export declare class TokenCache {
   /** At most `maxEntries` tokens, and at most `maxBytes` (default 4 MiB) of tokens plus payloads
    * (as JSON) in all (`0` caches nothing). */
   constructor(maxEntries: number, maxBytes?: number);
-  /** The payload cached for `token` as the verifier with id `owner` verified it. */
-  get(token: string, owner: number): JwtPayload | undefined;
-  insert(token: string, owner: number, payload: JwtPayload): void;
+  /** The payload cached for `token` as the verifier with id `owner` verified it while its JWKS
+   * was at generation `jwks` (an entry from an earlier generation is dropped). */
+  get(token: string, owner: number, jwks: number): JwtPayload | undefined;
+  insert(token: string, owner: number, jwks: number, payload: JwtPayload): void;
   readonly size: number;
   /** Bytes the cached tokens and payloads count against `maxBytes`. */
   readonly bytes: number;

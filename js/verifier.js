@@ -109,6 +109,13 @@ function fastVerify(raw, token, fallback) {
     .then((valid) => (valid ? JSON.parse(text) : rethrow(invalidSignatureError())), fallback);
 }
 
+/**
+ * The method under which a verifier tells how many times its JWKS changed (a symbol of the global
+ * registry, so that the edge module recognises verifiers of every entry point): a token cache
+ * stamps entries with it and drops those stamped before a change.
+ */
+export const jwksGeneration = Symbol.for("cognito-wasm.jwksGeneration");
+
 class Verifier {
   #raw;
 
@@ -133,6 +140,10 @@ class Verifier {
     } catch (error) {
       return Promise.reject(thrown(error));
     }
+  }
+
+  [jwksGeneration]() {
+    return this.#raw.jwksGeneration();
   }
 
   async hydrate() {

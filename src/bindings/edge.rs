@@ -12,7 +12,7 @@
 //!   parse(method, contentType?, authorization?, body): {token, tokenTypeHint?, bearer?} | Denied
 //!   respond(payload: object): string                    // the JSON answer, {"active":false} if not active
 //! }
-//! class TokenCache { constructor(maxEntries, maxBytes?); get(token, owner); insert(token, owner, payload); size; bytes }
+//! class TokenCache { constructor(maxEntries, maxBytes?); get(token, owner, jwks); insert(token, owner, jwks, payload); size; bytes }
 //! // Denied = {status, body, wwwAuthenticate?, allow?}
 //! ```
 
@@ -25,7 +25,7 @@ use crate::protocol::introspect::{
     active_response, authorize_caller, parse_clients, parse_request, ClientCredentials,
     RequestError, INACTIVE,
 };
-use crate::protocol::token_cache::{TokenCache as Lru, DEFAULT_MAX_BYTES};
+use crate::protocol::token_cache::{Owner, TokenCache as Lru, DEFAULT_MAX_BYTES};
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
@@ -225,6 +225,14 @@ pub struct TokenCache {
     lru: Lru<JsValue>,
 }
 
+/// The cache's [`Owner`] from the JS numbers (a JWKS generation is a whole number below 2^53).
+fn stamp(verifier: u32, jwks: f64) -> Owner {
+    Owner {
+        verifier,
+        jwks: jwks as u64,
+    }
+}
+
 #[wasm_bindgen]
 impl TokenCache {
     /// Holds at most `max_entries` tokens and `max_bytes` (default 4 MiB) of tokens and payloads
@@ -237,22 +245,24 @@ impl TokenCache {
         }
     }
 
-    /// The payload `owner` cached for `token`, or `undefined`.
-    pub fn get(&mut self, token: &str, owner: u32) -> JsValue {
+    /// The payload cached for `token` as the verifier with id `owner` verified it while its JWKS
+    /// was at generation `jwks`, or `undefined` (an entry from an earlier generation is dropped).
+    pub fn get(&mut self, token: &str, owner: u32, jwks: f64) -> JsValue {
         self.lru
-            .get(token, owner, clock())
+            .get(token, stamp(owner, jwks), clock())
             .cloned()
             .unwrap_or_default()
     }
 
-    /// Caches the `payload` of `token` that `owner` verified, until its `exp` (no `exp`: not
-    /// cached).
-    pub fn insert(&mut self, token: &str, owner: u32, payload: JsValue) {
+    /// Caches the `payload` of `token` that `owner` verified, its JWKS at generation `jwks` when
+    /// the verification began, until its `exp` (no `exp`: not cached).
+    pub fn insert(&mut self, token: &str, owner: u32, jwks: f64, payload: JsValue) {
         let exp = get(&payload, "exp").as_f64();
         let json = json_string(&payload);
         if let (Some(exp), Some(json)) = (exp, json) {
             let size = token.len() + json.len();
-            self.lru.insert(token, owner, exp, payload, size, clock());
+            self.lru
+                .insert(token, stamp(owner, jwks), exp, payload, size, clock());
         }
     }
 

@@ -9,6 +9,7 @@
 //!   cacheJwks(jwks: object, issuer?: string): void
 //!   exportJwksCache(): object; importJwksCache(state: object): void
 //!   fastStart(length: number, nowMs: number): CryptoKey | Promise<object>  // the hot path, below
+//!   jwksGeneration(): number                   // JWKS changes so far (token cache stamps)
 //! }
 //! ```
 //! Options and defaults: `docs/verifier-api.md`.
@@ -144,6 +145,13 @@ impl RawVerifier {
                 .await
                 .map_err(Failure::into_js)
         })
+    }
+
+    /// How many times a JWKS of this verifier has changed (fetched, cached, imported): a token
+    /// cache stamps its entries with it, so a change that may have dropped a key drops them too.
+    #[wasm_bindgen(js_name = jwksGeneration)]
+    pub fn jwks_generation(&self) -> f64 {
+        self.inner.generation.get() as f64
     }
 
     /// Fetches the JWKS of every configured issuer.

@@ -4,8 +4,10 @@
 //! session: a hit skips parsing and crypto. Pure: `now` is passed in (seconds since the epoch).
 //!
 //! Only tokens that verified are ever inserted, so keys are pool-signed strings an attacker cannot
-//! choose. Each entry records its `owner` (the caller's id for the verifier that verified it): a
-//! cache shared by several verifiers only serves a token to the one that accepted it. Checks that
+//! choose. Each entry records its [`Owner`]: the verifier that verified it (a cache shared by
+//! several verifiers only serves a token to the one that accepted it) and that verifier's JWKS
+//! generation (once its JWKS changed, a key may have left it: the entry is dropped and the token
+//! verified again). Checks that
 //! depend on the request (scope, groups, revocation) are not cached: callers run them on every
 //! hit.
 
@@ -14,12 +16,20 @@ use std::collections::HashMap;
 /// The byte bound a cache gets unless its caller chooses one: 4 MiB.
 pub const DEFAULT_MAX_BYTES: usize = 4 << 20;
 
+/// Who verified an entry: the caller's id for the verifier, and the generation of that verifier's
+/// JWKS (a count of its changes) read before the verification began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    pub verifier: u32,
+    pub jwks: u64,
+}
+
 /// No neighbour in the recency list.
 const NIL: usize = usize::MAX;
 
 struct Slot<V> {
     token: String,
-    owner: u32,
+    owner: Owner,
     /// This entry's share of `bytes`.
     size: usize,
     exp: f64,
@@ -70,13 +80,15 @@ impl<V> TokenCache<V> {
     }
 
     /// The value `owner` cached for `token` if its `exp` is still ahead of `now`; marks it most
-    /// recently used. An expired entry is dropped; another owner's entry is a miss.
-    pub fn get(&mut self, token: &str, owner: u32, now: f64) -> Option<&V> {
+    /// recently used. An expired entry, or one cached before the verifier's JWKS changed, is
+    /// dropped; another verifier's entry is a miss.
+    pub fn get(&mut self, token: &str, owner: Owner, now: f64) -> Option<&V> {
         let i = *self.index.get(token)?;
-        if self.slots[i].owner != owner {
+        let slot = &self.slots[i];
+        if slot.owner.verifier != owner.verifier {
             return None;
         }
-        if now >= self.slots[i].exp {
+        if now >= slot.exp || slot.owner.jwks != owner.jwks {
             self.remove(i);
             return None;
         }
@@ -94,7 +106,7 @@ impl<V> TokenCache<V> {
     /// token, whoever owned it); `size` is what the entry counts against the byte bound. A token
     /// already expired at `now`, or larger than the whole bound, is not cached; when full, the
     /// least recently used entries make room.
-    pub fn insert(&mut self, token: &str, owner: u32, exp: f64, value: V, size: usize, now: f64) {
+    pub fn insert(&mut self, token: &str, owner: Owner, exp: f64, value: V, size: usize, now: f64) {
         if let Some(&i) = self.index.get(token) {
             self.remove(i);
         }
@@ -169,6 +181,11 @@ impl<V> TokenCache<V> {
 mod tests {
     use super::*;
 
+    /// Verifier `verifier` before any JWKS change.
+    fn by(verifier: u32) -> Owner {
+        Owner { verifier, jwks: 0 }
+    }
+
     fn keys(c: &TokenCache<u32>) -> Vec<&str> {
         // oldest to newest
         let mut out = Vec::new();
@@ -183,77 +200,99 @@ mod tests {
     #[test]
     fn hits_until_exp_then_drops() {
         let mut c = TokenCache::new(4, DEFAULT_MAX_BYTES);
-        c.insert("a", 0, 100.0, 1, 1, 0.0);
-        assert_eq!(c.get("a", 0, 99.9), Some(&1));
-        assert_eq!(c.get("a", 0, 100.0), None);
+        c.insert("a", by(0), 100.0, 1, 1, 0.0);
+        assert_eq!(c.get("a", by(0), 99.9), Some(&1));
+        assert_eq!(c.get("a", by(0), 100.0), None);
         assert!(c.is_empty());
-        assert_eq!(c.get("b", 0, 0.0), None);
+        assert_eq!(c.get("b", by(0), 0.0), None);
     }
 
     #[test]
     fn expired_or_disabled_is_not_cached() {
         let mut c = TokenCache::new(4, DEFAULT_MAX_BYTES);
-        c.insert("a", 0, 10.0, 1, 1, 10.0);
-        c.insert("b", 0, f64::NAN, 2, 1, 0.0);
+        c.insert("a", by(0), 10.0, 1, 1, 10.0);
+        c.insert("b", by(0), f64::NAN, 2, 1, 0.0);
         assert!(c.is_empty());
         let mut off = TokenCache::new(0, DEFAULT_MAX_BYTES);
-        off.insert("a", 0, 100.0, 1, 1, 0.0);
-        assert_eq!(off.get("a", 0, 1.0), None);
+        off.insert("a", by(0), 100.0, 1, 1, 0.0);
+        assert_eq!(off.get("a", by(0), 1.0), None);
     }
 
     #[test]
     fn evicts_least_recently_used() {
         let mut c = TokenCache::new(3, DEFAULT_MAX_BYTES);
         for (t, v) in [("a", 1), ("b", 2), ("c", 3)] {
-            c.insert(t, 0, 100.0, v, 1, 0.0);
+            c.insert(t, by(0), 100.0, v, 1, 0.0);
         }
-        assert_eq!(c.get("a", 0, 1.0), Some(&1)); // a is now newest: b is the oldest
-        c.insert("d", 0, 100.0, 4, 1, 1.0);
+        assert_eq!(c.get("a", by(0), 1.0), Some(&1)); // a is now newest: b is the oldest
+        c.insert("d", by(0), 100.0, 4, 1, 1.0);
         assert_eq!(keys(&c), ["c", "a", "d"]);
-        assert_eq!(c.get("b", 0, 1.0), None);
+        assert_eq!(c.get("b", by(0), 1.0), None);
         assert_eq!(c.len(), 3);
         // re-inserting replaces the value and refreshes recency
-        c.insert("c", 0, 100.0, 30, 1, 1.0);
+        c.insert("c", by(0), 100.0, 30, 1, 1.0);
         assert_eq!(keys(&c), ["a", "d", "c"]);
-        assert_eq!(c.get("c", 0, 1.0), Some(&30));
+        assert_eq!(c.get("c", by(0), 1.0), Some(&30));
         assert_eq!(c.len(), 3);
     }
 
     #[test]
     fn serves_a_hit_only_to_the_owner_that_verified_it() {
         let mut c = TokenCache::new(4, DEFAULT_MAX_BYTES);
-        c.insert("a", 1, 100.0, 10, 1, 0.0);
-        assert_eq!(c.get("a", 2, 1.0), None);
+        c.insert("a", by(1), 100.0, 10, 1, 0.0);
+        assert_eq!(c.get("a", by(2), 1.0), None);
         assert_eq!(
-            c.get("a", 1, 1.0),
+            c.get("a", by(1), 1.0),
             Some(&10),
             "a miss for owner 2 keeps owner 1's entry"
         );
-        c.insert("a", 2, 100.0, 20, 1, 1.0);
+        c.insert("a", by(2), 100.0, 20, 1, 1.0);
         assert_eq!(c.len(), 1);
-        assert_eq!(c.get("a", 1, 1.0), None);
-        assert_eq!(c.get("a", 2, 1.0), Some(&20));
+        assert_eq!(c.get("a", by(1), 1.0), None);
+        assert_eq!(c.get("a", by(2), 1.0), Some(&20));
+    }
+
+    #[test]
+    fn an_entry_cached_before_the_jwks_changed_is_dropped() {
+        let mut c = TokenCache::new(4, DEFAULT_MAX_BYTES);
+        let (before, after) = (
+            Owner {
+                verifier: 1,
+                jwks: 3,
+            },
+            Owner {
+                verifier: 1,
+                jwks: 4,
+            },
+        );
+        c.insert("a", before, 100.0, 10, 1, 0.0);
+        assert_eq!(c.get("a", before, 1.0), Some(&10));
+        assert_eq!(c.get("a", after, 1.0), None);
+        assert!(c.is_empty(), "dropped, not kept for the old generation");
+        assert_eq!(c.get("a", before, 1.0), None);
+        c.insert("a", after, 100.0, 11, 1, 1.0);
+        assert_eq!(c.get("a", after, 1.0), Some(&11));
     }
 
     #[test]
     fn bounded_by_bytes_as_well_as_entries() {
         let mut c = TokenCache::new(10, 100);
-        c.insert("a", 0, 100.0, 1, 40, 0.0);
-        c.insert("b", 0, 100.0, 2, 40, 0.0);
+        c.insert("a", by(0), 100.0, 1, 40, 0.0);
+        c.insert("b", by(0), 100.0, 2, 40, 0.0);
         assert_eq!(c.bytes(), 80);
         // 30 more bytes: the oldest entry (a) makes room
-        c.insert("c", 0, 100.0, 3, 30, 0.0);
+        c.insert("c", by(0), 100.0, 3, 30, 0.0);
         assert_eq!(keys(&c), ["b", "c"]);
         assert_eq!(c.bytes(), 70);
         // larger than the whole bound: not cached, and it replaces (drops) the entry it updates
-        c.insert("b", 0, 100.0, 4, 101, 0.0);
+        c.insert("b", by(0), 100.0, 4, 101, 0.0);
         assert_eq!(keys(&c), ["c"]);
         assert_eq!(c.bytes(), 30);
         // one entry filling the bound evicts everything else
-        c.insert("d", 0, 100.0, 5, 100, 0.0);
+        c.insert("d", by(0), 100.0, 5, 100, 0.0);
         assert_eq!(keys(&c), ["d"]);
         assert_eq!(c.bytes(), 100);
-        c.insert("d", 0, 1.0, 6, 10, 2.0); // already expired: dropped, not cached
+        c.insert("d", by(0), 1.0, 6, 10, 2.0); // already expired: dropped, not cached
         assert!(c.is_empty());
         assert_eq!(c.bytes(), 0);
     }
@@ -264,8 +303,8 @@ mod tests {
         for n in 0..2000u32 {
             let t = format!("t{}", n % 97);
             let exp = if n % 7 == 0 { 1.0 } else { 1e9 };
-            c.insert(&t, 0, exp, n, (n % 4 + 1) as usize, 0.0);
-            let _ = c.get(&format!("t{}", (n * 31) % 97), 0, f64::from(n % 3));
+            c.insert(&t, by(0), exp, n, (n % 4 + 1) as usize, 0.0);
+            let _ = c.get(&format!("t{}", (n * 31) % 97), by(0), f64::from(n % 3));
             assert!(c.len() <= 50);
             assert!(c.bytes() <= 40);
             assert_eq!(keys(&c).len(), c.len());
