@@ -206,20 +206,20 @@ export function createIntrospectionHandler({
     new Response(body, { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store", pragma: "no-cache" } });
 
   return async function introspect(request) {
-    const body = request.method === "POST" ? await boundedText(request, maxBodyBytes) : "";
-    if (body === null) return refusal({ status: 413, body: TOO_LARGE });
-    const headers = request.headers;
-    const parsed = introspector.parse(
-      request.method,
-      headers.get("content-type") ?? undefined,
-      headers.get("authorization") ?? undefined,
-      body,
-    );
-    if (parsed.status !== undefined) return refusal(parsed);
-    if (parsed.bearer !== undefined) {
-      const caller = await authorizeBearer(`Bearer ${parsed.bearer}`, bearerOptions);
-      if (caller instanceof Response) return caller;
+    const { method, headers } = request;
+    const contentType = headers.get("content-type") ?? undefined;
+    const authorization = headers.get("authorization") ?? undefined;
+    // the method, the content type and an Authorization caller are settled before the body is read
+    const caller = introspector.checkHeaders(method, contentType, authorization);
+    if (caller.status !== undefined) return refusal(caller);
+    if (caller.bearer !== undefined) {
+      const verified = await authorizeBearer(`Bearer ${caller.bearer}`, bearerOptions);
+      if (verified instanceof Response) return verified;
     }
+    const body = await boundedText(request, maxBodyBytes);
+    if (body === null) return refusal({ status: 413, body: TOO_LARGE });
+    const parsed = introspector.parse(method, contentType, authorization, body);
+    if (parsed.status !== undefined) return refusal(parsed);
     let payload;
     try {
       payload = await verifyCached(verifier, parsed.token, cache);

@@ -22,8 +22,8 @@ use crate::protocol::bearer::{parse_authorization, Denial, Grants, Requirement};
 use crate::protocol::claims::Match;
 use crate::protocol::error::Error;
 use crate::protocol::introspect::{
-    active_response, authorize_caller, parse_clients, parse_request, ClientCredentials,
-    RequestError, INACTIVE,
+    active_response, authorize_caller, check_headers, parse_clients, parse_request,
+    ClientCredentials, RequestError, INACTIVE,
 };
 use crate::protocol::token_cache::{Owner, TokenCache as Lru, DEFAULT_MAX_BYTES};
 use js_sys::{Array, Object};
@@ -152,6 +152,16 @@ pub struct Introspector {
 /// The challenge sent with 401 `invalid_client`.
 const CLIENT_CHALLENGE: &str = r#"Basic realm="introspection""#;
 
+/// The error response for a refused introspection request.
+fn refused(e: RequestError) -> JsValue {
+    let challenge = (e == RequestError::InvalidClient).then_some(CLIENT_CHALLENGE);
+    let out = denied(e.status(), e.body(), challenge);
+    if e == RequestError::MethodNotAllowed {
+        set(&out, "allow", &JsValue::from_str("POST"));
+    }
+    out
+}
+
 #[wasm_bindgen]
 impl Introspector {
     /// `clients`: who may call with `client_secret_basic` / `client_secret_post`; `bearer`:
@@ -169,8 +179,33 @@ impl Introspector {
         Ok(Introspector { clients, bearer })
     }
 
-    /// Reads and authenticates a request: `{token, tokenTypeHint?, bearer?}` (`bearer`: the
-    /// caller's token, still to be verified), or the error response.
+    /// Checks what the headers decide before the body is read (method, content type, an
+    /// `Authorization` caller): `{bearer?}` (`bearer`: the caller's token, to verify before the
+    /// body is read), or the error response.
+    #[wasm_bindgen(js_name = checkHeaders)]
+    pub fn check_headers(
+        &self,
+        method: &str,
+        content_type: Option<String>,
+        authorization: Option<String>,
+    ) -> JsValue {
+        let out = Object::new();
+        match check_headers(
+            method,
+            content_type.as_deref(),
+            authorization.as_deref(),
+            &self.clients,
+            self.bearer,
+        ) {
+            Ok(Some(bearer)) => set(&out, "bearer", &JsValue::from_str(bearer)),
+            Ok(None) => {}
+            Err(e) => return refused(e),
+        }
+        out.into()
+    }
+
+    /// Reads and authenticates a request whose headers passed [`Introspector::check_headers`]:
+    /// `{token, tokenTypeHint?}`, or the error response.
     pub fn parse(
         &self,
         method: &str,
@@ -178,14 +213,6 @@ impl Introspector {
         authorization: Option<String>,
         body: &str,
     ) -> JsValue {
-        let refused = |e: RequestError| {
-            let challenge = (e == RequestError::InvalidClient).then_some(CLIENT_CHALLENGE);
-            let out = denied(e.status(), e.body(), challenge);
-            if e == RequestError::MethodNotAllowed {
-                set(&out, "allow", &JsValue::from_str("POST"));
-            }
-            out
-        };
         let req = match parse_request(
             method,
             content_type.as_deref(),
@@ -195,17 +222,13 @@ impl Introspector {
             Ok(req) => req,
             Err(e) => return refused(e),
         };
-        let bearer = match authorize_caller(req.caller.as_ref(), &self.clients, self.bearer) {
-            Ok(b) => b,
-            Err(e) => return refused(e),
-        };
+        if let Err(e) = authorize_caller(req.caller.as_ref(), &self.clients, self.bearer) {
+            return refused(e);
+        }
         let out = Object::new();
         set(&out, "token", &JsValue::from_str(&req.token));
         if let Some(hint) = &req.token_type_hint {
             set(&out, "tokenTypeHint", &JsValue::from_str(hint));
-        }
-        if let Some(b) = bearer {
-            set(&out, "bearer", &JsValue::from_str(b));
         }
         out.into()
     }

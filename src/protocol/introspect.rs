@@ -78,6 +78,13 @@ impl RequestError {
     }
 }
 
+/// The byte of the `%XX` escape at `bytes[i]` (a `%`), if well formed.
+fn escaped_byte(bytes: &[u8], i: usize) -> Option<u8> {
+    let hex = bytes.get(i + 1..i + 3)?;
+    let digit = |c: u8| char::from(c).to_digit(16);
+    Some((digit(hex[0])? * 16 + digit(hex[1])?) as u8)
+}
+
 /// Decodes an `application/x-www-form-urlencoded` string (`+` is a space, `%XX` a byte); `None`
 /// for a bad escape or bytes that are not UTF-8.
 pub fn form_decode(s: &str) -> Option<String> {
@@ -88,13 +95,7 @@ pub fn form_decode(s: &str) -> Option<String> {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3)?;
-                let hex = std::str::from_utf8(hex).ok()?;
-                out.push(
-                    u8::from_str_radix(hex, 16)
-                        .ok()
-                        .filter(|_| hex.bytes().all(|b| b.is_ascii_hexdigit()))?,
-                );
+                out.push(escaped_byte(bytes, i)?);
                 i += 2;
             }
             b => out.push(b),
@@ -104,15 +105,34 @@ pub fn form_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Splits a form body into decoded name/value pairs (empty pieces are skipped).
-pub fn parse_form(body: &str) -> Option<Vec<(String, String)>> {
-    body.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (n, v) = p.split_once('=').unwrap_or((p, ""));
-            Some((form_decode(n)?, form_decode(v)?))
-        })
-        .collect()
+/// Most `name=value` pairs an introspection request may have: it needs at most four, and
+/// extension parameters are ignored, so more is `invalid_request` (a body of thousands of pairs
+/// is refused at the 33rd).
+pub const MAX_FORM_PAIRS: usize = 32;
+
+/// The parameters of an introspection request, in the order of [`parse_request`]'s slots.
+const NAMES: [&str; 4] = ["token", "token_type_hint", "client_id", "client_secret"];
+
+/// True when the form-encoded `raw` decodes to `want`, compared while decoding (so a name that
+/// is none of ours is never copied).
+fn form_decodes_to(raw: &str, want: &str) -> bool {
+    let (bytes, mut want) = (raw.as_bytes(), want.bytes());
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = match bytes[i] {
+            b'+' => Some(b' '),
+            b'%' => {
+                i += 2;
+                escaped_byte(bytes, i - 2)
+            }
+            b => Some(b),
+        };
+        if c.is_none() || c != want.next() {
+            return false;
+        }
+        i += 1;
+    }
+    want.next().is_none()
 }
 
 /// Standard base64 with padding (the `Basic` scheme), through the strict base64url decoder.
@@ -175,23 +195,21 @@ pub fn parse_request(
     if !is_form(content_type) {
         return Err(RequestError::InvalidRequest);
     }
-    let form = parse_form(body).ok_or(RequestError::InvalidRequest)?;
-    let mut token = None;
-    let mut hint = None;
-    let mut post_id = None;
-    let mut post_secret = None;
-    for (name, value) in form {
-        let slot = match name.as_str() {
-            "token" => &mut token,
-            "token_type_hint" => &mut hint,
-            "client_id" => &mut post_id,
-            "client_secret" => &mut post_secret,
-            _ => continue,
+    let mut slots: [Option<String>; NAMES.len()] = Default::default();
+    for (n, pair) in body.split('&').filter(|p| !p.is_empty()).enumerate() {
+        if n == MAX_FORM_PAIRS {
+            return Err(RequestError::InvalidRequest);
+        }
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let Some(slot) = NAMES.iter().position(|known| form_decodes_to(name, known)) else {
+            continue; // an extension parameter: ignored
         };
-        if slot.replace(value).is_some() {
+        let value = form_decode(value).ok_or(RequestError::InvalidRequest)?;
+        if slots[slot].replace(value).is_some() {
             return Err(RequestError::InvalidRequest);
         }
     }
+    let [token, hint, post_id, post_secret] = slots;
     let header_caller = match authorization {
         None => None,
         Some(h) => match parse_basic(h)? {
@@ -219,6 +237,38 @@ pub fn parse_request(
         token_type_hint: hint,
         caller,
     })
+}
+
+/// What the headers alone decide, before the body is read: the method, the content type, and an
+/// `Authorization` caller (a `Basic` client is authenticated against `clients` here; a bearer
+/// caller, when `bearer_allowed`, is returned for the caller of this module to verify). So a
+/// request that cannot succeed is refused without its body being read. Without an
+/// `Authorization` header the credentials can only be in the body: [`parse_request`] and
+/// [`authorize_caller`] decide then.
+pub fn check_headers<'h>(
+    method: &str,
+    content_type: Option<&str>,
+    authorization: Option<&'h str>,
+    clients: &[ClientCredentials],
+    bearer_allowed: bool,
+) -> Result<Option<&'h str>, RequestError> {
+    if method != "POST" {
+        return Err(RequestError::MethodNotAllowed);
+    }
+    if !is_form(content_type) {
+        return Err(RequestError::InvalidRequest);
+    }
+    let Some(header) = authorization else {
+        return Ok(None);
+    };
+    match parse_basic(header)? {
+        Some(Caller::Client { id, secret }) if authenticate(clients, &id, &secret) => Ok(None),
+        Some(_) => Err(RequestError::InvalidClient),
+        None => match super::bearer::parse_authorization(Some(header)) {
+            Ok(token) if bearer_allowed => Ok(Some(token)),
+            _ => Err(RequestError::InvalidClient),
+        },
+    }
 }
 
 /// Decides whether the caller may introspect: a client must match `clients`; a bearer caller is
@@ -415,6 +465,7 @@ pub fn active_response(payload_json: &str, now: f64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use RequestError::{InvalidClient, InvalidRequest, MethodNotAllowed};
 
     const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
 
@@ -434,13 +485,67 @@ mod tests {
         for bad in ["%", "%2", "%zz", "%+1", "%C3"] {
             assert_eq!(form_decode(bad), None, "{bad}");
         }
+        assert!(form_decodes_to("to%6Ben", "token"));
+        assert!(form_decodes_to("a+b", "a b"));
+        for (raw, want) in [
+            ("toke", "token"),
+            ("tokens", "token"),
+            ("%zzken", "token"),
+            ("%7", "t"),
+        ] {
+            assert!(!form_decodes_to(raw, want), "{raw}");
+        }
+    }
+
+    #[test]
+    fn extension_parameters_are_ignored_and_pairs_are_capped() {
+        let auth = basic("rs", "pw");
+        let ok = |body: &str| parse_request("POST", FORM, Some(&auth), body).map(|r| r.token);
+        // an encoded known name is that name; empty pieces do not count
+        assert_eq!(ok("to%6Ben=abc&&x=%zz&resource=r"), Ok("abc".into()));
+        assert_eq!(ok("token=a&to%6Ben=b"), Err(InvalidRequest));
+        let pairs = |n: usize| format!("token=t{}", "&a=b".repeat(n - 1));
+        assert_eq!(ok(&pairs(MAX_FORM_PAIRS)), Ok("t".into()));
+        assert_eq!(ok(&pairs(MAX_FORM_PAIRS + 1)), Err(InvalidRequest));
+    }
+
+    #[test]
+    fn headers_are_checked_before_the_body() {
+        let clients = [ClientCredentials {
+            client_id: "rs".into(),
+            client_secret: "pw".into(),
+        }];
+        let c = &clients;
+        let (good, wrong) = (basic("rs", "pw"), basic("rs", "nope"));
+        assert_eq!(check_headers("POST", FORM, Some(&good), c, false), Ok(None));
         assert_eq!(
-            parse_form("a=1&&b&c=x%3Dy").unwrap(),
-            [
-                ("a".into(), "1".into()),
-                ("b".into(), String::new()),
-                ("c".into(), "x=y".into())
-            ]
+            check_headers("POST", FORM, None, c, false),
+            Ok(None),
+            "body credentials: later"
+        );
+        assert_eq!(
+            check_headers("POST", FORM, Some(&wrong), c, true),
+            Err(InvalidClient)
+        );
+        assert_eq!(
+            check_headers("POST", FORM, Some("Bearer t0k"), c, true),
+            Ok(Some("t0k"))
+        );
+        assert_eq!(
+            check_headers("POST", FORM, Some("Bearer t0k"), c, false),
+            Err(InvalidClient)
+        );
+        assert_eq!(
+            check_headers("POST", FORM, Some("Digest x"), c, true),
+            Err(InvalidClient)
+        );
+        assert_eq!(
+            check_headers("GET", FORM, Some(&good), c, false),
+            Err(MethodNotAllowed)
+        );
+        assert_eq!(
+            check_headers("POST", Some("text/plain"), Some(&good), c, false),
+            Err(InvalidRequest)
         );
     }
 

@@ -215,7 +215,7 @@ test("introspection: a body over maxBodyBytes is 413 before it is read, and wasm
   };
   // Up to the cap, the body is read and answered as before.
   const basic = { authorization: `Basic ${btoa("rs:pw")}` };
-  const atCap = `token=a.b.c&${"a=b&".repeat(4093)}`.padEnd(16 * 1024, "x");
+  const atCap = "token=a.b.c&pad=".padEnd(16 * 1024, "x");
   assert.equal(atCap.length, 16 * 1024);
   for (const body of ["token=a.b.c", atCap]) {
     const response = await post(body, basic);
@@ -237,4 +237,39 @@ test("introspection: a body over maxBodyBytes is 413 before it is read, and wasm
   for (const maxBodyBytes of [0, -1, 1.5, "16k", Number.NaN]) {
     assert.throws(() => createIntrospectionHandler({ verifier: verifier(), clients: [], maxBodyBytes }), ParameterValidationError);
   }
+});
+
+test("introspection: a caller refused by its headers is answered before any of the body is read; pairs are capped", async () => {
+  const handler = createIntrospectionHandler({ verifier: verifier(), clients: [{ clientId: "rs", clientSecret: "pw" }], tokenCache: false });
+  const url = "https://edge.example/oauth2/introspect";
+  let pulled = 0;
+  const body = () =>
+    new ReadableStream({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new TextEncoder().encode("token=a.b.c&"));
+        if (pulled % 4 === 0) controller.close();
+      },
+    }, { highWaterMark: 0 }); // pulled only when read
+  const post = (headers, content = body()) =>
+    handler(new Request(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: content, duplex: "half" }));
+  const refusedEarly = [
+    [{ authorization: `Basic ${btoa("rs:wrong")}` }, 401, "invalid_client"],
+    [{ authorization: "Bearer some.caller.token" }, 401, "invalid_client"], // bearer callers not enabled
+    [{ authorization: "Digest x" }, 401, "invalid_client"],
+    [{ authorization: `Basic ${btoa("rs:pw")}`, "content-type": "text/plain" }, 400, "invalid_request"],
+  ];
+  for (const [headers, status, error] of refusedEarly) {
+    pulled = 0;
+    const response = await post(headers);
+    assert.equal(response.status, status, JSON.stringify(headers));
+    assert.equal((await response.json()).error, error);
+    assert.equal(pulled, 0, `${JSON.stringify(headers)}: the body was read`);
+  }
+  // a good caller's body is read; more than 32 name=value pairs is invalid_request
+  const basic = { authorization: `Basic ${btoa("rs:pw")}` };
+  assert.deepEqual(await (await post(basic, `token=a.b.c${"&resource=r".repeat(31)}`)).json(), { active: false });
+  const many = await post(basic, `token=a.b.c${"&resource=r".repeat(32)}`);
+  assert.equal(many.status, 400);
+  assert.deepEqual(await many.json(), { error: "invalid_request" });
 });
