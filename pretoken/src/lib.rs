@@ -14,8 +14,8 @@ pub use aws_lambda_events::event::cognito::{
 };
 pub use event::{Event, Request, TriggerSource, Version};
 pub use response::{
-    AccessTokenGeneration, ClaimsAndScopeOverrideDetails, ClaimsOverrideDetails, GroupOverride,
-    Response, ResponseBuilder, TokenGeneration,
+    AccessTokenGeneration, ClaimsAndScopeOverrideDetails, ClaimsOverrideDetails, Field,
+    GroupOverride, Response, ResponseBuilder, TokenGeneration,
 };
 pub use rules::{is_protected, validate, Outcome, Violation, MAX_RESPONSE_BYTES, SIMPLE_ID_CLAIMS};
 

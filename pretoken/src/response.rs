@@ -8,20 +8,46 @@
 //! [`validate`](crate::validate) can name it.
 
 use aws_lambda_events::event::cognito::GroupConfiguration;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::event::{nullish, Version};
 use crate::rules::{add_is_ignored, is_protected};
 use crate::Token;
 
-/// `Option<Option<T>>` fields: `None` when the key is absent, `Some(None)` when it is `null`.
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
+/// A response field that Cognito reads differently when absent and when `null`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Field<T> {
+    #[default]
+    Absent,
+    Null,
+    Set(T),
+}
+
+impl<T> Field<T> {
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Field::Absent)
+    }
+
+    /// The value, when set.
+    pub fn as_set(&self) -> Option<&T> {
+        match self {
+            Field::Set(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Field<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.as_set().serialize(serializer)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Field<T>, D::Error> {
+        Ok(Option::<T>::deserialize(deserializer)?.map_or(Field::Null, Field::Set))
+    }
 }
 
 /// Claims to add, override and suppress in one token.
@@ -93,12 +119,8 @@ impl From<&GroupConfiguration> for GroupOverride {
 #[serde(rename_all = "camelCase")]
 pub struct ClaimsOverrideDetails {
     /// Absent: groups unchanged; `null`: removed.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub group_override_details: Option<Option<GroupOverride>>,
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    pub group_override_details: Field<GroupOverride>,
     #[serde(flatten)]
     pub id: TokenGeneration,
 }
@@ -112,12 +134,8 @@ pub struct ClaimsAndScopeOverrideDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token_generation: Option<AccessTokenGeneration>,
     /// Absent: groups unchanged; `null`: removed.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub group_override_details: Option<Option<GroupOverride>>,
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    pub group_override_details: Field<GroupOverride>,
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
 }
@@ -126,20 +144,12 @@ pub struct ClaimsAndScopeOverrideDetails {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Response {
-    /// The V1 shape. Absent: `None`; `null`: `Some(None)`.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub claims_override_details: Option<Option<ClaimsOverrideDetails>>,
-    /// The V2/V3 shape. Absent: `None`; `null`: `Some(None)`.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub claims_and_scope_override_details: Option<Option<ClaimsAndScopeOverrideDetails>>,
+    /// The V1 shape.
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    pub claims_override_details: Field<ClaimsOverrideDetails>,
+    /// The V2/V3 shape.
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    pub claims_and_scope_override_details: Field<ClaimsAndScopeOverrideDetails>,
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
 }
@@ -148,7 +158,7 @@ pub struct Response {
 pub(crate) struct Parts<'a> {
     pub id: Option<&'a TokenGeneration>,
     pub access: Option<&'a AccessTokenGeneration>,
-    pub groups: Option<&'a Option<GroupOverride>>,
+    pub groups: &'a Field<GroupOverride>,
 }
 
 impl Response {
@@ -156,12 +166,12 @@ impl Response {
     pub fn blank(version: Version) -> Response {
         if version == Version::V1 {
             Response {
-                claims_override_details: Some(None),
+                claims_override_details: Field::Null,
                 ..Response::default()
             }
         } else {
             Response {
-                claims_and_scope_override_details: Some(None),
+                claims_and_scope_override_details: Field::Null,
                 ..Response::default()
             }
         }
@@ -169,24 +179,18 @@ impl Response {
 
     pub(crate) fn parts(&self, version: Version) -> Parts<'_> {
         if version == Version::V1 {
-            let details = self
-                .claims_override_details
-                .as_ref()
-                .and_then(Option::as_ref);
+            let details = self.claims_override_details.as_set();
             Parts {
                 id: details.map(|d| &d.id),
                 access: None,
-                groups: details.and_then(|d| d.group_override_details.as_ref()),
+                groups: details.map_or(&Field::Absent, |d| &d.group_override_details),
             }
         } else {
-            let details = self
-                .claims_and_scope_override_details
-                .as_ref()
-                .and_then(Option::as_ref);
+            let details = self.claims_and_scope_override_details.as_set();
             Parts {
                 id: details.and_then(|d| d.id_token_generation.as_ref()),
                 access: details.and_then(|d| d.access_token_generation.as_ref()),
-                groups: details.and_then(|d| d.group_override_details.as_ref()),
+                groups: details.map_or(&Field::Absent, |d| &d.group_override_details),
             }
         }
     }
@@ -233,9 +237,11 @@ impl Response {
     /// The groups the tokens carry instead of the user's: `None` leaves them unchanged, an
     /// empty override (or `null`) removes them.
     pub fn group_override(&self, version: Version) -> Option<GroupOverride> {
-        self.parts(version)
-            .groups
-            .map(|g| g.clone().unwrap_or_default())
+        match self.parts(version).groups {
+            Field::Absent => None,
+            Field::Null => Some(GroupOverride::default()),
+            Field::Set(groups) => Some(groups.clone()),
+        }
     }
 }
 
@@ -244,7 +250,7 @@ impl Response {
 pub struct ResponseBuilder {
     id: TokenGeneration,
     access: AccessTokenGeneration,
-    groups: Option<GroupOverride>,
+    groups: Field<GroupOverride>,
 }
 
 impl ResponseBuilder {
@@ -292,7 +298,7 @@ impl ResponseBuilder {
 
     /// Replaces the groups (both tokens) and roles (ID token); an empty override removes them.
     pub fn override_groups(mut self, groups: GroupOverride) -> Self {
-        self.groups = Some(groups);
+        self.groups = Field::Set(groups);
         self
     }
 
@@ -300,7 +306,6 @@ impl ResponseBuilder {
     /// builder holds for it stays in the response as the field a V1 pool ignores, where
     /// [`validate`](crate::validate) reports it.
     pub fn build(self, version: Version) -> Response {
-        let group_override_details = self.groups.map(Some);
         if version == Version::V1 {
             let mut id = self.id;
             if self.access != AccessTokenGeneration::default() {
@@ -308,10 +313,10 @@ impl ResponseBuilder {
                 id.unknown.insert("accessTokenGeneration".into(), access);
             }
             return Response {
-                claims_override_details: Some(Some(ClaimsOverrideDetails {
-                    group_override_details,
+                claims_override_details: Field::Set(ClaimsOverrideDetails {
+                    group_override_details: self.groups,
                     id,
-                })),
+                }),
                 ..Response::default()
             };
         }
@@ -319,12 +324,12 @@ impl ResponseBuilder {
         let access_token_generation =
             (self.access != AccessTokenGeneration::default()).then_some(self.access);
         Response {
-            claims_and_scope_override_details: Some(Some(ClaimsAndScopeOverrideDetails {
+            claims_and_scope_override_details: Field::Set(ClaimsAndScopeOverrideDetails {
                 id_token_generation,
                 access_token_generation,
-                group_override_details,
+                group_override_details: self.groups,
                 unknown: Map::new(),
-            })),
+            }),
             ..Response::default()
         }
     }
@@ -413,12 +418,12 @@ mod tests {
             "idTokenGeneration": {"claimsToAddOrOverride": null, "claimsToSuppress": null, "claimsToAdd": {"x": 1}},
             "accessTokenGeneration": null
         }}));
-        let details = response.claims_and_scope_override_details.unwrap().unwrap();
-        let id = details.id_token_generation.unwrap();
+        let details = response.claims_and_scope_override_details.as_set().unwrap();
+        let id = details.id_token_generation.as_ref().unwrap();
         assert!(id.claims_to_add_or_override.is_empty());
         assert_eq!(id.unknown["claimsToAdd"], json!({"x": 1}));
         assert_eq!(details.access_token_generation, None);
-        assert_eq!(details.group_override_details, None, "absent: unchanged");
+        assert_eq!(details.group_override_details, Field::Absent);
         assert!(
             serde_json::from_value::<Response>(json!({"claimsAndScopeOverrideDetails": {
             "accessTokenGeneration": {"scopesToAdd": "x"}}}))

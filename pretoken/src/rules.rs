@@ -258,14 +258,8 @@ pub fn validate(event: &Event, response: &Response) -> Vec<Violation> {
         out.push(Violation::ResponseTooLarge { bytes });
     }
     unknown_fields("response", &response.unknown, &mut out);
-    let v1 = response
-        .claims_override_details
-        .as_ref()
-        .and_then(Option::as_ref);
-    let v2 = response
-        .claims_and_scope_override_details
-        .as_ref()
-        .and_then(Option::as_ref);
+    let v1 = response.claims_override_details.as_set();
+    let v2 = response.claims_and_scope_override_details.as_set();
     if version == Version::V1 {
         if v2.is_some() {
             out.push(Violation::V2ResponseToV1Pool);
