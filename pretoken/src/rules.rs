@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::event::{Event, Version};
+use crate::event::{Event, TriggerSource, Version};
 use crate::response::{Response, TokenGeneration};
 use crate::Token;
 
@@ -96,6 +96,9 @@ pub enum Violation {
     NotInV1 { field: String },
     /// `scopesToAdd`/`scopesToSuppress` outside `accessTokenGeneration`.
     ScopesNotOnAccessToken { field: String },
+    /// `idTokenGeneration` or `groupOverrideDetails` for `client_credentials` (V3): there is no
+    /// user, so no ID token and no groups.
+    NotForClientCredentials { field: String },
     /// A field Cognito does not read (often a misspelling), at this path.
     UnknownField { path: String },
     /// A protected claim in `claimsToAddOrOverride` or `claimsToSuppress`.
@@ -155,6 +158,10 @@ impl fmt::Display for Violation {
             Violation::ScopesNotOnAccessToken { field } => write!(
                 f,
                 "{field}: scopes belong in accessTokenGeneration, Cognito ignores them here"
+            ),
+            Violation::NotForClientCredentials { field } => write!(
+                f,
+                "{field}: client_credentials issues no ID token and has no groups, Cognito ignores it"
             ),
             Violation::UnknownField { path } => {
                 write!(f, "{path}: Cognito does not read this field")
@@ -286,6 +293,26 @@ pub fn validate(event: &Event, response: &Response) -> Vec<Violation> {
         return out;
     };
     unknown_fields("claimsAndScopeOverrideDetails", &details.unknown, &mut out);
+    if event.header.trigger_source == Some(TriggerSource::ClientCredentials) {
+        let user_only = [
+            (
+                "idTokenGeneration",
+                details
+                    .id_token_generation
+                    .as_ref()
+                    .is_some_and(|id| *id != TokenGeneration::default()),
+            ),
+            (
+                "groupOverrideDetails",
+                !details.group_override_details.is_absent(),
+            ),
+        ];
+        for (field, _) in user_only.iter().filter(|(_, present)| *present) {
+            out.push(Violation::NotForClientCredentials {
+                field: format!("claimsAndScopeOverrideDetails.{field}"),
+            });
+        }
+    }
     if let Some(id) = &details.id_token_generation {
         for field in id.unknown.keys() {
             let path = format!("claimsAndScopeOverrideDetails.idTokenGeneration.{field}");
@@ -318,7 +345,6 @@ pub fn validate(event: &Event, response: &Response) -> Vec<Violation> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::TriggerSource;
     use serde_json::json;
 
     fn event(version: Version) -> Event {
@@ -486,6 +512,31 @@ mod tests {
             }],
             outcome: Outcome::Ignored,
         });
+    }
+
+    #[test]
+    fn client_credentials_has_no_id_token_or_groups() {
+        let m2m = Event::new(Version::V3, TriggerSource::ClientCredentials);
+        let check_m2m =
+            |response: Value| validate(&m2m, &serde_json::from_value(response).unwrap());
+        assert_eq!(check_m2m(access_claims(json!({"machine": true}))), vec![]);
+        let got = check_m2m(json!({"claimsAndScopeOverrideDetails": {
+            "idTokenGeneration": {"claimsToAddOrOverride": {"tenant": "t"}},
+            "groupOverrideDetails": null}}));
+        assert_eq!(
+            got,
+            ["idTokenGeneration", "groupOverrideDetails"]
+                .map(|f| Violation::NotForClientCredentials {
+                    field: format!("claimsAndScopeOverrideDetails.{f}")
+                })
+                .to_vec()
+        );
+        assert!(got.iter().all(|v| v.outcome() == Outcome::Ignored));
+        // The same response for a user sign-in is fine.
+        assert_eq!(
+            check(Version::V3, id_claims(json!({"tenant": "t"}))),
+            vec![]
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::fmt;
 use std::io::Write;
 
 use lambda_runtime::{service_fn, LambdaEvent};
-use pretoken::{Event, Rejected, ResponseBuilder, Token, Version};
+use pretoken::{Event, Rejected, ResponseBuilder, Token, TriggerSource, Version};
 use serde_json::{json, Value};
 
 /// The custom scope added to user access tokens (a resource server's `identifier/scope`).
@@ -32,20 +32,25 @@ pub fn customise(event: Event) -> Result<Event, Rejected> {
     let tenant = request
         .user_attributes
         .get("custom:tenant")
-        .map_or("public", String::as_str)
-        .to_owned();
-    let builder = ResponseBuilder::new().add_claim(Token::Id, "tenant", tenant.as_str());
-    // V1 changes only the ID token, and only with strings.
-    let builder = if event.version() == Some(Version::V1) {
-        builder
-    } else {
-        let entitlements = entitlements(&request.group_configuration.groups_to_override);
-        builder
-            .add_claim(Token::Id, "entitlements", entitlements.clone())
+        .map_or("public", String::as_str);
+    let entitlements = entitlements(&request.group_configuration.groups_to_override);
+    // client_credentials (V3) issues only an access token; V1 changes only the ID token, and
+    // only with strings.
+    let user = event.header.trigger_source != Some(TriggerSource::ClientCredentials);
+    let v1 = event.version() == Some(Version::V1);
+    let mut builder = ResponseBuilder::new();
+    if user {
+        builder = builder.add_claim(Token::Id, "tenant", tenant);
+        if !v1 {
+            builder = builder.add_claim(Token::Id, "entitlements", entitlements.clone());
+        }
+    }
+    if !v1 {
+        builder = builder
             .add_claim(Token::Access, "tenant", tenant)
             .add_claim(Token::Access, "entitlements", entitlements)
-            .add_scope(SCOPE)
-    };
+            .add_scope(SCOPE);
+    }
     event.respond(builder)
 }
 
@@ -118,7 +123,6 @@ fn main() -> Result<(), lambda_runtime::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pretoken::TriggerSource;
 
     fn event(version: Version, tenant: Option<&str>, groups: &[&str]) -> Event {
         let mut event = Event::new(version, TriggerSource::HostedAuth);
@@ -154,6 +158,20 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&answered.response).unwrap(),
             json!({"claimsOverrideDetails": {"claimsToAddOrOverride": {"tenant": "public"}}})
+        );
+    }
+
+    #[test]
+    fn client_credentials_get_access_token_claims_only() {
+        let m2m = Event::new(Version::V3, TriggerSource::ClientCredentials);
+        let answered = customise(m2m).unwrap();
+        assert_eq!(
+            serde_json::to_value(&answered.response).unwrap(),
+            json!({"claimsAndScopeOverrideDetails": {
+                "accessTokenGeneration": {"claimsToAddOrOverride": {"tenant": "public",
+                    "entitlements": {"reports": ["read"], "seats": 5}},
+                    "scopesToAdd": [SCOPE]}
+            }})
         );
     }
 
