@@ -269,9 +269,14 @@ export declare class CognitoJwtVerifier<Cfg = CognitoJwtVerifierProperties> {
   ): CognitoJwtVerifier<T[number]>;
   /**
    * Verifies `token` and resolves to its payload, or rejects with one of this package's errors
-   * (or the error your `customJwtCheck` threw).
+   * (or the error your `customJwtCheck` threw). `Claims` types the claims your pre-token trigger
+   * adds, e.g. `verify<{ tenant: string }>(token)`: it is not checked at run time (check values
+   * with `customJwtCheck`). With it given, set `tokenUse` at creation to keep the payload narrowed.
    */
-  verify<const P extends CognitoVerifyOverrides<Cfg>>(token: string, ...props: VerifyArgs<Cfg, P>): Promise<CognitoPayload<Cfg, P>>;
+  verify<Claims extends object = {}, const P extends CognitoVerifyOverrides<Cfg> = CognitoVerifyOverrides<Cfg>>(
+    token: string,
+    ...props: VerifyArgs<Cfg, P>
+  ): Promise<CognitoPayload<Cfg, P> & Claims>;
   /** Fetches the JWKS of every configured pool now (both issuer formats unless `jwksUri` is set), so the first `verify` does not wait. */
   hydrate(): Promise<void>;
   /**

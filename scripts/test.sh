@@ -187,6 +187,21 @@ stage_hardening() {
 }
 stages+=(stage_hardening)
 
+# trigger kit (issue 15): the example Rust trigger (examples/pretoken-trigger) as the emulator's
+# HookUrl on a V2_0 pool; hosted-UI and InitiateAuth sign-ins, their tokens checked by the packed
+# package stage_package_tests installed (built here when missing), with a customJwtCheck on the
+# trigger's entitlements map.
+stage_trigger() {
+  if [ ! -f "$scratch/node_modules/cognito-wasm/package.json" ]; then
+    check build-pkg ./scripts/build-pkg.sh
+    check pack-install ./scripts/pack-install.sh "$scratch"
+  fi
+  check trigger-build cargo build -p cognito-emulator -p pretoken-trigger
+  tests trigger env COGNITO_WASM_PKG="$root/$scratch/node_modules/cognito-wasm" \
+    node --test --test-reporter=spec tests/trigger/
+}
+stages+=(stage_trigger)
+
 # ---------------------------------------------------------------------------------------------
 # `scripts/test.sh stage_package_tests stage_type_tests` runs only the stages named.
 [ $# -eq 0 ] || stages=("$@")

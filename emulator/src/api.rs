@@ -3,12 +3,13 @@
 
 use base64ct::{Base64, Encoding};
 use hmac::{Hmac, Mac};
+use pretoken::TriggerSource;
 use serde_json::{json, Value};
 use sha2::Sha256;
 
 use crate::config::{AppClient, JsonObject};
 use crate::http::{secret_eq, Request, Response};
-use crate::mint::{source, validate_access_token, AccessTokenError, Minted};
+use crate::mint::{validate_access_token, AccessTokenError, Minted};
 use crate::state::{Ctx, RefreshGrant};
 use crate::token::{self, MintFor};
 
@@ -186,7 +187,7 @@ fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, Api
             &scopes,
             auth_time,
             origin_jti.as_deref(),
-            source::AUTHENTICATION,
+            TriggerSource::Authentication,
         )?;
         let refresh = token::issue_refresh_token(
             ctx,
@@ -222,7 +223,7 @@ fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, Api
         &grant.scopes,
         grant.auth_time,
         grant.origin_jti.as_deref(),
-        source::REFRESH,
+        TriggerSource::RefreshTokens,
     )?;
     Ok(result(&minted, None))
 }
@@ -234,7 +235,7 @@ fn mint(
     scopes: &[String],
     auth_time: i64,
     origin_jti: Option<&str>,
-    source: &'static str,
+    source: TriggerSource,
 ) -> Result<Minted, ApiError> {
     token::mint_for_user(
         ctx,

@@ -1,11 +1,13 @@
 //! `/oauth2/authorize`, `/login`, `/logout` and `/error` (reference §2, §3, §7), plus the
 //! functions the federation module finishes its sign-ins with.
 
+use pretoken::TriggerSource;
+
 use crate::config::{AppClient, DisallowedScope, OAuthFlow};
 use crate::http::{
     append_query, encode_pairs, html_escape, random_token, Params, Request, Response,
 };
-use crate::mint::{self, source, MintRequest};
+use crate::mint::{self, MintRequest};
 use crate::state::{CodeGrant, Ctx, Session, SESSION_COOKIE, SESSION_TTL};
 use crate::user::User;
 
@@ -297,7 +299,7 @@ fn implicit_redirect(ctx: &Ctx, req: &AuthorizeRequest, user: &User, auth_time: 
             nonce: req.nonce.as_deref(),
             auth_time,
             origin_jti: None,
-            trigger_source: source::HOSTED_AUTH,
+            trigger_source: TriggerSource::HostedAuth,
             with_at_hash: true,
             resource: req.resource.as_deref(),
             client_metadata: None,

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use pretoken::{Response, Version};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -170,34 +171,12 @@ pub struct ResourceServerScope {
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct PreTokenGenerationConfig {
     #[serde(default)]
-    pub lambda_version: LambdaVersion,
+    pub lambda_version: Version,
     /// `POST`ed the event JSON (reference §10.3); answers with the event carrying `response`
     /// (or with the bare `response` object).
     pub hook_url: Option<String>,
     /// A fixed `response` object (reference §10.4), applied to every token generation.
-    pub response: Option<Value>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-pub enum LambdaVersion {
-    #[default]
-    #[serde(rename = "V1_0")]
-    V1,
-    #[serde(rename = "V2_0")]
-    V2,
-    #[serde(rename = "V3_0")]
-    V3,
-}
-
-impl LambdaVersion {
-    /// The `version` field of the trigger event.
-    pub fn event_version(self) -> &'static str {
-        match self {
-            LambdaVersion::V1 => "1",
-            LambdaVersion::V2 => "2",
-            LambdaVersion::V3 => "3",
-        }
-    }
+    pub response: Option<Response>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -692,8 +671,7 @@ impl Config {
             if trigger.hook_url.is_some() == trigger.response.is_some() {
                 return fail("PreTokenGenerationConfig needs exactly one of HookUrl and Response");
             }
-            if trigger.lambda_version > LambdaVersion::V1 && pool.feature_plan == FeaturePlan::Lite
-            {
+            if trigger.lambda_version > Version::V1 && pool.feature_plan == FeaturePlan::Lite {
                 return fail(
                     "PreTokenGenerationConfig V2_0/V3_0 needs FeaturePlan ESSENTIALS or PLUS",
                 );

@@ -1,22 +1,16 @@
 //! Token minting (reference §9, §14.3): base claims per grant, the pre-token trigger, signing.
 
+use std::collections::HashMap;
+
+use pretoken::{GroupOverride, Response, Token, TriggerSource, Version};
 use serde_json::{json, Value};
 
-use crate::config::{AppClient, JsonObject, LambdaVersion};
+use crate::config::{AppClient, JsonObject};
 use crate::http::uuid_v4;
 use crate::keys::{at_hash, KeyUse};
 use crate::state::Ctx;
-use crate::trigger::{self, EventInput, GroupOverride, Overrides, TokenOverrides, TriggerError};
+use crate::trigger::{self, EventInput, TriggerError};
 use crate::user::{token_claim, visible_attributes, User};
-use pretoken::{Token, SIMPLE_ID_CLAIMS};
-
-/// The `triggerSource` values (reference §10.2).
-pub mod source {
-    pub const HOSTED_AUTH: &str = "TokenGeneration_HostedAuth";
-    pub const AUTHENTICATION: &str = "TokenGeneration_Authentication";
-    pub const REFRESH: &str = "TokenGeneration_RefreshTokens";
-    pub const CLIENT_CREDENTIALS: &str = "TokenGeneration_ClientCredentials";
-}
 
 pub struct MintRequest<'a> {
     pub client: &'a AppClient,
@@ -30,10 +24,10 @@ pub struct MintRequest<'a> {
     pub nonce: Option<&'a str>,
     pub auth_time: i64,
     pub origin_jti: Option<&'a str>,
-    pub trigger_source: &'static str,
+    pub trigger_source: TriggerSource,
     pub with_at_hash: bool,
     pub resource: Option<&'a str>,
-    pub client_metadata: Option<&'a JsonObject>,
+    pub client_metadata: Option<&'a HashMap<String, String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -43,13 +37,7 @@ pub struct Minted {
     pub expires_in: i64,
 }
 
-struct Groups {
-    groups: Vec<String>,
-    roles: Vec<String>,
-    preferred_role: Option<String>,
-}
-
-fn user_groups(ctx: &Ctx, user: &User) -> Groups {
+fn user_groups(ctx: &Ctx, user: &User) -> GroupOverride {
     let configured: Vec<_> = user
         .groups
         .iter()
@@ -64,23 +52,23 @@ fn user_groups(ctx: &Ctx, user: &User) -> Groups {
         .filter(|g| g.role_arn.is_some())
         .min_by_key(|g| g.precedence.unwrap_or(u32::MAX))
         .and_then(|g| g.role_arn.clone());
-    Groups {
-        groups: user.groups.clone(),
-        roles,
+    GroupOverride {
+        groups_to_override: user.groups.clone(),
+        iam_roles_to_override: roles,
         preferred_role,
     }
 }
 
-fn set_groups(claims: &mut JsonObject, groups: &Groups, with_roles: bool) {
+fn set_groups(claims: &mut JsonObject, groups: &GroupOverride, with_roles: bool) {
     for key in ["cognito:groups", "cognito:roles", "cognito:preferred_role"] {
         claims.remove(key);
     }
-    if !groups.groups.is_empty() {
-        claims.insert("cognito:groups".into(), json!(groups.groups));
+    if !groups.groups_to_override.is_empty() {
+        claims.insert("cognito:groups".into(), json!(groups.groups_to_override));
     }
     if with_roles {
-        if !groups.roles.is_empty() {
-            claims.insert("cognito:roles".into(), json!(groups.roles));
+        if !groups.iam_roles_to_override.is_empty() {
+            claims.insert("cognito:roles".into(), json!(groups.iam_roles_to_override));
         }
         if let Some(role) = &groups.preferred_role {
             claims.insert("cognito:preferred_role".into(), json!(role));
@@ -88,44 +76,17 @@ fn set_groups(claims: &mut JsonObject, groups: &Groups, with_roles: bool) {
     }
 }
 
-fn apply_token_overrides(claims: &mut JsonObject, overrides: &TokenOverrides, access: bool) {
-    let token = if access { Token::Access } else { Token::Id };
-    let protected = |name: &str| pretoken::is_protected(token, name);
-    for (name, value) in &overrides.add {
-        let complex = value.is_array() || value.is_object();
-        if protected(name) || (!access && complex && SIMPLE_ID_CLAIMS.contains(&name.as_str())) {
-            continue;
-        }
-        claims.insert(name.clone(), value.clone());
-    }
-    // Suppression wins over addition.
-    for name in &overrides.suppress {
-        if !protected(name) {
-            claims.remove(name);
-        }
-    }
-}
-
-fn apply_scopes(scopes: &mut Vec<String>, overrides: &Overrides) {
-    for scope in &overrides.scopes_to_add {
-        if !scopes.contains(scope) {
-            scopes.push(scope.clone());
-        }
-    }
-    scopes.retain(|s| !overrides.scopes_to_suppress.contains(s));
-}
-
 /// Runs the pool's trigger if it applies to this token generation.
 fn run_trigger(
     ctx: &Ctx,
     req: &MintRequest<'_>,
-    groups: &Groups,
-) -> Result<Option<(LambdaVersion, Overrides)>, TriggerError> {
+    groups: &GroupOverride,
+) -> Result<Option<(Version, Response)>, TriggerError> {
     let Some(config) = &ctx.config.user_pool.pre_token_generation_config else {
         return Ok(None);
     };
     let version = config.lambda_version;
-    if req.user.is_none() && version < LambdaVersion::V3 {
+    if req.user.is_none() && version < Version::V3 {
         return Ok(None);
     }
     let event = trigger::build_event(&EventInput {
@@ -136,17 +97,13 @@ fn run_trigger(
         client_id: &req.client.client_id,
         user_name: req.user.map(|u| u.username.as_str()),
         user_attributes: req.user.map(User::event_attributes).unwrap_or_default(),
-        groups: &groups.groups,
-        roles: &groups.roles,
+        groups: &groups.groups_to_override,
+        roles: &groups.iam_roles_to_override,
         preferred_role: groups.preferred_role.as_deref(),
         scopes: &req.scopes,
         client_metadata: req.client_metadata,
     });
-    let response = trigger::invoke(config, &event)?;
-    Ok(Some((
-        version,
-        trigger::parse_response(version, &response)?,
-    )))
+    Ok(Some((version, trigger::run(config, &event)?)))
 }
 
 /// Builds, customises and signs the tokens of one grant.
@@ -155,37 +112,17 @@ pub fn mint(ctx: &Ctx, req: &MintRequest<'_>) -> Result<Minted, TriggerError> {
     let issuer = ctx.config.issuer();
     let client_id = &req.client.client_id;
     let event_id = uuid_v4();
-    let mut groups = match req.user {
-        Some(user) => user_groups(ctx, user),
-        None => Groups {
-            groups: Vec::new(),
-            roles: Vec::new(),
-            preferred_role: None,
-        },
-    };
-
+    let mut groups = req
+        .user
+        .map(|user| user_groups(ctx, user))
+        .unwrap_or_default();
     let mut scopes = req.scopes.clone();
     let trigger = run_trigger(ctx, req, &groups)?;
-    if let Some((_, overrides)) = &trigger {
-        if let Some(GroupOverride {
-            groups: g,
-            roles,
-            preferred_role,
-        }) = overrides.groups.clone()
-        {
-            groups = Groups {
-                groups: g,
-                roles,
-                preferred_role,
-            };
+    if let Some((version, response)) = &trigger {
+        if let Some(replaced) = response.group_override(*version) {
+            groups = replaced;
         }
-    }
-    let access_v2 = trigger
-        .as_ref()
-        .filter(|(version, _)| *version > LambdaVersion::V1)
-        .map(|(_, overrides)| overrides);
-    if let Some(overrides) = access_v2 {
-        apply_scopes(&mut scopes, overrides);
+        response.apply_scopes(*version, &mut scopes);
     }
 
     let expires_in = req.client.access_token_seconds();
@@ -214,8 +151,8 @@ pub fn mint(ctx: &Ctx, req: &MintRequest<'_>) -> Result<Minted, TriggerError> {
     if let Some(resource) = req.resource {
         access.insert("aud".into(), json!(resource));
     }
-    if let Some(overrides) = access_v2 {
-        apply_token_overrides(&mut access, &overrides.access, true);
+    if let Some((version, response)) = &trigger {
+        response.apply_claims(*version, Token::Access, &mut access);
     }
     let keys = ctx.keys();
     let escape = ctx.config.quirks.escape_slashes;
@@ -249,8 +186,8 @@ pub fn mint(ctx: &Ctx, req: &MintRequest<'_>) -> Result<Minted, TriggerError> {
             {
                 id.insert(name.clone(), token_claim(name, value));
             }
-            if let Some((_, overrides)) = &trigger {
-                apply_token_overrides(&mut id, &overrides.id, false);
+            if let Some((version, response)) = &trigger {
+                response.apply_claims(*version, Token::Id, &mut id);
             }
             Some(keys.sign(KeyUse::Id, &id, escape))
         }
@@ -339,7 +276,7 @@ mod tests {
             nonce: Some("n1"),
             auth_time: 1000,
             origin_jti: Some("o1"),
-            trigger_source: source::HOSTED_AUTH,
+            trigger_source: TriggerSource::HostedAuth,
             with_at_hash: true,
             resource: None,
             client_metadata: None,
@@ -379,42 +316,5 @@ mod tests {
             validate_access_token(&ctx, &minted.access_token).unwrap_err(),
             AccessTokenError::Revoked
         );
-    }
-
-    #[test]
-    fn overrides_respect_protection_and_suppression() {
-        let mut claims = JsonObject::new();
-        claims.insert("sub".into(), json!("s"));
-        claims.insert("email".into(), json!("e"));
-        let overrides = TokenOverrides {
-            add: serde_json::from_value(json!({"sub": "x", "tier": "gold", "email": "f",
-                "email_verified": [true], "scope": "all"}))
-            .unwrap(),
-            suppress: vec!["email".into(), "iss".into()],
-        };
-        apply_token_overrides(&mut claims, &overrides, false);
-        assert_eq!(claims["sub"], "s");
-        assert_eq!(claims["tier"], "gold");
-        assert!(claims.get("email").is_none());
-        assert!(claims.get("email_verified").is_none());
-        assert_eq!(
-            claims["scope"], "all",
-            "scope is only protected in access tokens"
-        );
-        let mut access = JsonObject::new();
-        apply_token_overrides(&mut access, &overrides, true);
-        assert!(access.get("scope").is_none());
-    }
-
-    #[test]
-    fn scope_lists_suppress_wins() {
-        let mut scopes = vec!["openid".to_owned(), "email".to_owned()];
-        let overrides = Overrides {
-            scopes_to_add: vec!["a/b".into(), "c/d".into()],
-            scopes_to_suppress: vec!["email".into(), "c/d".into()],
-            ..Overrides::default()
-        };
-        apply_scopes(&mut scopes, &overrides);
-        assert_eq!(scopes, vec!["openid", "a/b"]);
     }
 }

@@ -1,12 +1,15 @@
 //! `POST /oauth2/token` (reference §4) and `POST /oauth2/revoke` (reference §6).
 
+use std::collections::HashMap;
+
 use base64ct::{Base64UrlUnpadded, Encoding};
-use serde_json::{json, Value};
+use pretoken::TriggerSource;
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::config::{AppClient, DisallowedScope, OAuthFlow};
 use crate::http::{random_token, secret_eq, Params, Request, Response};
-use crate::mint::{self, source, MintRequest, Minted};
+use crate::mint::{self, MintRequest, Minted};
 use crate::state::{Ctx, RefreshGrant, CODE_TTL};
 use crate::user::User;
 
@@ -223,7 +226,7 @@ fn authorization_code(
             nonce: grant.request.nonce.as_deref(),
             auth_time: grant.auth_time,
             origin_jti: origin_jti.as_deref(),
-            source: source::HOSTED_AUTH,
+            source: TriggerSource::HostedAuth,
             resource: grant.request.resource.as_deref(),
             api: false,
         },
@@ -267,7 +270,7 @@ pub struct MintFor<'a> {
     pub nonce: Option<&'a str>,
     pub auth_time: i64,
     pub origin_jti: Option<&'a str>,
-    pub source: &'static str,
+    pub source: TriggerSource,
     pub resource: Option<&'a str>,
     pub api: bool,
 }
@@ -376,7 +379,7 @@ fn refresh(ctx: &Ctx, client: &AppClient, form: &Params) -> Result<Response, Tok
             nonce: None,
             auth_time: grant.auth_time,
             origin_jti: grant.origin_jti.as_deref(),
-            source: source::REFRESH,
+            source: TriggerSource::RefreshTokens,
             resource: None,
             api: grant.api,
         },
@@ -420,12 +423,13 @@ fn client_credentials(
     }
     let metadata = match form.get("aws_client_metadata") {
         None => None,
-        Some(text) => match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(map)) => Some(map),
-            _ => {
+        // ClientMetadata is a map of strings (reference §10.3).
+        Some(text) => match serde_json::from_str::<HashMap<String, String>>(text) {
+            Ok(map) => Some(map),
+            Err(_) => {
                 return Err(error(
                     "invalid_request",
-                    "aws_client_metadata is not a JSON object",
+                    "aws_client_metadata is not a JSON object of strings",
                 ))
             }
         },
@@ -442,7 +446,7 @@ fn client_credentials(
             nonce: None,
             auth_time: now,
             origin_jti: None,
-            trigger_source: source::CLIENT_CREDENTIALS,
+            trigger_source: TriggerSource::ClientCredentials,
             with_at_hash: false,
             resource: form.get("resource"),
             client_metadata: metadata.as_ref(),

@@ -1,98 +1,76 @@
-//! The pre-token-generation trigger (reference §10): the event sent to the handler and the
-//! overrides read from its response, for event versions 1, 2 and 3.
+//! The pre-token-generation trigger (reference §10): the event sent to the handler and its
+//! response, for event versions 1, 2 and 3, through the trigger kit's own types (`pretoken`), so
+//! the emulator and a trigger checked with the kit cannot disagree.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use pretoken::{Event, Outcome, Response, TriggerSource, Version};
+use serde_json::Value;
 
-use crate::config::{JsonObject, LambdaVersion, PreTokenGenerationConfig};
+use crate::config::PreTokenGenerationConfig;
 
 /// The trigger failed: the sign-in fails with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TriggerError(pub String);
 
-/// Claims to add and suppress in one token.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TokenOverrides {
-    pub add: JsonObject,
-    pub suppress: Vec<String>,
-}
-
-/// `groupOverrideDetails`: replaces groups (both tokens) and roles (ID token).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GroupOverride {
-    pub groups: Vec<String>,
-    pub roles: Vec<String>,
-    pub preferred_role: Option<String>,
-}
-
-/// Everything a trigger response asks for, normalised across versions.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Overrides {
-    pub id: TokenOverrides,
-    /// Ignored unless the event version is 2 or 3.
-    pub access: TokenOverrides,
-    pub scopes_to_add: Vec<String>,
-    pub scopes_to_suppress: Vec<String>,
-    /// `None`: the key was omitted, groups stay as they are.
-    pub groups: Option<GroupOverride>,
-}
-
 /// What the event describes.
 pub struct EventInput<'a> {
-    pub version: LambdaVersion,
-    pub trigger_source: &'a str,
+    pub version: Version,
+    pub trigger_source: TriggerSource,
     pub region: &'a str,
     pub user_pool_id: &'a str,
     pub client_id: &'a str,
     /// `None` for client_credentials.
     pub user_name: Option<&'a str>,
-    pub user_attributes: JsonObject,
+    pub user_attributes: HashMap<String, String>,
     pub groups: &'a [String],
     pub roles: &'a [String],
     pub preferred_role: Option<&'a str>,
     pub scopes: &'a [String],
-    pub client_metadata: Option<&'a JsonObject>,
+    pub client_metadata: Option<&'a HashMap<String, String>>,
 }
 
-/// The event JSON (reference §10.3).
-pub fn build_event(input: &EventInput<'_>) -> Value {
-    let mut request = json!({
-        "userAttributes": input.user_attributes,
-        "groupConfiguration": {
-            "groupsToOverride": input.groups,
-            "iamRolesToOverride": input.roles,
-            "preferredRole": input.preferred_role,
-        },
-    });
-    if input.version > LambdaVersion::V1 {
-        request["scopes"] = json!(input.scopes);
+/// The event (reference §10.3).
+pub fn build_event(input: &EventInput<'_>) -> Event {
+    let mut event = Event::new(input.version, input.trigger_source);
+    let header = &mut event.header;
+    header.region = Some(input.region.to_owned());
+    header.user_pool_id = Some(input.user_pool_id.to_owned());
+    header.user_name = input.user_name.map(str::to_owned);
+    header.caller_context.awssdk_version = Some("aws-sdk-unknown-unknown".into());
+    header.caller_context.client_id = Some(input.client_id.to_owned());
+    let request = &mut event.request;
+    request.user_attributes = input.user_attributes.clone();
+    let groups = &mut request.group_configuration;
+    groups.groups_to_override = input.groups.to_vec();
+    groups.iam_roles_to_override = input.roles.to_vec();
+    groups.preferred_role = input.preferred_role.map(str::to_owned);
+    if input.version > Version::V1 {
+        request.scopes = Some(input.scopes.to_vec());
     }
-    if let Some(metadata) = input.client_metadata {
-        request["clientMetadata"] = Value::Object(metadata.clone());
-    }
-    let response = if input.version == LambdaVersion::V1 {
-        json!({ "claimsOverrideDetails": null })
+    request.client_metadata = input.client_metadata.cloned();
+    event
+}
+
+/// Runs the configured handler on `event` and checks its response against Cognito's rules
+/// (`pretoken::validate`): a violation that fails the sign-in at Cognito fails it here; what
+/// Cognito ignores, applying the response ignores too.
+pub fn run(config: &PreTokenGenerationConfig, event: &Event) -> Result<Response, TriggerError> {
+    let response = invoke(config, event)?;
+    let failures: Vec<String> = pretoken::validate(event, &response)
+        .iter()
+        .filter(|v| v.outcome() == Outcome::SignInFails)
+        .map(ToString::to_string)
+        .collect();
+    if failures.is_empty() {
+        Ok(response)
     } else {
-        json!({ "claimsAndScopeOverrideDetails": null })
-    };
-    json!({
-        "version": input.version.event_version(),
-        "triggerSource": input.trigger_source,
-        "region": input.region,
-        "userPoolId": input.user_pool_id,
-        "userName": input.user_name,
-        "callerContext": {
-            "awsSdkVersion": "aws-sdk-unknown-unknown",
-            "clientId": input.client_id,
-        },
-        "request": request,
-        "response": response,
-    })
+        Err(TriggerError(failures.join("; ")))
+    }
 }
 
-/// Runs the configured handler on `event`; returns its `response` object.
-pub fn invoke(config: &PreTokenGenerationConfig, event: &Value) -> Result<Value, TriggerError> {
+fn invoke(config: &PreTokenGenerationConfig, event: &Event) -> Result<Response, TriggerError> {
     if let Some(response) = &config.response {
         return Ok(response.clone());
     }
@@ -105,10 +83,12 @@ pub fn invoke(config: &PreTokenGenerationConfig, event: &Value) -> Result<Value,
         .http_status_as_error(false)
         .build()
         .into();
+    let body =
+        serde_json::to_string(event).map_err(|e| TriggerError(format!("event not JSON: {e}")))?;
     let mut answer = agent
         .post(url)
         .header("Content-Type", "application/json")
-        .send(event.to_string())
+        .send(body)
         .map_err(|e| TriggerError(format!("hook call failed: {e}")))?;
     if answer.status() != 200 {
         return Err(TriggerError(format!(
@@ -120,209 +100,108 @@ pub fn invoke(config: &PreTokenGenerationConfig, event: &Value) -> Result<Value,
         .body_mut()
         .read_to_string()
         .map_err(|e| TriggerError(format!("hook response unreadable: {e}")))?;
-    let value: Value = serde_json::from_str(&text)
+    parse_answer(&text)
+}
+
+/// The hook's answer: Lambda-like, the whole event with `response` filled in; a bare response
+/// works too.
+fn parse_answer(text: &str) -> Result<Response, TriggerError> {
+    let value: Value = serde_json::from_str(text)
         .map_err(|e| TriggerError(format!("hook response is not JSON: {e}")))?;
-    // Lambda-like: the whole event comes back with `response` filled in; a bare response works too.
-    Ok(match value {
+    let response = match value {
         Value::Object(mut map) if map.contains_key("response") => {
             map.remove("response").unwrap_or(Value::Null)
         }
         other => other,
-    })
-}
-
-/// Reads a handler's `response` object (reference §10.4).
-pub fn parse_response(version: LambdaVersion, response: &Value) -> Result<Overrides, TriggerError> {
-    let Value::Object(response) = response else {
-        return if response.is_null() {
-            Ok(Overrides::default())
-        } else {
-            Err(TriggerError("response is not an object".into()))
-        };
     };
-    if version == LambdaVersion::V1 {
-        let Some(details) = non_null(response.get("claimsOverrideDetails")) else {
-            return Ok(Overrides::default());
-        };
-        let details = object(details, "claimsOverrideDetails")?;
-        let id = token_overrides(details)?;
-        if let Some((name, _)) = id.add.iter().find(|(_, v)| !v.is_string()) {
-            return Err(TriggerError(format!(
-                "V1 claim {name} must be a string (complex values need V2_0)"
-            )));
-        }
-        return Ok(Overrides {
-            id,
-            groups: group_override(details)?,
-            ..Overrides::default()
-        });
-    }
-    let Some(details) = non_null(response.get("claimsAndScopeOverrideDetails")) else {
-        return Ok(Overrides::default());
-    };
-    let details = object(details, "claimsAndScopeOverrideDetails")?;
-    let id = match non_null(details.get("idTokenGeneration")) {
-        Some(v) => token_overrides(object(v, "idTokenGeneration")?)?,
-        None => TokenOverrides::default(),
-    };
-    let (access, scopes_to_add, scopes_to_suppress) =
-        match non_null(details.get("accessTokenGeneration")) {
-            Some(v) => {
-                let access = object(v, "accessTokenGeneration")?;
-                (
-                    token_overrides(access)?,
-                    strings(access.get("scopesToAdd"), "scopesToAdd")?,
-                    strings(access.get("scopesToSuppress"), "scopesToSuppress")?,
-                )
-            }
-            None => Default::default(),
-        };
-    Ok(Overrides {
-        id,
-        access,
-        scopes_to_add,
-        scopes_to_suppress,
-        groups: group_override(details)?,
-    })
-}
-
-fn non_null(value: Option<&Value>) -> Option<&Value> {
-    value.filter(|v| !v.is_null())
-}
-
-fn object<'a>(value: &'a Value, name: &str) -> Result<&'a JsonObject, TriggerError> {
-    value
-        .as_object()
-        .ok_or_else(|| TriggerError(format!("{name} is not an object")))
-}
-
-fn strings(value: Option<&Value>, name: &str) -> Result<Vec<String>, TriggerError> {
-    match non_null(value) {
-        None => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| TriggerError(format!("{name} must hold strings")))
-            })
-            .collect(),
-        Some(_) => Err(TriggerError(format!("{name} is not an array"))),
-    }
-}
-
-fn token_overrides(details: &JsonObject) -> Result<TokenOverrides, TriggerError> {
-    let add = match non_null(details.get("claimsToAddOrOverride")) {
-        Some(v) => object(v, "claimsToAddOrOverride")?.clone(),
-        None => JsonObject::new(),
-    };
-    Ok(TokenOverrides {
-        add,
-        suppress: strings(details.get("claimsToSuppress"), "claimsToSuppress")?,
-    })
-}
-
-fn group_override(details: &JsonObject) -> Result<Option<GroupOverride>, TriggerError> {
-    match details.get("groupOverrideDetails") {
-        None => Ok(None),
-        // Present but null: the groups are removed.
-        Some(Value::Null) => Ok(Some(GroupOverride::default())),
-        Some(v) => {
-            let g = object(v, "groupOverrideDetails")?;
-            Ok(Some(GroupOverride {
-                groups: strings(g.get("groupsToOverride"), "groupsToOverride")?,
-                roles: strings(g.get("iamRolesToOverride"), "iamRolesToOverride")?,
-                preferred_role: non_null(g.get("preferredRole"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-            }))
-        }
-    }
+    serde_json::from_value::<Option<Response>>(response)
+        .map(Option::unwrap_or_default)
+        .map_err(|e| TriggerError(format!("response does not parse: {e}")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
-    fn v1_reads_claims_and_groups_and_rejects_complex_values() {
-        let response = json!({"claimsOverrideDetails": {
-            "claimsToAddOrOverride": {"tier": "gold"},
-            "claimsToSuppress": ["email"],
-            "groupOverrideDetails": {"groupsToOverride": ["a"], "iamRolesToOverride": [], "preferredRole": null}
-        }});
-        let o = parse_response(LambdaVersion::V1, &response).unwrap();
-        assert_eq!(o.id.add["tier"], "gold");
-        assert_eq!(o.id.suppress, vec!["email"]);
-        assert_eq!(o.groups.unwrap().groups, vec!["a"]);
-        let complex = json!({"claimsOverrideDetails": {"claimsToAddOrOverride": {"n": 1}}});
-        assert!(parse_response(LambdaVersion::V1, &complex).is_err());
-        assert_eq!(
-            parse_response(LambdaVersion::V1, &json!({"claimsOverrideDetails": null})).unwrap(),
-            Overrides::default()
-        );
-    }
-
-    #[test]
-    fn v2_reads_both_tokens_and_scopes() {
+    fn answers_lambda_style_or_bare() {
         let response = json!({"claimsAndScopeOverrideDetails": {
-            "idTokenGeneration": {"claimsToAddOrOverride": {"obj": {"a": [1, "b"]}}},
-            "accessTokenGeneration": {"claimsToAddOrOverride": {"tenant": "t"},
-                "scopesToAdd": ["x/y"], "scopesToSuppress": ["email"]},
-            "groupOverrideDetails": null
-        }});
-        let o = parse_response(LambdaVersion::V2, &response).unwrap();
-        assert_eq!(o.id.add["obj"]["a"][0], 1);
-        assert_eq!(o.access.add["tenant"], "t");
-        assert_eq!(o.scopes_to_add, vec!["x/y"]);
-        assert_eq!(o.scopes_to_suppress, vec!["email"]);
-        assert_eq!(o.groups, Some(GroupOverride::default()));
-        let bad = json!({"claimsAndScopeOverrideDetails": {"accessTokenGeneration": {"scopesToAdd": "x"}}});
-        assert!(parse_response(LambdaVersion::V3, &bad).is_err());
+            "accessTokenGeneration": {"scopesToAdd": ["x/y"]}}});
+        let whole = json!({"version": "2", "response": response}).to_string();
+        let from_event = parse_answer(&whole).unwrap();
+        assert_eq!(serde_json::to_value(&from_event).unwrap(), response);
+        assert_eq!(parse_answer(&response.to_string()).unwrap(), from_event);
+        assert_eq!(
+            parse_answer(r#"{"response": null}"#).unwrap(),
+            Response::default()
+        );
+        assert!(parse_answer("[1]").is_err());
+        assert!(parse_answer(
+            r#"{"claimsAndScopeOverrideDetails": {"accessTokenGeneration": {"scopesToAdd": "x"}}}"#
+        )
+        .is_err());
     }
 
     #[test]
     fn event_shape_per_version() {
         let input = EventInput {
-            version: LambdaVersion::V1,
-            trigger_source: "TokenGeneration_HostedAuth",
+            version: Version::V1,
+            trigger_source: TriggerSource::HostedAuth,
             region: "us-east-1",
             user_pool_id: "us-east-1_A",
             client_id: "c",
             user_name: Some("jdoe"),
-            user_attributes: JsonObject::new(),
+            user_attributes: HashMap::new(),
             groups: &["g".to_owned()],
             roles: &[],
             preferred_role: None,
             scopes: &["openid".to_owned()],
             client_metadata: None,
         };
-        let v1 = build_event(&input);
+        let v1 = serde_json::to_value(build_event(&input)).unwrap();
         assert_eq!(v1["version"], "1");
+        assert_eq!(v1["triggerSource"], "TokenGeneration_HostedAuth");
         assert!(v1["request"].get("scopes").is_none());
         assert_eq!(
-            v1["request"]["groupConfiguration"]["groupsToOverride"][0],
-            "g"
+            v1["request"]["groupConfiguration"],
+            json!({"groupsToOverride": ["g"], "iamRolesToOverride": [], "preferredRole": null})
         );
-        assert!(v1["response"].get("claimsOverrideDetails").is_some());
-        let v2 = build_event(&EventInput {
-            version: LambdaVersion::V2,
+        assert_eq!(v1["response"], json!({"claimsOverrideDetails": null}));
+        let v2 = serde_json::to_value(build_event(&EventInput {
+            version: Version::V2,
             ..input
-        });
+        }))
+        .unwrap();
         assert_eq!(v2["version"], "2");
-        assert_eq!(v2["request"]["scopes"][0], "openid");
-        assert!(v2["response"]
-            .get("claimsAndScopeOverrideDetails")
-            .is_some());
+        assert_eq!(v2["request"]["scopes"], json!(["openid"]));
+        assert_eq!(v2["callerContext"]["clientId"], "c");
+        assert_eq!(
+            v2["response"],
+            json!({"claimsAndScopeOverrideDetails": null})
+        );
     }
 
     #[test]
-    fn declarative_invoke_returns_the_configured_response() {
-        let config = PreTokenGenerationConfig {
-            lambda_version: LambdaVersion::V2,
+    fn declarative_response_is_validated() {
+        let config = |response: Value| PreTokenGenerationConfig {
+            lambda_version: Version::V1,
             hook_url: None,
-            response: Some(json!({"x": 1})),
+            response: Some(serde_json::from_value(response).unwrap()),
         };
-        assert_eq!(invoke(&config, &json!({})).unwrap(), json!({"x": 1}));
+        let event = Event::new(Version::V1, TriggerSource::Authentication);
+        let ok = json!({"claimsOverrideDetails": {"claimsToAddOrOverride": {"sub": "ignored"}}});
+        assert_eq!(
+            serde_json::to_value(run(&config(ok.clone()), &event).unwrap()).unwrap(),
+            ok
+        );
+        let complex = json!({"claimsOverrideDetails": {"claimsToAddOrOverride": {"n": 1}}});
+        assert_eq!(
+            run(&config(complex), &event).unwrap_err(),
+            TriggerError(
+                "n: V1 claim values must be strings (complex values need V2_0): the sign-in fails"
+                    .into()
+            )
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Users, their attributes, and how attributes surface in tokens and userInfo (reference §5, §9.2,
 //! §9.6, §11.4, §11.5).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -71,13 +71,13 @@ impl User {
     }
 
     /// `userAttributes` of a trigger event: every stored attribute plus `cognito:user_status`.
-    pub fn event_attributes(&self) -> JsonObject {
-        let mut map: JsonObject = self
+    pub fn event_attributes(&self) -> HashMap<String, String> {
+        let mut map: HashMap<String, String> = self
             .attributes
             .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        map.insert("cognito:user_status".into(), json!(self.status));
+        map.insert("cognito:user_status".into(), self.status.clone());
         map
     }
 }

@@ -429,6 +429,33 @@ fn v1_trigger_rejects_complex_values() {
     assert_eq!(api_error(&api_r).1, "UserLambdaValidationException");
 }
 
+#[test]
+fn wrong_version_shape_is_ignored_and_unsupported_values_fail_with_the_violation() {
+    // A V1 response to a V2 pool changes nothing (pretoken: V1ResponseToV2Pool, ignored).
+    let v1_shape = json!({"claimsOverrideDetails": {"claimsToAddOrOverride": {"tier": "gold"}}});
+    let emu = start_with(with_trigger("V2_0", json!({"Response": v1_shape})), false);
+    let r = password_auth(&emu.base_url, "public1", json!({}));
+    assert_eq!(r.status, 200, "{r:?}");
+    let id = claims_of(&r.json()["AuthenticationResult"], "IdToken");
+    assert!(id.get("tier").is_none(), "{id:?}");
+    assert_eq!(id["cognito:username"], "jdoe");
+
+    // A null claim value fails the sign-in (pretoken: UnsupportedValue), naming the claim.
+    let null_value = json!({"claimsAndScopeOverrideDetails": {
+        "accessTokenGeneration": {"claimsToAddOrOverride": {"tenant": null}}}});
+    let emu = start_with(with_trigger("V3_0", json!({"Response": null_value})), false);
+    let (status, kind, message) = api_error(&password_auth(&emu.base_url, "public1", json!({})));
+    assert_eq!(
+        (status, kind.as_str()),
+        (400, "UserLambdaValidationException")
+    );
+    assert_eq!(
+        message,
+        "PreTokenGeneration failed with error tenant in the access token: a value must be a \
+         string, number, boolean, an array of those, or an object: the sign-in fails."
+    );
+}
+
 /// A loopback "Lambda": records events, answers with `respond(event)` (or HTTP 500 when None).
 struct Hook {
     url: String,

@@ -1,15 +1,23 @@
-//! Checks a pre-token-generation trigger response against the rules Cognito documents
-//! (`/work/shared/docs/cognito-reference.md` §10).
+//! Write and check Amazon Cognito pre-token-generation triggers (reference §10): the event and
+//! response types for V1_0, V2_0 and V3_0 ([`Event`], [`Response`]), a [`ResponseBuilder`], and
+//! [`validate`], Cognito's documented rules, each broken rule a [`Violation`] saying what Cognito
+//! does about it. The emulator applies responses through the same types
+//! ([`Response::apply_claims`]), so it and a trigger checked here cannot disagree.
 
-use serde_json::Value;
+mod event;
+mod response;
+mod rules;
 
-/// The trigger event version a user pool is configured with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Version {
-    V1,
-    V2,
-    V3,
-}
+pub use aws_lambda_events::event::cognito::{
+    CognitoEventUserPoolsCallerContext as CallerContext, CognitoEventUserPoolsHeader as Header,
+    GroupConfiguration,
+};
+pub use event::{Event, Request, TriggerSource, Version};
+pub use response::{
+    AccessTokenGeneration, ClaimsAndScopeOverrideDetails, ClaimsOverrideDetails, Field,
+    GroupOverride, Response, ResponseBuilder, TokenGeneration,
+};
+pub use rules::{is_protected, validate, Outcome, Violation, MAX_RESPONSE_BYTES, SIMPLE_ID_CLAIMS};
 
 /// Which token a part of the response applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,129 +26,32 @@ pub enum Token {
     Access,
 }
 
-/// A rule the response breaks, and what Cognito does about it.
+/// The response broke rules: every violation, in response order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Violation {
-    /// A protected claim in `claimsToAddOrOverride` or `claimsToSuppress`: Cognito ignores it.
-    ProtectedClaim { token: Token, claim: String },
-    /// A V1 claim value that is not a string: Cognito fails the sign-in.
-    NonStringValueInV1 { claim: String },
-    /// A complex value for an ID-token claim that must stay simple: Cognito fails the sign-in.
-    ComplexValueNotAllowed { claim: String },
-    /// Scopes outside V2/V3 `accessTokenGeneration`: Cognito ignores them.
-    ScopesNotOnAccessToken { field: String },
-}
+pub struct Rejected(pub Vec<Violation>);
 
-const PROTECTED_ID: &[&str] = &[
-    "acr",
-    "amr",
-    "aud",
-    "at_hash",
-    "auth_time",
-    "azp",
-    "cognito:username",
-    "exp",
-    "iat",
-    "identities",
-    "iss",
-    "jti",
-    "nbf",
-    "nonce",
-    "origin_jti",
-    "sub",
-    "token_use",
-];
-const PROTECTED_ACCESS_EXTRA: &[&str] = &[
-    "client_id",
-    "scope",
-    "username",
-    "version",
-    "event_id",
-    "device_key",
-];
-/// ID-token claims a trigger may only set to a simple (non-array, non-object) value.
-pub const SIMPLE_ID_CLAIMS: &[&str] = &[
-    "email_verified",
-    "phone_number_verified",
-    "updated_at",
-    "address",
-];
-
-/// True when Cognito never lets a trigger add, override or suppress `claim` in `token`.
-pub fn is_protected(token: Token, claim: &str) -> bool {
-    PROTECTED_ID.contains(&claim)
-        || (token == Token::Access && PROTECTED_ACCESS_EXTRA.contains(&claim))
-}
-
-fn check_claims(version: Version, token: Token, details: &Value, out: &mut Vec<Violation>) {
-    if let Some(add) = details
-        .get("claimsToAddOrOverride")
-        .and_then(Value::as_object)
-    {
-        for (claim, value) in add {
-            if is_protected(token, claim) {
-                out.push(Violation::ProtectedClaim {
-                    token,
-                    claim: claim.clone(),
-                });
-            }
-            let complex = value.is_array() || value.is_object();
-            if version == Version::V1 && !value.is_string() {
-                out.push(Violation::NonStringValueInV1 {
-                    claim: claim.clone(),
-                });
-            } else if token == Token::Id && complex && SIMPLE_ID_CLAIMS.contains(&claim.as_str()) {
-                out.push(Violation::ComplexValueNotAllowed {
-                    claim: claim.clone(),
-                });
-            }
-        }
-    }
-    for claim in details
-        .get("claimsToSuppress")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(claim) = claim.as_str().filter(|c| is_protected(token, c)) {
-            out.push(Violation::ProtectedClaim {
-                token,
-                claim: claim.to_owned(),
-            });
-        }
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let messages: Vec<String> = self.0.iter().map(Violation::to_string).collect();
+        f.write_str(&messages.join("; "))
     }
 }
 
-/// Every rule `response` (the trigger's `response` object) breaks for a pool on `version`.
-pub fn validate(version: Version, response: &Value) -> Vec<Violation> {
-    let mut out = Vec::new();
-    let scope_fields = ["scopesToAdd", "scopesToSuppress"];
-    if version == Version::V1 {
-        if let Some(details) = response.get("claimsOverrideDetails") {
-            check_claims(version, Token::Id, details, &mut out);
-            for field in scope_fields.iter().filter(|f| details.get(**f).is_some()) {
-                out.push(Violation::ScopesNotOnAccessToken {
-                    field: (*field).to_owned(),
-                });
-            }
+impl std::error::Error for Rejected {}
+
+impl Event {
+    /// Sets `response` to what `builder` holds, in this event's version's shape, unless it breaks
+    /// a rule: a trigger built on this never ships a response Cognito would ignore or refuse.
+    pub fn respond(mut self, builder: ResponseBuilder) -> Result<Event, Rejected> {
+        let version = self.version().unwrap_or_default();
+        let response = builder.build(version);
+        let violations = validate(&self, &response);
+        if !violations.is_empty() {
+            return Err(Rejected(violations));
         }
-        return out;
+        self.response = response;
+        Ok(self)
     }
-    let Some(details) = response.get("claimsAndScopeOverrideDetails") else {
-        return out;
-    };
-    if let Some(id) = details.get("idTokenGeneration") {
-        check_claims(version, Token::Id, id, &mut out);
-        for field in scope_fields.iter().filter(|f| id.get(**f).is_some()) {
-            out.push(Violation::ScopesNotOnAccessToken {
-                field: format!("idTokenGeneration.{field}"),
-            });
-        }
-    }
-    if let Some(access) = details.get("accessTokenGeneration") {
-        check_claims(version, Token::Access, access, &mut out);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -148,101 +59,33 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn v2(id: Value, access: Value) -> Value {
-        json!({"claimsAndScopeOverrideDetails": {"idTokenGeneration": id, "accessTokenGeneration": access}})
-    }
-
     #[test]
-    fn protected_claims() {
-        let ok = v2(
-            json!({"claimsToAddOrOverride": {"tenant": "t1"}}),
-            json!({}),
-        );
-        assert_eq!(validate(Version::V2, &ok), vec![]);
-        let bad = v2(
-            json!({"claimsToSuppress": ["sub"]}),
-            json!({"claimsToAddOrOverride": {"client_id": "x"}}),
-        );
+    fn respond_sets_a_valid_response_and_refuses_a_broken_one() {
+        let event = Event::new(Version::V2, TriggerSource::Authentication);
+        let answered = event
+            .clone()
+            .respond(ResponseBuilder::new().add_scope("api/read"))
+            .unwrap();
         assert_eq!(
-            validate(Version::V2, &bad),
-            vec![
-                Violation::ProtectedClaim {
-                    token: Token::Id,
-                    claim: "sub".into()
-                },
-                Violation::ProtectedClaim {
-                    token: Token::Access,
-                    claim: "client_id".into()
-                },
-            ]
+            serde_json::to_value(&answered.response).unwrap(),
+            json!({"claimsAndScopeOverrideDetails": {"accessTokenGeneration": {"scopesToAdd": ["api/read"]}}})
         );
-        // client_id is protected only in the access token
-        let id_ok = v2(
-            json!({"claimsToAddOrOverride": {"client_id": "x"}}),
-            json!({}),
-        );
-        assert_eq!(validate(Version::V2, &id_ok), vec![]);
-    }
-
-    #[test]
-    fn v1_values_are_strings() {
-        let ok = json!({"claimsOverrideDetails": {"claimsToAddOrOverride": {"tier": "gold"}}});
-        assert_eq!(validate(Version::V1, &ok), vec![]);
-        let bad = json!({"claimsOverrideDetails": {"claimsToAddOrOverride": {"tier": ["gold"]}}});
+        let refused = event
+            .respond(ResponseBuilder::new().add_claim(Token::Access, "scope", "all"))
+            .unwrap_err();
         assert_eq!(
-            validate(Version::V1, &bad),
-            vec![Violation::NonStringValueInV1 {
-                claim: "tier".into()
-            }]
+            refused,
+            Rejected(vec![Violation::ProtectedClaim {
+                token: Token::Access,
+                claim: "scope".into()
+            }])
         );
+        let v1 = Event::new(Version::V1, TriggerSource::HostedAuth)
+            .respond(ResponseBuilder::new().add_scope("api/read"))
+            .unwrap_err();
         assert_eq!(
-            validate(
-                Version::V2,
-                &v2(
-                    json!({"claimsToAddOrOverride": {"tier": ["gold"]}}),
-                    json!({})
-                )
-            ),
-            vec![]
-        );
-    }
-
-    #[test]
-    fn simple_id_claims() {
-        let ok = v2(
-            json!({}),
-            json!({"claimsToAddOrOverride": {"address": {"x": 1}}}),
-        );
-        assert_eq!(validate(Version::V3, &ok), vec![]);
-        let bad = v2(
-            json!({"claimsToAddOrOverride": {"address": {"x": 1}}}),
-            json!({}),
-        );
-        assert_eq!(
-            validate(Version::V3, &bad),
-            vec![Violation::ComplexValueNotAllowed {
-                claim: "address".into()
-            }]
-        );
-    }
-
-    #[test]
-    fn scopes_only_on_access_token() {
-        let ok = v2(json!({}), json!({"scopesToAdd": ["api/read"]}));
-        assert_eq!(validate(Version::V2, &ok), vec![]);
-        let bad = v2(json!({"scopesToAdd": ["api/read"]}), json!({}));
-        assert_eq!(
-            validate(Version::V2, &bad),
-            vec![Violation::ScopesNotOnAccessToken {
-                field: "idTokenGeneration.scopesToAdd".into()
-            }]
-        );
-        let v1 = json!({"claimsOverrideDetails": {"scopesToAdd": ["api/read"]}});
-        assert_eq!(
-            validate(Version::V1, &v1),
-            vec![Violation::ScopesNotOnAccessToken {
-                field: "scopesToAdd".into()
-            }]
+            v1.to_string(),
+            "claimsOverrideDetails.accessTokenGeneration: V1 changes only the ID token, Cognito ignores it (configure V2_0)"
         );
     }
 }

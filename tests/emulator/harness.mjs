@@ -17,7 +17,7 @@ export const EMULATOR_BIN = process.env.COGNITO_EMULATOR_BIN
 
 /** Reads the first stdout line of a child process (its base URL), failing if it exits first or
  * stays silent for `timeoutMs`. */
-function firstLine(child, what, timeoutMs = 30_000) {
+export function firstLine(child, what, timeoutMs = 30_000) {
   return new Promise((resolvePromise, reject) => {
     const lines = createInterface({ input: child.stdout });
     const onExit = (code) => {

@@ -58,6 +58,23 @@ export async function narrowing(): Promise<void> {
   const m = await multi.verify(token);
   assertType<Equals<typeof m, CognitoAccessTokenPayload>>();
 
+  // Claims a pre-token trigger adds, typed per call (type aliases and interfaces alike).
+  type Added = { tenant: string; entitlements: { reports: string[]; seats: number } };
+  const c = await access.verify<Added>(token);
+  assertType<Equals<typeof c, CognitoAccessTokenPayload & Added>>();
+  const seats: number = c.entitlements.seats;
+  const reports: string[] = c.entitlements.reports;
+  const cClient: string = c.client_id;
+  interface Tenant {
+    tenant: string;
+  }
+  const t = await id.verify<Tenant>(token, { graceSeconds: 5 });
+  assertType<Equals<typeof t, CognitoIdTokenPayload & Tenant>>();
+  const tenant: string = t.tenant;
+  const tAud: string = t.aud;
+  const lt = await late.verify<Tenant>(token, { tokenUse: "access", clientId: "client" });
+  const lateTenant: string = lt.tenant;
+
   // Custom check, fetch override, cache.
   const custom = CognitoJwtVerifier.create({
     userPoolId,

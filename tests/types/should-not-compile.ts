@@ -43,6 +43,14 @@ export async function misuse(): Promise<void> {
   const id: CognitoIdTokenPayload = payload;
   // @ts-expect-error token must be a string
   await access.verify(42);
+  // @ts-expect-error a custom claim is typed as given: tenant is a string, not a number
+  const tenantNumber: number = (await access.verify<{ tenant: string }>(token)).tenant;
+  // @ts-expect-error without the type argument a custom claim is any JSON, not a string
+  const tenantJson: string = (await access.verify(token)).tenant;
+  // @ts-expect-error custom claims are an object type
+  await access.verify<string>(token);
+  // @ts-expect-error with custom claims, a verifier without tokenUse still needs it per call
+  await noTokenUse.verify<{ tenant: string }>(token, { clientId: "c" });
 
   // @ts-expect-error the generic verifier needs an audience (or null)
   JwtVerifier.create({ issuer: "https://idp.example" });
