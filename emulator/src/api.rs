@@ -6,7 +6,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use crate::config::{AppClient, JsonObject};
+use crate::config::{AppClient, JsonObject, PreventUserExistenceErrors};
 use crate::http::{secret_eq, Request, Response};
 use crate::mint::{source, validate_access_token, AccessTokenError, Minted};
 use crate::state::{Ctx, RefreshGrant};
@@ -57,7 +57,10 @@ pub fn handle_api(ctx: &Ctx, request: &Request) -> Response {
 fn dispatch(ctx: &Ctx, request: &Request) -> Result<Value, ApiError> {
     let target = request.header("x-amz-target").unwrap_or("");
     let Some(operation) = target.strip_prefix("AWSCognitoIdentityProviderService.") else {
-        return err("UnknownOperationException", "");
+        return err(
+            "UnknownOperationException",
+            format!("Unknown operation {target:?}"),
+        );
     };
     if !request
         .media_type()
@@ -83,7 +86,12 @@ fn dispatch(ctx: &Ctx, request: &Request) -> Result<Value, ApiError> {
         "GetUser" => get_user(ctx, &body),
         "RevokeToken" => revoke_token(ctx, &body),
         "GlobalSignOut" => global_sign_out(ctx, &body),
-        _ => err("UnknownOperationException", ""),
+        "GetTokensFromRefreshToken" => get_tokens_from_refresh_token(ctx, &body),
+        "UpdateUserAttributes" => update_user_attributes(ctx, &body),
+        _ => err(
+            "UnknownOperationException",
+            format!("Unknown operation {operation}"),
+        ),
     }
 }
 
@@ -174,6 +182,11 @@ fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, Api
     if password_flow {
         let username = param("USERNAME");
         check_secret_hash(client, params, &[username])?;
+        if client.prevent_user_existence_errors == PreventUserExistenceErrors::Legacy
+            && ctx.find_user(username).is_none()
+        {
+            return err("UserNotFoundException", "User does not exist.");
+        }
         let user = crate::authorize::authenticate(ctx, username, param("PASSWORD"))
             .or_else(|message| err("NotAuthorizedException", message))?;
         let origin_jti = client.enable_token_revocation.then(crate::http::uuid_v4);
@@ -204,7 +217,24 @@ fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, Api
         );
         return Ok(result(&minted, Some(&refresh)));
     }
-    let refresh_token = param("REFRESH_TOKEN");
+    let refresh = refresh_tokens(ctx, client, param("REFRESH_TOKEN"), |user| {
+        check_secret_hash(client, params, &[&user.username, user.sub()])
+    })?;
+    Ok(result(&refresh.minted, None))
+}
+
+struct Refreshed {
+    minted: Minted,
+    grant: RefreshGrant,
+}
+
+/// New ID and access tokens for a live refresh token of `client`; `check_secret` sees the user.
+fn refresh_tokens(
+    ctx: &Ctx,
+    client: &AppClient,
+    refresh_token: &str,
+    check_secret: impl FnOnce(&crate::user::User) -> Result<(), ApiError>,
+) -> Result<Refreshed, ApiError> {
     let grant = token::live_refresh_grant(ctx, client, refresh_token)
         .or_else(|message| err("NotAuthorizedException", message))?;
     let user = ctx
@@ -214,7 +244,7 @@ fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, Api
             kind: "NotAuthorizedException",
             message: "User does not exist.".into(),
         })?;
-    check_secret_hash(client, params, &[&user.username, user.sub()])?;
+    check_secret(&user)?;
     let minted = mint(
         ctx,
         client,
@@ -224,7 +254,22 @@ fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, Api
         grant.origin_jti.as_deref(),
         source::REFRESH,
     )?;
-    Ok(result(&minted, None))
+    Ok(Refreshed { minted, grant })
+}
+
+/// `GetTokensFromRefreshToken`: the refresh operation that also rotates refresh tokens (a new
+/// `RefreshToken` in the result only when the client has rotation enabled). A confidential client
+/// sends `ClientSecret` itself, not a `SECRET_HASH`.
+fn get_tokens_from_refresh_token(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
+    let refresh_token = string(body, "RefreshToken")?;
+    let client = client_with_secret(ctx, body)?;
+    let refreshed = refresh_tokens(ctx, client, refresh_token, |_| Ok(()))?;
+    let rotated = token::rotate(ctx, client, refresh_token, &refreshed.grant);
+    let mut out = result(&refreshed.minted, rotated.as_deref());
+    if let Some(map) = out.as_object_mut() {
+        map.remove("ChallengeParameters");
+    }
+    Ok(out)
 }
 
 fn mint(
@@ -271,6 +316,14 @@ fn result(minted: &Minted, refresh_token: Option<&str>) -> Value {
 
 /// Validates an access token for a self-service call (needs `aws.cognito.signin.user.admin`).
 fn user_from_access_token(ctx: &Ctx, body: &JsonObject) -> Result<crate::user::User, ApiError> {
+    access_token_user(ctx, body).map(|(_, user)| user)
+}
+
+/// [`user_from_access_token`], with the token's claims.
+fn access_token_user(
+    ctx: &Ctx,
+    body: &JsonObject,
+) -> Result<(JsonObject, crate::user::User), ApiError> {
     let token = string(body, "AccessToken")?;
     let (claims, user) = validate_access_token(ctx, token).or_else(|e| {
         err(
@@ -289,10 +342,11 @@ fn user_from_access_token(ctx: &Ctx, body: &JsonObject) -> Result<crate::user::U
             "Access Token does not have required scopes",
         );
     }
-    user.ok_or_else(|| ApiError {
+    let user = user.ok_or_else(|| ApiError {
         kind: "NotAuthorizedException",
         message: "Invalid Access Token".into(),
-    })
+    })?;
+    Ok((claims, user))
 }
 
 fn get_user(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
@@ -303,6 +357,100 @@ fn get_user(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
         .map(|(name, value)| json!({"Name": name, "Value": value}))
         .collect();
     Ok(json!({ "Username": user.username, "UserAttributes": attributes }))
+}
+
+/// Standard attributes a user may write (`sub` and `identities` are the pool's).
+const STANDARD_WRITABLE: [&str; 4] = [
+    "email",
+    "email_verified",
+    "phone_number",
+    "phone_number_verified",
+];
+
+/// `UpdateUserAttributes`: the user (by access token) rewrites its own attributes. Every name is
+/// checked first, so a bad one changes nothing. A new `email` / `phone_number` is unverified until
+/// confirmed; the result lists where the code "went" (the emulator sends nothing).
+fn update_user_attributes(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
+    let (claims, user) = access_token_user(ctx, body)?;
+    let client = claims
+        .get("client_id")
+        .and_then(Value::as_str)
+        .and_then(|id| ctx.config.client(id));
+    let invalid = |name: &str, why: &str| {
+        err::<()>(
+            "InvalidParameterException",
+            format!("Invalid user attributes: {name}: {why}"),
+        )
+    };
+    let mut updates = Vec::new();
+    for attribute in body
+        .get("UserAttributes")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice)
+    {
+        let name = attribute.get("Name").and_then(Value::as_str).unwrap_or("");
+        let value = attribute.get("Value").and_then(Value::as_str).unwrap_or("");
+        let custom = ctx.config.custom_attribute(name);
+        if name == "sub" || name == "identities" || custom.is_some_and(|a| !a.mutable) {
+            invalid(
+                name,
+                "Attribute cannot be updated. (changing an immutable attribute)",
+            )?;
+        }
+        let known = custom.is_some()
+            || STANDARD_WRITABLE.contains(&name)
+            || crate::user::PROFILE.contains(&name);
+        if !known {
+            invalid(name, "Attribute does not exist in the schema.")?;
+        }
+        let max = custom.map_or(crate::config::MAX_ATTRIBUTE_LENGTH, |a| a.max_length());
+        if value.chars().count() > max {
+            return err("InvalidParameterException", crate::user::ATTRIBUTE_TOO_LONG);
+        }
+        if client.is_some_and(|c| {
+            !c.write_attributes.is_empty() && !c.write_attributes.iter().any(|a| a == name)
+        }) {
+            return err(
+                "NotAuthorizedException",
+                "A client attempted to write unauthorized attribute",
+            );
+        }
+        updates.push((name.to_owned(), value.to_owned()));
+    }
+    let mut deliveries = Vec::new();
+    let mut store = ctx.store();
+    let Some(stored) = store.users.get_mut(&ctx.user_key(&user.username)) else {
+        return err("UserNotFoundException", "User does not exist.");
+    };
+    for (name, value) in updates {
+        let changed = stored.attributes.get(&name) != Some(&value);
+        let medium = match name.as_str() {
+            "email" => Some("EMAIL"),
+            "phone_number" => Some("SMS"),
+            _ => None,
+        };
+        if let (Some(medium), true) = (medium, changed) {
+            stored
+                .attributes
+                .insert(format!("{name}_verified"), "false".into());
+            deliveries.push(json!({
+                "AttributeName": name,
+                "DeliveryMedium": medium,
+                "Destination": mask(&value),
+            }));
+        }
+        stored.attributes.insert(name, value);
+    }
+    Ok(json!({ "CodeDeliveryDetailsList": deliveries }))
+}
+
+/// `j***@e***` style masking of a delivery destination, as Cognito shows it.
+fn mask(value: &str) -> String {
+    let first: String = value.chars().take(1).collect();
+    match value.split_once('@') {
+        Some((_, domain)) => format!("{first}***@{}***", domain.chars().next().unwrap_or('*')),
+        None => format!("+*******{}", &value[value.len().saturating_sub(4)..]),
+    }
 }
 
 fn global_sign_out(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
@@ -332,8 +480,8 @@ fn global_sign_out(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
     Ok(json!({}))
 }
 
-fn revoke_token(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
-    let token = string(body, "Token")?;
+/// The app client of `ClientId`, authenticated by `ClientSecret` when it has a secret.
+fn client_with_secret<'a>(ctx: &'a Ctx, body: &JsonObject) -> Result<&'a AppClient, ApiError> {
     let client_id = string(body, "ClientId")?;
     let Some(client) = ctx.config.client(client_id) else {
         return err(
@@ -350,6 +498,12 @@ fn revoke_token(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
             return err("NotAuthorizedException", "Client authentication failed.");
         }
     }
+    Ok(client)
+}
+
+fn revoke_token(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
+    let token = string(body, "Token")?;
+    let client = client_with_secret(ctx, body)?;
     match token::revoke(ctx, client, token) {
         Ok(()) => Ok(json!({})),
         Err("unsupported_token_type") => {
