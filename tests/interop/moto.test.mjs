@@ -23,10 +23,10 @@ import {
 
 import { decodeHeader, decodePayload, REPO_ROOT, startEmulator } from '../emulator/harness.mjs';
 import { startMoto } from './moto.mjs';
+import { PKG_DIR } from './pkg.mjs';
 import { sdkClient, sdkError } from './sdk.mjs';
 
-const pkg = process.env.COGNITO_WASM_PKG ?? join(REPO_ROOT, 'pkg');
-const { CognitoJwtVerifier, isApiIssuedAccessToken, JwtInvalidClaimError } = await import(pathToFileURL(join(pkg, 'node.js')).href);
+const { CognitoJwtVerifier, isApiIssuedAccessToken, JwtInvalidClaimError } = await import(pathToFileURL(join(PKG_DIR, 'node.js')).href);
 
 const USER = { USERNAME: 'jdoe', PASSWORD: 'Passw0rd!' };
 
