@@ -83,6 +83,7 @@ fn dispatch(ctx: &Ctx, request: &Request) -> Result<Value, ApiError> {
     match operation {
         "InitiateAuth" => initiate_auth(ctx, &body, false),
         "AdminInitiateAuth" => initiate_auth(ctx, &body, true),
+        "RespondToAuthChallenge" => respond_to_auth_challenge(ctx, &body),
         "GetUser" => get_user(ctx, &body),
         "RevokeToken" => revoke_token(ctx, &body),
         "GlobalSignOut" => global_sign_out(ctx, &body),
@@ -160,6 +161,15 @@ fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, Api
         .and_then(Value::as_object)
         .unwrap_or(&empty);
     let param = |name: &str| params.get(name).and_then(Value::as_str).unwrap_or("");
+    if flow == "USER_SRP_AUTH" && !admin {
+        if !client.allows_explicit_flow("ALLOW_USER_SRP_AUTH") {
+            return err(
+                "InvalidParameterException",
+                format!("{flow} flow not enabled for this client"),
+            );
+        }
+        return start_srp(ctx, client, params);
+    }
     let (password_flow, allow) = match flow {
         "USER_PASSWORD_AUTH" if !admin => (true, "ALLOW_USER_PASSWORD_AUTH"),
         "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" if admin => {
@@ -189,38 +199,149 @@ fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, Api
         }
         let user = crate::authorize::authenticate(ctx, username, param("PASSWORD"))
             .or_else(|message| err("NotAuthorizedException", message))?;
-        let origin_jti = client.enable_token_revocation.then(crate::http::uuid_v4);
-        let scopes = vec![ADMIN_SCOPE.to_owned()];
-        let auth_time = ctx.now();
-        let minted = mint(
-            ctx,
-            client,
-            &user,
-            &scopes,
-            auth_time,
-            origin_jti.as_deref(),
-            source::AUTHENTICATION,
-        )?;
-        let refresh = token::issue_refresh_token(
-            ctx,
-            RefreshGrant {
-                client_id: client.client_id.clone(),
-                username: user.username.clone(),
-                scopes,
-                auth_time,
-                origin_jti,
-                expires_at: auth_time + client.refresh_token_seconds(),
-                revoked: false,
-                valid_until: None,
-                api: true,
-            },
-        );
-        return Ok(result(&minted, Some(&refresh)));
+        return signed_in(ctx, client, &user);
     }
     let refresh = refresh_tokens(ctx, client, param("REFRESH_TOKEN"), |user| {
         check_secret_hash(client, params, &[&user.username, user.sub()])
     })?;
     Ok(result(&refresh.minted, None))
+}
+
+/// Tokens (with a refresh token) for a user who just proved their password.
+fn signed_in(ctx: &Ctx, client: &AppClient, user: &crate::user::User) -> Result<Value, ApiError> {
+    let origin_jti = client.enable_token_revocation.then(crate::http::uuid_v4);
+    let scopes = vec![ADMIN_SCOPE.to_owned()];
+    let auth_time = ctx.now();
+    let minted = mint(
+        ctx,
+        client,
+        user,
+        &scopes,
+        auth_time,
+        origin_jti.as_deref(),
+        source::AUTHENTICATION,
+    )?;
+    let refresh = token::issue_refresh_token(
+        ctx,
+        RefreshGrant {
+            client_id: client.client_id.clone(),
+            username: user.username.clone(),
+            scopes,
+            auth_time,
+            origin_jti,
+            expires_at: auth_time + client.refresh_token_seconds(),
+            revoked: false,
+            valid_until: None,
+            api: true,
+        },
+    );
+    Ok(result(&minted, Some(&refresh)))
+}
+
+/// How long a `PASSWORD_VERIFIER` challenge waits for its answer.
+const SRP_CHALLENGE_SECONDS: i64 = 300;
+
+/// The pool name of SRP: the user pool ID after `{region}_`.
+fn srp_pool_name(ctx: &Ctx) -> &str {
+    let id = ctx.pool_id();
+    id.split_once('_').map_or(id, |(_, name)| name)
+}
+
+/// `USER_SRP_AUTH`: answers the `PASSWORD_VERIFIER` challenge (`SALT`, `SRP_B`, `SECRET_BLOCK`).
+/// With `PreventUserExistenceErrors` ENABLED an unknown user gets a challenge too, which no
+/// password can answer, so the answer fails like a wrong password.
+fn start_srp(ctx: &Ctx, client: &AppClient, params: &JsonObject) -> Result<Value, ApiError> {
+    let username = string(params, "USERNAME")?;
+    let srp_a = string(params, "SRP_A")?;
+    check_secret_hash(client, params, &[username])?;
+    let user = ctx.find_user(username);
+    if user.is_none() && client.prevent_user_existence_errors == PreventUserExistenceErrors::Legacy
+    {
+        return err("UserNotFoundException", "User does not exist.");
+    }
+    if user.as_ref().is_some_and(|u| !u.enabled) {
+        return err("NotAuthorizedException", "User is disabled.");
+    }
+    let (user_id, password) = match &user {
+        Some(u) => (
+            u.username.clone(),
+            u.password.clone().unwrap_or_else(crate::http::uuid_v4),
+        ),
+        None => (username.to_owned(), crate::http::uuid_v4()),
+    };
+    let Some(started) = crate::srp::start(
+        srp_pool_name(ctx),
+        &user_id,
+        &password,
+        srp_a,
+        &client.client_id,
+        ctx.now() + SRP_CHALLENGE_SECONDS,
+    ) else {
+        return err("InvalidParameterException", "SRP_A is not a valid value.");
+    };
+    ctx.store()
+        .srp_challenges
+        .insert(started.secret_block.clone(), started.challenge);
+    Ok(json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeParameters": {
+            "SALT": started.salt_hex,
+            "SECRET_BLOCK": started.secret_block,
+            "SRP_B": started.srp_b_hex,
+            "USERNAME": user_id,
+            "USER_ID_FOR_SRP": user_id,
+        },
+    }))
+}
+
+/// `RespondToAuthChallenge` with `PASSWORD_VERIFIER`: checks the SRP claim signature over the
+/// `SECRET_BLOCK` and `TIMESTAMP`, then signs in. A challenge answers once.
+fn respond_to_auth_challenge(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
+    let client_id = string(body, "ClientId")?;
+    let Some(client) = ctx.config.client(client_id) else {
+        return err(
+            "ResourceNotFoundException",
+            format!("User pool client {client_id} does not exist."),
+        );
+    };
+    let name = string(body, "ChallengeName")?;
+    if name != "PASSWORD_VERIFIER" {
+        return err(
+            "InvalidParameterException",
+            format!("{name} is not a supported challenge"),
+        );
+    }
+    let empty = JsonObject::new();
+    let responses = body
+        .get("ChallengeResponses")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let block = string(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+    let signature = string(responses, "PASSWORD_CLAIM_SIGNATURE")?;
+    let timestamp = string(responses, "TIMESTAMP")?;
+    let username = string(responses, "USERNAME")?;
+    if !crate::srp::is_timestamp(timestamp) {
+        return err(
+            "InvalidParameterException",
+            format!("TIMESTAMP {timestamp:?} is not in the format \"EEE MMM d HH:mm:ss UTC yyyy\""),
+        );
+    }
+    let challenge = ctx.store().srp_challenges.remove(block);
+    let incorrect = || err("NotAuthorizedException", "Incorrect username or password.");
+    let Some(challenge) = challenge.filter(|c| c.client_id == client.client_id) else {
+        return incorrect();
+    };
+    check_secret_hash(client, responses, &[username])?;
+    if challenge.expires_at <= ctx.now()
+        || ctx.user_key(username) != ctx.user_key(&challenge.user_id)
+        || !crate::srp::verify(&challenge, srp_pool_name(ctx), block, timestamp, signature)
+    {
+        return incorrect();
+    }
+    let Some(user) = ctx.find_user(&challenge.user_id).filter(|u| u.enabled) else {
+        return incorrect();
+    };
+    signed_in(ctx, client, &user)
 }
 
 struct Refreshed {
