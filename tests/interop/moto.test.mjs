@@ -143,6 +143,10 @@ const ALLOWED = {
     'custom:tenant_id': 'emulator user only', 'cognito:groups': 'emulator user only (group member)',
     'cognito:roles': 'emulator user only', 'cognito:preferred_role': 'emulator user only', at_hash: 'as email',
   },
+  // USER_SRP_AUTH: moto adds a Session; the emulator keeps the challenge under SECRET_BLOCK and
+  // sends none. Whether Cognito sends one here is not in our reference (open); Amplify passes a
+  // Session back only when it got one, so either works with it.
+  srpChallenge: { Session: 'moto returns one; the emulator none' },
   // GetUser: moto adds MFA fields that real Cognito returns only once MFA is set up (GetUser API
   // reference: UserMFASettingList / PreferredMfaSetting are the user's MFA settings; MFAOptions is
   // deprecated).
@@ -181,6 +185,17 @@ test('GetUser, UpdateUserAttributes, GlobalSignOut: the same shapes, and both re
   const errors = await sameShape((side) => sdkError(() => side.cognito.send(new GetUserCommand({ AccessToken: tokens[side.name] }))));
   assert.equal(errors.moto.name, 'NotAuthorizedException');
   assert.equal(errors.emulator.name, errors.moto.name);
+});
+
+test('InitiateAuth USER_SRP_AUTH: the same PASSWORD_VERIFIER challenge shape', async () => {
+  // Any SRP_A that is not 0 mod N starts the challenge; the proof itself is Amplify's test.
+  const challenge = await sameShape((side) => side.cognito.send(new InitiateAuthCommand({
+    AuthFlow: 'USER_SRP_AUTH', ClientId: side.clientId, AuthParameters: { USERNAME: USER.USERNAME, SRP_A: 'ab'.repeat(384) },
+  })), ALLOWED.srpChallenge);
+  for (const side of ['moto', 'emulator']) {
+    assert.equal(challenge[side].ChallengeName, 'PASSWORD_VERIFIER', side);
+    assert.equal(challenge[side].ChallengeParameters.USERNAME, USER.USERNAME, side);
+  }
 });
 
 // Not compared: an unknown user. moto answers UserNotFoundException (PreventUserExistenceErrors
