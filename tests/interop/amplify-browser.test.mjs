@@ -65,7 +65,7 @@ after(async () => {
 async function newPage() {
   const context = await browser.newContext();
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   const domain = new URL(emulator.url).host;
   await page.addInitScript((settings) => { window.__AMPLIFY = settings; }, {
     userPoolId: POOL_ID, userPoolClientId: SPA, endpoint: emulator.url, domain, app: app.url, scopes: SCOPES,

@@ -55,7 +55,7 @@ function settings() {
 
 async function newPage() {
   const page = await browser.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(30_000);
   return page;
 }
 
