@@ -75,4 +75,22 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   log "installing npm dev dependencies"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# Python test tools (stage_interop: moto[server]), pinned in tests/interop/requirements.txt, in a
+# venv under target/ (python3 -m venv; Debian's python3-venv when the interpreter lacks it).
+venv=target/venv
+if [ ! -x "$venv/bin/python" ]; then
+  if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    log "installing python3-venv (apt)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+  fi
+  log "creating the Python venv $venv"
+  python3 -m venv "$venv"
+fi
+if [ ! -f "$venv/.requirements" ] || ! cmp -s tests/interop/requirements.txt "$venv/.requirements"; then
+  log "installing Python test dependencies (pip, tests/interop/requirements.txt)"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/interop/requirements.txt
+  cp tests/interop/requirements.txt "$venv/.requirements"
+fi
 log "toolchain ready"

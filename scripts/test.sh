@@ -202,6 +202,26 @@ stage_trigger() {
 }
 stages+=(stage_trigger)
 
+# interop (issue 12): software we did not write, unmodified. Real Cognito clients against the
+# emulator (the AWS SDK for JavaScript v3, openid-client, oidc-client-ts and Amplify JS v6 in
+# Chromium, Amplify in Node) and the packed package against moto (PyPI moto[server] in
+# target/venv, scripts/setup.sh), all on loopback.
+stage_interop() {
+  check interop-emulator-build cargo build -p cognito-emulator
+  if [ ! -f "$scratch/node_modules/cognito-wasm/package.json" ]; then
+    check build-pkg ./scripts/build-pkg.sh
+    check pack-install ./scripts/pack-install.sh "$scratch"
+  fi
+  # One `tests` run per client, so a client whose file ran no test fails the stage on its own.
+  local file
+  for file in tests/interop/*.test.mjs; do
+    tests "interop-$(basename "$file" .test.mjs)" \
+      env COGNITO_WASM_PKG="$root/$scratch/node_modules/cognito-wasm" \
+      MOTO_PYTHON="$root/target/venv/bin/python" node --test --test-reporter=spec "$file"
+  done
+}
+stages+=(stage_interop)
+
 # ---------------------------------------------------------------------------------------------
 # `scripts/test.sh stage_package_tests stage_type_tests` runs only the stages named.
 [ $# -eq 0 ] || stages=("$@")

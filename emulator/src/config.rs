@@ -225,6 +225,20 @@ pub struct AppClient {
     pub enable_token_revocation: bool,
     #[serde(default)]
     pub refresh_token_rotation: RefreshTokenRotation,
+    /// `ENABLED` (the default here, as for clients made in the console): an unknown user signing
+    /// in through the API gets `NotAuthorizedException`, like a wrong password. `LEGACY` (the
+    /// `CreateUserPoolClient` API's default): `UserNotFoundException`.
+    #[serde(default)]
+    pub prevent_user_existence_errors: PreventUserExistenceErrors,
+}
+
+/// `PreventUserExistenceErrors` of an app client.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PreventUserExistenceErrors {
+    #[default]
+    Enabled,
+    Legacy,
 }
 
 impl AppClient {

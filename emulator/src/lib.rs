@@ -20,6 +20,7 @@ pub mod http;
 pub mod keys;
 pub mod mint;
 pub mod server;
+pub mod srp;
 pub mod state;
 pub mod token;
 pub mod trigger;

@@ -1,5 +1,6 @@
-//! `cognito-emulator --config <file> [--port 0] [--strict]`: prints its base URL as the first line
-//! of stdout, then serves until killed.
+//! `cognito-emulator --config <file> [--port 0] [--strict] [--tls <cert.pem>]`: prints its base URL
+//! as the first line of stdout, then serves until killed. `--tls` serves HTTPS on localhost with a
+//! certificate generated at start-up and written to `<cert.pem>`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -7,7 +8,8 @@ use std::process::ExitCode;
 use cognito_emulator::config::Config;
 use cognito_emulator::{Emulator, Options};
 
-const USAGE: &str = "usage: cognito-emulator [--config <file>] [--port <port>] [--strict]";
+const USAGE: &str =
+    "usage: cognito-emulator [--config <file>] [--port <port>] [--strict] [--tls <cert.pem>]";
 
 fn run() -> Result<Emulator, String> {
     let mut args = std::env::args().skip(1);
@@ -21,6 +23,7 @@ fn run() -> Result<Emulator, String> {
                 options.port = port.parse().map_err(|_| format!("invalid port {port:?}"))?;
             }
             "--strict" => options.strict = true,
+            "--tls" => options.tls_certificate_out = Some(args.next().ok_or(USAGE)?.into()),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }

@@ -26,11 +26,23 @@ pub struct Options {
     pub strict: bool,
     /// Signing keys to start with (generated when absent).
     pub keys: Option<KeySet>,
+    /// Serve HTTPS on `https://localhost:{port}` with a self-signed certificate generated at
+    /// start-up (for `localhost` and `127.0.0.1`), written as PEM to this path so a client can
+    /// trust exactly that certificate (clients such as Amplify build `https://{domain}` URLs).
+    pub tls_certificate_out: Option<std::path::PathBuf>,
+}
+
+/// A fresh self-signed certificate for `localhost` / `127.0.0.1`: (certificate PEM, key PEM).
+fn self_signed_certificate() -> std::io::Result<(String, String)> {
+    let generated =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+            .map_err(std::io::Error::other)?;
+    Ok((generated.cert.pem(), generated.signing_key.serialize_pem()))
 }
 
 /// A running emulator.
 pub struct Emulator {
-    /// `http://127.0.0.1:{port}`, no trailing slash.
+    /// `http://127.0.0.1:{port}` (`https://localhost:{port}` with TLS), no trailing slash.
     pub base_url: String,
     ctx: Ctx,
     server: Arc<tiny_http::Server>,
@@ -51,14 +63,31 @@ impl Emulator {
     }
 
     pub fn start_with(config: Config, options: Options) -> std::io::Result<Emulator> {
-        let server =
-            tiny_http::Server::http(("127.0.0.1", options.port)).map_err(std::io::Error::other)?;
+        let address = ("127.0.0.1", options.port);
+        let server = match &options.tls_certificate_out {
+            None => tiny_http::Server::http(address),
+            Some(path) => {
+                let (certificate, private_key) = self_signed_certificate()?;
+                std::fs::write(path, &certificate)?;
+                tiny_http::Server::https(
+                    address,
+                    tiny_http::SslConfig {
+                        certificate: certificate.into_bytes(),
+                        private_key: private_key.into_bytes(),
+                    },
+                )
+            }
+        }
+        .map_err(std::io::Error::other)?;
         let port = server
             .server_addr()
             .to_ip()
             .map(|a| a.port())
             .ok_or_else(|| std::io::Error::other("not bound to an IP address"))?;
-        let base_url = format!("http://127.0.0.1:{port}");
+        let base_url = match options.tls_certificate_out {
+            None => format!("http://127.0.0.1:{port}"),
+            Some(_) => format!("https://localhost:{port}"),
+        };
         let keys = options.keys.unwrap_or_else(KeySet::generate);
         let ctx = Ctx::new(config, keys, base_url.clone(), options.strict);
         let server = Arc::new(server);

@@ -83,6 +83,8 @@ pub struct Store {
     pub pending: HashMap<String, PendingFederation>,
     pub revoked_origins: HashSet<String>,
     pub requests: VecDeque<LoggedRequest>,
+    /// `USER_SRP_AUTH` sign-ins waiting for `RespondToAuthChallenge`, by `SECRET_BLOCK`.
+    pub srp_challenges: HashMap<String, crate::srp::Challenge>,
 }
 
 pub struct Inner {

@@ -90,7 +90,7 @@ pub fn stable_sub(pool_id: &str, username: &str) -> String {
     format_uuid(bytes)
 }
 
-const PROFILE: [&str; 15] = [
+pub const PROFILE: [&str; 15] = [
     "name",
     "family_name",
     "given_name",

@@ -81,6 +81,7 @@ pub fn start_with(config: Value, strict: bool) -> Emulator {
             port: 0,
             strict,
             keys: Some(keys()),
+            ..Options::default()
         },
     )
     .expect("emulator starts")
