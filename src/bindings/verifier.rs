@@ -138,13 +138,7 @@ impl RawVerifier {
     /// Verifies `token`; resolves to the payload, rejects with a coded error (or with what
     /// `customJwtCheck` threw).
     pub fn verify(&self, token: JsValue, overrides: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            inner
-                .verify(token, overrides)
-                .await
-                .map_err(Failure::into_js)
-        })
+        spawn(self.inner.clone(), Job::Token { token, overrides })
     }
 
     /// How many times a JWKS of this verifier has changed (fetched, cached, imported): a token
@@ -283,14 +277,8 @@ impl RawVerifier {
             |s| match self.inner.fast_start(&mut s.borrow_mut(), len, now) {
                 Ok(Fast::Ready(key)) => key,
                 Ok(Fast::Slow(prepared)) => {
-                    let (inner, prepared) = (self.inner.clone(), (*prepared).into_owned());
-                    future_to_promise(async move {
-                        inner
-                            .finish(prepared, None, None, now)
-                            .await
-                            .map_err(Failure::into_js)
-                    })
-                    .into()
+                    let prepared = Box::new((*prepared).into_owned());
+                    spawn(self.inner.clone(), Job::Parsed(prepared, now)).into()
                 }
                 Err(e) => Promise::reject(&to_js(&e, None)).into(),
             },
@@ -302,6 +290,18 @@ impl RawVerifier {
 #[wasm_bindgen(js_name = invalidSignatureError)]
 pub fn invalid_signature_error() -> JsValue {
     to_js(&SignatureError::Invalid.into(), None)
+}
+
+/// A verification for [`spawn`]: a token as `verify` got it, or one [`Inner::fast_start`] already
+/// parsed (at `now`).
+enum Job {
+    Token { token: JsValue, overrides: JsValue },
+    Parsed(Box<Prepared<'static>>, f64),
+}
+
+/// The promise of `job` (one future type for every verification the core finishes).
+fn spawn(inner: Rc<Inner>, job: Job) -> Promise {
+    future_to_promise(async move { inner.run(job).await.map_err(Failure::into_js) })
 }
 
 /// What [`Inner::fast_start`] found.
@@ -364,26 +364,34 @@ impl Inner {
         Some(key)
     }
 
-    async fn verify(
-        self: Rc<Self>,
-        token: JsValue,
-        overrides: JsValue,
-    ) -> Result<JsValue, Failure> {
-        let now = clock();
-        let token = self.token_text(&token)?;
-        let (overrides, custom_override) = if overrides.is_undefined() || overrides.is_null() {
-            (None, None)
-        } else {
-            let custom = function_option(&overrides, "customJwtCheck")?;
-            let json = stringify(&overrides, invalid_options("overrides must be an object"))?;
-            (Some(Options::parse_overrides(&json)?), custom)
+    /// Verifies `job`: the token is parsed once per verification, here or in
+    /// [`Inner::fast_start`].
+    async fn run(&self, job: Job) -> Result<JsValue, Failure> {
+        let (prepared, overrides, custom_override, now) = match job {
+            Job::Token { token, overrides } => {
+                let now = clock();
+                let token = self.token_text(&token)?;
+                let (overrides, custom) = if overrides.is_undefined() || overrides.is_null() {
+                    (None, None)
+                } else {
+                    let custom = function_option(&overrides, "customJwtCheck")?;
+                    let json =
+                        stringify(&overrides, invalid_options("overrides must be an object"))?;
+                    (Some(Options::parse_overrides(&json)?), custom)
+                };
+                (
+                    self.core.prepare(&token)?.into_owned(),
+                    overrides,
+                    custom,
+                    now,
+                )
+            }
+            Job::Parsed(prepared, now) => (*prepared, None, None, now),
         };
-        let prepared = self.core.prepare(&token)?;
         self.finish(prepared, overrides, custom_override, now).await
     }
 
-    /// Everything after the parse (the token is parsed once per verification, here or in
-    /// [`Inner::fast_start`]): rules, key, signature, claims, `customJwtCheck`.
+    /// Everything after the parse: rules, key, signature, claims, `customJwtCheck`.
     async fn finish(
         &self,
         prepared: Prepared<'_>,

@@ -112,12 +112,10 @@ impl<'a> Reader<'a> {
 
     /// `src[from..to]`; the reader only cuts at ASCII bytes, so this never misses (and links no
     /// slicing panic, whose message formatting costs ~4 KB of gzipped wasm).
-    #[inline(always)]
     fn text(&self, from: usize, to: usize) -> &'a str {
         self.src.get(from..to).unwrap_or_default()
     }
 
-    #[inline(always)]
     fn bytes(&self) -> &'a [u8] {
         self.src.as_bytes()
     }
