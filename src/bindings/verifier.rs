@@ -4,7 +4,8 @@
 //! class RawVerifier {
 //!   static cognito(options: object | object[]): RawVerifier   // throws coded Error on bad options
 //!   static generic(options: object | object[]): RawVerifier   // {issuer, audience, jwksUri, ...}
-//!   verify(token: string, overrides?: object): Promise<object> // resolves to the payload
+//!   verify(token: string | Uint8Array, overrides?: object): Promise<object> // the payload
+//!   readonly maxTokenLength: number
 //!   hydrate(): Promise<void>
 //!   cacheJwks(jwks: object, issuer?: string): void
 //!   exportJwksCache(): object; importJwksCache(state: object): void
@@ -22,7 +23,7 @@ use crate::protocol::error::{Error, KeyError, OptionsError, ParseError, Signatur
 use crate::protocol::jwk::{JwkEntry, JwksCache};
 use crate::protocol::verifier::{IssuerConfig, Prepared, Resolved};
 use crate::protocol::{parse_discovery, parse_jwks, Alg, JwtVerifier, Options, Step};
-use js_sys::{Array, Function, JsString, Object, Promise, JSON};
+use js_sys::{Array, Function, JsString, Object, Promise, Uint8Array, JSON};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -139,6 +140,12 @@ impl RawVerifier {
     /// `customJwtCheck` threw).
     pub fn verify(&self, token: JsValue, overrides: JsValue) -> Promise {
         spawn(self.inner.clone(), Job::Token { token, overrides })
+    }
+
+    /// The longest token (UTF-16 units) this verifier takes (`maxTokenLength`).
+    #[wasm_bindgen(getter, js_name = maxTokenLength)]
+    pub fn max_token_length(&self) -> usize {
+        self.inner.core.limits().max_token_length
     }
 
     /// How many times a JWKS of this verifier has changed (fetched, cached, imported): a token
@@ -440,14 +447,23 @@ impl Inner {
         Ok(payload)
     }
 
-    /// The token as a Rust string. Its length is checked on the JS side first, so an oversized
-    /// token is never copied into wasm memory (UTF-8 is at least as long as UTF-16).
+    /// The token as a Rust string: a JS string, or its UTF-8 bytes (`js/verifier.js` passes a
+    /// long ASCII token as bytes, which cross into wasm memory in one copy). Its length is checked
+    /// before anything is copied, so an oversized token never reaches wasm memory (UTF-8 is at
+    /// least as long as UTF-16).
     fn token_text(&self, token: &JsValue) -> Result<String, ParseError> {
-        let text: &JsString = token.dyn_ref().ok_or(ParseError::Malformed)?;
         let max = self.core.limits().max_token_length;
-        let units = text.length() as usize;
-        if units > max {
-            return Err(ParseError::TooLarge { max, actual: units });
+        let too_large =
+            |actual: usize| (actual > max).then_some(ParseError::TooLarge { max, actual });
+        if let Some(bytes) = token.dyn_ref::<Uint8Array>() {
+            if let Some(e) = too_large(bytes.length() as usize) {
+                return Err(e);
+            }
+            return String::from_utf8(bytes.to_vec()).map_err(|_| ParseError::Malformed);
+        }
+        let text: &JsString = token.dyn_ref().ok_or(ParseError::Malformed)?;
+        if let Some(e) = too_large(text.length() as usize) {
+            return Err(e);
         }
         text.as_string().ok_or(ParseError::Malformed)
     }
