@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { REPO_ROOT, startEmulator } from "../emulator/harness.mjs";
+import { authorizeUrl, REPO_ROOT, startEmulator } from "../emulator/harness.mjs";
 import { startWorker } from "./helpers.mjs";
 
 export const BFF = { id: "bff4emulator0client00000d", secret: "secret4emulator0bff0client0000000000000000000000d" };
@@ -49,14 +49,16 @@ export function bffEmulatorConfig(port, { graceSeconds = 0 } = {}) {
   return config;
 }
 
-/** The emulator and one bff worker on a fresh port: `{emulator, port, origin, start(vars)}`;
- * `start` runs another worker on the same port (after the previous one was disposed). */
+/** The emulator and one bff worker on a fresh port: `{emulator, port, origin, start(vars,
+ * options)}`; `start` runs another worker on the same port (after the previous one was disposed);
+ * `options` go to startWorker (e.g. `script`, `also`). */
 export async function bffStack({ graceSeconds } = {}) {
   const port = await freePort();
   const emulator = await startEmulator({ config: bffEmulatorConfig(port, { graceSeconds }) });
   const origin = `http://localhost:${port}`;
-  const start = (vars = {}) =>
+  const start = (vars = {}, options = {}) =>
     startWorker({
+      ...options,
       env: "bff",
       emulator: emulator.url,
       port,
@@ -128,3 +130,27 @@ export async function requests(emulatorUrl, path) {
   return (await (await fetch(`${emulatorUrl}/_emulator/requests?path=${encodeURIComponent(path)}`)).json()).count;
 }
 export const resetRequests = (emulatorUrl) => fetch(`${emulatorUrl}/_emulator/requests`, { method: "DELETE" });
+
+/** `/oauth2/token` as the bff client (client_secret_basic). */
+export const tokenRequest = (emulatorUrl, fields) =>
+  fetch(`${emulatorUrl}/oauth2/token`, {
+    method: "POST",
+    headers: { authorization: `Basic ${Buffer.from(`${BFF.id}:${BFF.secret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields),
+  });
+
+/** The tokens (`access_token`, `refresh_token`, …) of a code flow of our own as the bff client,
+ * straight at the emulator (the worker's are sealed in its cookies). */
+export async function clientTokens(stack) {
+  const redirectUri = `${stack.origin}/auth/callback`;
+  const { url, verifier } = authorizeUrl(stack.emulator.url, { client_id: BFF.id, redirect_uri: redirectUri, scope: "openid email profile", state: "s" });
+  const login = await fetch(`${stack.emulator.url}/_emulator/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ authorize: url, ...USER }),
+  });
+  const code = new URL((await login.json()).callbackUrl).searchParams.get("code");
+  const response = await tokenRequest(stack.emulator.url, { grant_type: "authorization_code", client_id: BFF.id, code, redirect_uri: redirectUri, code_verifier: verifier });
+  if (response.status !== 200) throw new Error(`token endpoint: ${response.status}`);
+  return response.json();
+}

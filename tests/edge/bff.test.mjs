@@ -7,7 +7,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { decodePayload } from "./helpers.mjs";
-import { BFF, bffStack, get, HTML, Jar, requests, resetRequests, SECRET_A, SECRET_B, shiftClock, signIn, TOKEN_SECONDS } from "./bff.mjs";
+import {
+  BFF, bffStack, clientTokens, get, HTML, Jar, requests, resetRequests, SECRET_A, SECRET_B, shiftClock, signIn, TOKEN_SECONDS, tokenRequest,
+} from "./bff.mjs";
 
 let stack;
 let w;
@@ -264,24 +266,10 @@ describe("refresh", () => {
   });
 
   test("control: with rotation on, the emulator refuses a refresh token spent once (what sharing the refresh avoids)", async () => {
-    // the same exchange the gateway makes, twice, straight at the token endpoint
-    const start = await get(url("/app"), new Jar(), { headers: HTML });
-    const authorize = new URL(start.headers.get("location"));
-    // a code flow of our own (the gateway's PKCE verifier is sealed in its cookie)
-    const { createHash, randomBytes } = await import("node:crypto");
-    const verifier = randomBytes(32).toString("base64url");
-    authorize.searchParams.set("code_challenge", createHash("sha256").update(verifier).digest("base64url"));
-    const mine = await fetch(`${stack.emulator.url}/_emulator/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ authorize: authorize.href, username: "jdoe", password: "Passw0rd!" }),
-    });
-    const code = new URL((await mine.json()).callbackUrl).searchParams.get("code");
-    const basic = `Basic ${Buffer.from(`${BFF.id}:${BFF.secret}`).toString("base64")}`;
-    const token = (fields) =>
-      fetch(`${stack.emulator.url}/oauth2/token`, { method: "POST", headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields) });
-    const tokens = await (await token({ grant_type: "authorization_code", client_id: BFF.id, code, redirect_uri: url("/auth/callback"), code_verifier: verifier })).json();
+    // the exchange the gateway makes, twice with one refresh token, straight at the token endpoint
+    const tokens = await clientTokens(stack);
     assert.equal(decodePayload(tokens.access_token).client_id, BFF.id);
+    const token = (fields) => tokenRequest(stack.emulator.url, fields);
     const first = await token({ grant_type: "refresh_token", client_id: BFF.id, refresh_token: tokens.refresh_token });
     assert.equal(first.status, 200);
     const second = await token({ grant_type: "refresh_token", client_id: BFF.id, refresh_token: tokens.refresh_token });
