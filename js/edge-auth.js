@@ -332,12 +332,15 @@ class Gateway {
     return payload;
   }
 
-  /** Verifies the tokens of a session JSON (and nonce with `transaction`, at_hash when present). */
-  async #verify(text, transaction) {
+  /** Verifies the tokens of a session JSON. When they are new (`fresh`: after the code exchange,
+   * with its `transaction`, or a refresh) the ID token's `at_hash` (when present) is checked
+   * too, and after the code exchange its `nonce`; a refresh that kept the old ID token
+   * (`previousIdToken`) has no new one to check. */
+  async #verify(text, { fresh = false, transaction, previousIdToken } = {}) {
     const session = JSON.parse(text);
     const access = await this.#access(session.accessToken);
     const id = session.idToken === undefined ? undefined : await this.#id(session.idToken);
-    if (session.idToken !== undefined && transaction !== undefined) {
+    if (fresh && session.idToken !== undefined && session.idToken !== previousIdToken) {
       try {
         RawAuth.checkIdToken(session.idToken, session.accessToken, transaction);
       } catch (error) {
@@ -466,7 +469,7 @@ class Gateway {
       if (error?.code === "ERR_AUTH_INVALID_GRANT") return null;
       throw fromWasmError(error);
     }
-    await this.#verify(next);
+    await this.#verify(next, { fresh: true, previousIdToken: sealed.s.idToken });
     const value = { sid: sealed.sid, gen: (Number(sealed.gen) || 0) + 1, s: JSON.parse(next) };
     return { text: next, cookies: await sealedCookies(o.cookie, keys, "session", o.cookie.name, value, cookies, o.cookie.maxAge) };
   }
@@ -514,7 +517,7 @@ class Gateway {
       } catch (error) {
         throw fromWasmError(error);
       }
-      const { session } = await this.#verify(text, transaction);
+      const { session } = await this.#verify(text, { fresh: true, transaction });
       const value = { sid: randomId(), gen: 0, s: session };
       const set = [...clearTx, ...(await sealedCookies(o.cookie, keys, "session", o.cookie.name, value, cookies, o.cookie.maxAge))];
       if (o.cookie.sameSite === "Strict") {
