@@ -2,7 +2,7 @@
 // Runs the example worker locally in workerd (Miniflare) over HTTP on 127.0.0.1, with the
 // [vars] and KV namespaces of wrangler.toml (KV in memory, or on disk with --kv-persist DIR).
 //
-//   node examples/cloudflare-worker/dev.mjs [--emulator URL] [--port N] [--kv-persist DIR] [--env bff]
+//   node examples/cloudflare-worker/dev.mjs [--emulator URL] [--port N] [--kv-persist DIR] [--env bff] [--var NAME=VALUE]...
 //
 // --emulator points JWKS_URI and USER_INFO_ENDPOINT at a running Cognito emulator
 // (`cargo run -p cognito-emulator`). The package comes from $COGNITO_WASM_PKG, else an installed
@@ -69,7 +69,7 @@ export async function startWorker({
   script ??= join(here, toml.main ?? "src/worker.js");
   const bindings = { ...toml.vars };
   if (emulator) {
-    bindings.JWKS_URI = `${emulator}/${bindings.USER_POOL_ID}/.well-known/jwks.json`;
+    bindings.JWKS_URI = `${emulator}/${vars.USER_POOL_ID ?? bindings.USER_POOL_ID}/.well-known/jwks.json`;
     bindings.USER_INFO_ENDPOINT = `${emulator}/oauth2/userInfo`;
     if ("COGNITO_DOMAIN" in bindings) bindings.COGNITO_DOMAIN = emulator;
   }
@@ -102,7 +102,10 @@ export async function startWorker({
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { emulator: { type: "string" }, port: { type: "string" }, "kv-persist": { type: "string" }, env: { type: "string" } } });
-  const { url } = await startWorker({ emulator: values.emulator, env: values.env, port: Number(values.port ?? 8787), kvPersist: values["kv-persist"] });
+  const { values } = parseArgs({
+    options: { emulator: { type: "string" }, port: { type: "string" }, "kv-persist": { type: "string" }, env: { type: "string" }, var: { type: "string", multiple: true } },
+  });
+  const vars = Object.fromEntries((values.var ?? []).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+  const { url } = await startWorker({ emulator: values.emulator, env: values.env, vars, port: Number(values.port ?? 8787), kvPersist: values["kv-persist"] });
   console.log(url);
 }
