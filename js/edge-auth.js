@@ -337,9 +337,15 @@ class Gateway {
    * too, and after the code exchange its `nonce`; a refresh that kept the old ID token
    * (`previousIdToken`) has no new one to check. */
   async #verify(text, { fresh = false, transaction, previousIdToken } = {}) {
-    const session = JSON.parse(text);
+    return this.#verifySession(JSON.parse(text), { fresh, transaction, previousIdToken });
+  }
+
+  /** #verify of a parsed session; on a request (not `fresh`) the ID token is verified only when a
+   * claim header needs it (a claim the access token does not have). */
+  async #verifySession(session, { fresh = false, transaction, previousIdToken } = {}) {
     const access = await this.#access(session.accessToken);
-    const id = session.idToken === undefined ? undefined : await this.#id(session.idToken);
+    const needsId = fresh || this.#o.claimHeaders.some(([, claim]) => access[claim] === undefined);
+    const id = session.idToken === undefined || !needsId ? undefined : await this.#id(session.idToken);
     if (fresh && session.idToken !== undefined && session.idToken !== previousIdToken) {
       try {
         RawAuth.checkIdToken(session.idToken, session.accessToken, transaction);
@@ -366,7 +372,8 @@ class Gateway {
     }
     const keys = await this.#keys;
     const state = await this.#session(keys, url, cookies);
-    if (state.signedIn === undefined && guarded) return this.#signIn(request, url, cookies, keys, state.cookies);
+    // A CORS preflight carries no cookies: it goes on to the origin without a session.
+    if (state.signedIn === undefined && guarded && request.method !== "OPTIONS") return this.#signIn(request, url, cookies, keys, state.cookies);
     // The origin's request: our cookies out, forged claim headers out, verified claims in.
     const headers = new Headers(request.headers);
     for (const h of this.#stripped) headers.delete(h);
@@ -404,29 +411,34 @@ class Gateway {
    */
   async #session(keys, url, cookies) {
     const o = this.#o;
-    const none = { cookies: clearChunks(o.cookie, o.cookie.name, cookies) };
+    const none = () => ({ cookies: clearChunks(o.cookie, o.cookie.name, cookies) });
     const opened = await open(keys, "session", o.cookie.name, cookies);
     const sealed = opened?.value;
-    if (sealed === undefined || sealed.s === null || typeof sealed.s !== "object" || typeof sealed.sid !== "string") return none;
-    let text = JSON.stringify(sealed.s);
+    if (sealed === undefined || sealed.s === null || typeof sealed.s !== "object" || typeof sealed.sid !== "string") return none();
+    let session = sealed.s;
     // Sealed with an older secret: sealed again with the first (so the old one can be retired).
     let set = opened.current ? [] : await sealedCookies(o.cookie, keys, "session", o.cookie.name, sealed, cookies, o.cookie.maxAge);
-    if (RawAuth.refreshDue(text, epochSeconds(), o.margin)) {
+    // The core's refresh decision needs the expiry only (not the tokens: less to copy into wasm).
+    const due = (margin) => RawAuth.refreshDue(JSON.stringify({ accessToken: "", expiresAt: session.expiresAt }), epochSeconds(), margin);
+    if (due(o.margin)) {
       let refreshed;
       try {
-        refreshed = await this.#sharedRefresh(keys, url, sealed, text, cookies);
+        refreshed = await this.#sharedRefresh(keys, url, sealed, JSON.stringify(session), cookies);
       } catch (error) {
         // Cognito unreachable: the current access token serves while it is still valid.
-        if (error?.code !== "ERR_AUTH_NETWORK" || RawAuth.refreshDue(text, epochSeconds(), 0)) throw error;
+        if (error?.code !== "ERR_AUTH_NETWORK" || due(0)) throw error;
       }
-      if (refreshed === null) return none;
-      if (refreshed !== undefined) ({ text, cookies: set } = refreshed);
+      if (refreshed === null) return none();
+      if (refreshed !== undefined) {
+        session = JSON.parse(refreshed.text);
+        set = refreshed.cookies;
+      }
     }
     try {
-      return { signedIn: await this.#verify(text), cookies: set };
+      return { signedIn: await this.#verifySession(session), cookies: set };
     } catch (error) {
       if (error?.code === "ERR_AUTH_NETWORK" || error?.code?.startsWith("ERR_FETCH")) throw error;
-      return none;
+      return none();
     }
   }
 

@@ -3,7 +3,7 @@
 // made to fail (nonce, at_hash, PKCE and client authentication as sent, oversized tokens, outages,
 // an internal failure), option errors and the header options. The whole flow against the emulator,
 // in workerd and Chromium, is tests/edge/bff*.test.mjs.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { createEdgeAuth, EdgeAuthError, ParameterValidationError } from "cognito-wasm";
@@ -17,7 +17,7 @@ const atHash = (token) => b64url(createHash("sha256").update(token).digest().sub
 
 const key = await makeKey("edge-key");
 const jwks = await jwksServer([key]);
-process.on("exit", () => jwks.close());
+after(() => jwks.close());
 
 /** A gateway whose token endpoint answers `endpoint(form, request)` (a Response, or a throw). */
 function gateway(endpoint, options = {}) {
@@ -193,4 +193,14 @@ test("option errors are ParameterValidationError ERR_PARAM_INVALID_OPTIONS, at c
     assert.equal(error.code, "ERR_PARAM_INVALID_OPTIONS", name);
   }
   assert.ok(EdgeAuthError.prototype instanceof Error);
+});
+
+test("a CORS preflight (OPTIONS) to a protected path goes on to the origin without a session; other methods do not", async () => {
+  const { edge } = gateway(() => Response.json({}));
+  const preflight = await edge(new Request(`${APP}/app/api`, { method: "OPTIONS", headers: { origin: "https://other.test", "x-sub": "forged" } }));
+  assert.equal(preflight.status, 200);
+  assert.equal((await preflight.json())["x-sub"], undefined, "forged claim header stripped");
+  const put = await edge(new Request(`${APP}/app/api`, { method: "PUT", headers: { origin: APP, accept: "application/json" } }));
+  assert.equal(put.status, 401);
+  assert.equal((await put.json()).error, "ERR_EDGE_UNAUTHENTICATED");
 });
