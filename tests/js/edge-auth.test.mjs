@@ -204,3 +204,20 @@ test("a CORS preflight (OPTIONS) to a protected path goes on to the origin witho
   assert.equal(put.status, 401);
   assert.equal((await put.json()).error, "ERR_EDGE_UNAUTHENTICATED");
 });
+
+test('sameSite "Strict": Strict session cookies, and the callback navigates on from a page of its own (the transaction stays Lax)', async () => {
+  let answer;
+  const { edge } = gateway(() => Response.json(answer), { cookie: { secret: SECRET, name: "s", sameSite: "Strict" } });
+  const started = await edge(new Request(`${APP}/app/page?q=1`, { headers: { accept: "text/html" } }));
+  assert.match(started.headers.getSetCookie()[0], /^s-tx\.0=v\d+\.[\w-]+; Path=\/; Secure; HttpOnly; SameSite=Lax; Max-Age=600$/);
+  const params = new URL(started.headers.get("location")).searchParams;
+  answer = await tokens(params);
+  const response = await callback(edge, params, cookieHeader(started));
+  assert.equal(response.status, 200);
+  assert.match(await response.text(), /<meta http-equiv="refresh" content="0;url=\/app\/page\?q=1">/);
+  const set = response.headers.getSetCookie();
+  assert.ok(set.some((c) => /^s-tx\.0=; .*SameSite=Lax; Max-Age=0$/.test(c)), "the transaction deleted");
+  const session = set.filter((c) => c.startsWith("s.") && !c.startsWith("s.0=;"));
+  assert.ok(session.length >= 1);
+  for (const c of session) assert.match(c, /; Path=\/; Secure; HttpOnly; SameSite=Strict$/);
+});
