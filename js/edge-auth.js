@@ -246,6 +246,15 @@ function resolveOptions(options) {
   };
 }
 
+/** `path` percent-decoded (as sent when it does not decode). */
+function decodedPath(path) {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 /** A claim value as a header value: printable ASCII without `%` as is, anything else
  * percent-encoded (UTF-8); arrays comma-joined, objects as JSON. */
 function headerValue(value) {
@@ -363,7 +372,9 @@ class Gateway {
     const cookies = request.headers.get("cookie") ?? "";
     if (path === o.redirectPath) return this.#callback(request, url, cookies);
     if (path === o.logoutPath) return this.#logout(request, url, cookies);
-    const guarded = o.isProtected(path);
+    // Matched as sent and percent-decoded: an origin that decodes `/%61pp` as `/app` must not
+    // be reached past the gateway.
+    const guarded = o.isProtected(path) || o.isProtected(decodedPath(path));
     if (guarded && !SAFE_METHODS.has(request.method)) {
       const from = request.headers.get("origin");
       if (from !== url.origin && !o.allowedOrigins.has(from)) {
@@ -394,12 +405,15 @@ class Gateway {
     return { forward: new Request(request, { headers }), cookies: state.cookies };
   }
 
-  /** The origin's response to `forward`, with `cookies` added (the origin's errors are its own). */
+  /** The origin's response to `forward`, with `cookies` added (the origin's errors are its own).
+   * A response that carries a session cookie is never stored by a shared cache (`no-store`); a
+   * WebSocket upgrade is passed as it is (the cookies then follow on the next request). */
   async pass(env, ctx, { forward, cookies }) {
     const response = await this.#o.origin(forward, env, ctx);
-    if (cookies.length === 0) return response;
+    if (cookies.length === 0 || response.status === 101) return response;
     const out = new Response(response.body, response);
     withCookies(out.headers, cookies);
+    out.headers.set("cache-control", "no-store");
     return out;
   }
 

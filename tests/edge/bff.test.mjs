@@ -239,6 +239,7 @@ describe("refresh", () => {
     assert.equal((await response.json()).username, "jdoe");
     assert.equal(await requests(stack.emulator.url, "/oauth2/token"), 1);
     assert.notEqual(jar.cookies.get("session.0"), before, "the refreshed session is in new cookies");
+    assert.equal(response.headers.get("cache-control"), "no-store", "a response with a session cookie is never cached");
     // the refreshed tokens are good for TOKEN_SECONDS: no second refresh
     assert.equal((await get(url("/app/whoami"), jar)).status, 200);
     assert.equal(await requests(stack.emulator.url, "/oauth2/token"), 1);

@@ -221,3 +221,12 @@ test('sameSite "Strict": Strict session cookies, and the callback navigates on f
   assert.ok(session.length >= 1);
   for (const c of session) assert.match(c, /; Path=\/; Secure; HttpOnly; SameSite=Strict$/);
 });
+
+test("a protected path percent-encoded (/%61pp/…) still needs a session", async () => {
+  const { edge } = gateway(() => Response.json({}));
+  for (const path of ["/%61pp/x", "/app%2Fx", "/%61%70%70/x"]) {
+    const response = await edge(new Request(`${APP}${path}`, { headers: { accept: "application/json" } }));
+    assert.equal(response.status, 401, path);
+  }
+  assert.equal((await edge(new Request(`${APP}/%zz`, { headers: { accept: "application/json" } }))).status, 200, "not decodable: matched as sent");
+});
