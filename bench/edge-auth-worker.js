@@ -14,11 +14,31 @@ async function bare(request, env) {
   return Response.json({ sub: auth.sub, username: auth.username, groups: auth["cognito:groups"] });
 }
 
-export default {
-  fetch(request, env, ctx) {
-    const { pathname } = new URL(request.url);
-    if (pathname === "/_bench/none") return Response.json({ sub: null, username: null, groups: null });
-    if (pathname === "/_bench/bare") return bare(request, env);
-    return bff.fetch(request, env, ctx);
-  },
-};
+/** /_bench/loop?mode=gateway|bare|none&n=N: N requests handled in this isolate without HTTP
+ * (the request's cookie and authorization headers reused): the gateway for /app/whoami, a bare
+ * verify, or the app's answer alone. workerd freezes clocks while code runs, so bench/edge-auth.mjs
+ * times these from outside. */
+async function loop(request, env, ctx) {
+  const url = new URL(request.url);
+  const n = Number(url.searchParams.get("n") ?? 1000);
+  const mode = url.searchParams.get("mode");
+  const target = new URL(mode === "gateway" ? "/app/whoami" : mode === "bare" ? "/_bench/bare" : "/_bench/none", url);
+  const headers = { cookie: request.headers.get("cookie") ?? "", authorization: request.headers.get("authorization") ?? "" };
+  let ok = 0;
+  for (let i = 0; i < n; i++) {
+    const response = await handle(new Request(target, { headers }), env, ctx);
+    ok += response.status === 200 ? 1 : 0;
+    await response.body?.cancel();
+  }
+  return Response.json({ mode, n, ok });
+}
+
+function handle(request, env, ctx) {
+  const { pathname } = new URL(request.url);
+  if (pathname === "/_bench/none") return Response.json({ sub: null, username: null, groups: null });
+  if (pathname === "/_bench/bare") return bare(request, env);
+  if (pathname === "/_bench/loop") return loop(request, env, ctx);
+  return bff.fetch(request, env, ctx);
+}
+
+export default { fetch: handle };

@@ -18,6 +18,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const MAX_REFRESHES = 1000;
 const RECENT_MS = 30_000;
 const MAX_RAW = 16;
+/** Opened session cookies kept per isolate (keyed by the whole Cookie header), by count and bytes. */
+const MAX_OPENED = 1000;
+const MAX_OPENED_BYTES = 8 * 1024 * 1024;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 const COOKIE_NAME = /^[!#$%&'*+^_`|~0-9A-Za-z-]+$/;
 const utf8Encoder = new TextEncoder();
@@ -272,6 +275,8 @@ class Gateway {
   #verifier;
   #cache = new TokenCache(1000);
   #refreshes = new Map();
+  #opened = new Map();
+  #openedBytes = 0;
   #fetch;
   #basic;
   #stripped;
@@ -426,7 +431,7 @@ class Gateway {
   async #session(keys, url, cookies) {
     const o = this.#o;
     const none = () => ({ cookies: clearChunks(o.cookie, o.cookie.name, cookies) });
-    const opened = await open(keys, "session", o.cookie.name, cookies);
+    const opened = await this.#openSession(keys, cookies);
     const sealed = opened?.value;
     if (sealed === undefined || sealed.s === null || typeof sealed.s !== "object" || typeof sealed.sid !== "string") return none();
     let session = sealed.s;
@@ -454,6 +459,35 @@ class Gateway {
       if (error?.code === "ERR_AUTH_NETWORK" || error?.code?.startsWith("ERR_FETCH")) throw error;
       return none();
     }
+  }
+
+  /** `open` of the session cookie, memoised by the whole Cookie header: AEAD gives one plaintext
+   * per ciphertext under a key, so a hit is what decrypting again would give (frozen; the tokens
+   * in it are still verified, and the refresh decided, on every request). Bounded LRU. */
+  async #openSession(keys, cookies) {
+    const hit = this.#opened.get(cookies);
+    if (hit !== undefined) {
+      this.#opened.delete(cookies);
+      this.#opened.set(cookies, hit);
+      return hit;
+    }
+    const opened = await open(keys, "session", this.#o.cookie.name, cookies);
+    if (opened === null) return null;
+    Object.freeze(opened.value.s);
+    Object.freeze(opened.value);
+    Object.freeze(opened);
+    // UTF-16 key plus a plaintext of about the sealed size
+    const bytes = cookies.length * 3;
+    if (bytes <= MAX_OPENED_BYTES) {
+      this.#opened.set(cookies, opened);
+      this.#openedBytes += bytes;
+      for (const [k] of this.#opened) {
+        if (this.#opened.size <= MAX_OPENED && this.#openedBytes <= MAX_OPENED_BYTES) break;
+        this.#opened.delete(k);
+        this.#openedBytes -= k.length * 3;
+      }
+    }
+    return opened;
   }
 
   /** One refresh per session generation in this isolate: concurrent requests of a session (and
