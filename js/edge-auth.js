@@ -157,7 +157,9 @@ function errorAnswer(request, error, cookies = [], retry) {
   const coded = typeof error?.code === "string" && error.code.startsWith("ERR_");
   const code = coded ? error.code : "ERR_EDGE_INTERNAL";
   const message = coded && code !== "ERR_EDGE_INTERNAL" ? String(error.message) : "the sign-in gateway failed";
-  const status = error?.status ?? (code === "ERR_AUTH_NETWORK" ? 502 : coded ? 400 : 500);
+  // Cognito or its JWKS failing us is a bad gateway; anything else coded is the request's.
+  const upstream = code === "ERR_AUTH_NETWORK" || code === "ERR_AUTH_INVALID_RESPONSE" || code.startsWith("ERR_FETCH");
+  const status = error?.status ?? (upstream ? 502 : coded ? 400 : 500);
   const headers = withCookies(new Headers({ "cache-control": "no-store" }), cookies);
   if (wantsHtml(request)) {
     headers.set("content-type", "text/html; charset=utf-8");

@@ -230,3 +230,11 @@ test("a protected path percent-encoded (/%61pp/…) still needs a session", asyn
   }
   assert.equal((await edge(new Request(`${APP}/%zz`, { headers: { accept: "application/json" } }))).status, 200, "not decodable: matched as sent");
 });
+
+test("a token endpoint answering garbage is ERR_AUTH_INVALID_RESPONSE (502), not a sign-in loop", async () => {
+  const { edge } = gateway(() => new Response("<html>oops</html>", { status: 200 }));
+  const { params, cookie } = await start(edge);
+  const response = await callback(edge, params, cookie);
+  assert.equal(response.status, 502);
+  assert.equal((await response.json()).error, "ERR_AUTH_INVALID_RESPONSE");
+});
