@@ -6,6 +6,7 @@
 // is the core's too (src/protocol/edge_session.rs). This file owns WebCrypto, cookies, the
 // in-isolate refresh coordination and the Requests and Responses.
 import { RawAuth, TokenCache, edgeSessionCookies, edgeSessionRead } from "./cognito_wasm.js";
+import { persistJwksCache } from "./edge.js";
 import { EdgeAuthError, ParameterValidationError } from "./errors.js";
 import { CognitoJwtVerifier, fetchWithin, fromWasmError } from "./verifier.js";
 
@@ -280,6 +281,7 @@ class Gateway {
   #opened = new Map();
   #openedBytes = 0;
   #fetch;
+  #jwks;
   #basic;
   #stripped;
 
@@ -295,6 +297,8 @@ class Gateway {
       ...o.verifierOptions,
     });
     this.#fetch = o.fetch ?? ((...args) => globalThis.fetch(...args));
+    // The verifier's JWKS cache across isolates (kvJwksStore, cacheApiJwksStore, any {get, put}).
+    this.#jwks = o.jwksStore === undefined ? undefined : persistJwksCache(this.#verifier, o.jwksStore);
     // client_secret_basic (RFC 6749 §2.3.1: both parts form-encoded); Cognito also reads client_id in the body
     const form = (s) => encodeURIComponent(s).replace(/%20/g, "+");
     this.#basic = o.clientSecret === undefined ? undefined : `Basic ${btoa(`${form(o.clientId)}:${form(o.clientSecret)}`)}`;
@@ -304,6 +308,16 @@ class Gateway {
 
   get verifier() {
     return this.#verifier;
+  }
+
+  /** Loads the JWKS snapshot once per isolate (before the first verification). */
+  load() {
+    return this.#jwks?.load();
+  }
+
+  /** Writes the JWKS snapshot back when it changed, after the answer (`ctx.waitUntil`). */
+  save(ctx) {
+    if (this.#jwks !== undefined && typeof ctx?.waitUntil === "function") ctx.waitUntil(this.#jwks.save().catch(() => {}));
   }
 
   /** The RawAuth of the origin a request came to (redirect and logout URIs are on it). */
@@ -647,9 +661,12 @@ export function createEdgeAuth(options) {
     const g = get(env);
     let answer;
     try {
+      await g.load();
       answer = await g.handle(request, env, ctx);
     } catch (error) {
       return errorAnswer(request, error);
+    } finally {
+      g.save(ctx);
     }
     return answer instanceof Response ? answer : g.pass(env, ctx, answer);
   }

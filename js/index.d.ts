@@ -867,6 +867,9 @@ export interface EdgeAuthOptions<Env = unknown> {
   origin?: (request: Request, env: Env, ctx: unknown) => Response | Promise<Response>;
   jwksUri?: string;
   verifierOptions?: Record<string, unknown>;
+  /** Keeps the verifier's JWKS cache across isolates (`kvJwksStore(env.KV)`, `cacheApiJwksStore`,
+   * any `{get, put}`): loaded once per isolate, saved through `ctx.waitUntil` when it changed. */
+  jwksStore?: JwksCacheStore;
   /** `fetch` for the token and revoke endpoints (default `globalThis.fetch`). */
   fetch?: typeof fetch;
 }

@@ -5,8 +5,11 @@
 // and chunking, claim headers (forged ones stripped), CSRF, tampered cookies and secrets, secret
 // rotation, refresh across an expiry, one refresh for parallel requests, sign-out.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { decodePayload } from "./helpers.mjs";
+import { decodePayload, JWKS_PATH } from "./helpers.mjs";
 import {
   BFF, bffStack, clientTokens, get, HTML, Jar, requests, resetRequests, SECRET_A, SECRET_B, shiftClock, signIn, TOKEN_SECONDS, tokenRequest,
 } from "./bff.mjs";
@@ -21,10 +24,10 @@ after(async () => {
   await stack?.emulator.stop();
 });
 
-/** (Re)starts the worker on the stack's port with `vars`. */
-async function worker(vars) {
+/** (Re)starts the worker on the stack's port with `vars` (and startWorker `options`). */
+async function worker(vars, options) {
   await w?.dispose();
-  w = await stack.start(vars);
+  w = await stack.start(vars, options);
   return w;
 }
 
@@ -222,6 +225,35 @@ describe("cookie secret rotation", () => {
     const old = await get(url("/app"), sealedWithA, { headers: HTML });
     assert.equal(old.status, 302, "a cookie of the retired secret is a fresh sign-in");
     assert.match(old.headers.get("location"), /\/oauth2\/authorize\?/);
+  });
+});
+
+describe("JWKS across isolates", () => {
+  test("the gateway keeps its verifier's JWKS in KV: a fresh worker verifies a session without fetching it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bff-kv-"));
+    try {
+      const jwks = JWKS_PATH;
+      await worker({}, { kvPersist: dir });
+      await resetRequests(stack.emulator.url);
+      const jar = new Jar();
+      await signIn(stack.origin, stack.emulator.url, jar);
+      assert.equal(await requests(stack.emulator.url, jwks), 1);
+      const kv = await w.mf.getKVNamespace("JWKS_CACHE");
+      let state;
+      for (let i = 0; i < 50 && !state; i++) {
+        state = await kv.get("cognito-wasm:jwks-cache", "json");
+        if (!state) await sleep(50);
+      }
+      assert.equal(state.jwks[0].uri, `${stack.emulator.url}${jwks}`);
+      await worker({}, { kvPersist: dir });
+      const me = await get(url("/app/whoami"), jar);
+      assert.equal(me.status, 200);
+      assert.equal((await me.json()).username, "jdoe");
+      assert.equal(await requests(stack.emulator.url, jwks), 1, "the fresh worker fetched no JWKS");
+    } finally {
+      await worker();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

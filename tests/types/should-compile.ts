@@ -142,6 +142,7 @@ export function edgeWorker(): { fetch: (request: Request, env: Env) => Promise<R
     protect: ["/app/*", /^\/api\//, (path) => path === "/me"],
     claimHeaders: { "x-auth-sub": "sub" },
     tokenHeaders: { accessToken: "x-access-token" },
+    jwksStore: { get: async () => null, put: async () => undefined },
     origin: (request, e) => fetch(request, { headers: { "x-secret-len": String(e.CLIENT_SECRET.length) } }),
   }));
   const verifier: CognitoJwtVerifier | undefined = edgeAuth.verifier;

@@ -3,7 +3,7 @@
 // `/app` need a session and their JavaScript never sees a token. The origin gets the verified
 // claims in x-auth-* headers. With ORIGIN_URL set, requests go on to that origin; without it this
 // file's small app answers (so the example runs alone).
-import { createEdgeAuth } from "cognito-wasm";
+import { createEdgeAuth, kvJwksStore } from "cognito-wasm";
 
 const html = (body, status = 200) =>
   new Response(`<!doctype html><meta charset="utf-8"><title>cognito-wasm edge sign-in</title>${body}`, {
@@ -54,6 +54,8 @@ export default {
     clientSecret: env.CLIENT_SECRET || undefined,
     domain: env.COGNITO_DOMAIN,
     ...(env.JWKS_URI ? { jwksUri: env.JWKS_URI } : {}),
+    // the JWKS cache shared by all isolates (a fresh isolate verifies without fetching the JWKS)
+    ...(env.JWKS_CACHE ? { jwksStore: kvJwksStore(env.JWKS_CACHE) } : {}),
     scopes: list(env.SCOPES, " "),
     // `wrangler secret put COOKIE_SECRETS` (comma-separated: the first seals, all open)
     cookie: { secret: list(env.COOKIE_SECRETS, ","), ...(env.COOKIE_NAME ? { name: env.COOKIE_NAME } : {}) },
