@@ -79,19 +79,22 @@ async function seal(keys, purpose, name, value) {
  * an object). */
 async function open(keys, purpose, name, cookieHeader) {
   const read = edgeSessionRead(cookieHeader, name);
-  const key = read && keys.find((k) => k.version === read.version);
-  if (!key || read.sealed.length < 12 + 16) return null;
-  try {
-    const plain = await globalThis.crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: read.sealed.subarray(0, 12), additionalData: utf8Encoder.encode(`${purpose}:${name}`) },
-      key[purpose],
-      read.sealed.subarray(12),
-    );
-    const value = JSON.parse(utf8Decoder.decode(plain));
-    return value !== null && typeof value === "object" ? { value, current: key === keys[0] } : null;
-  } catch {
-    return null;
+  if (read === undefined || read.sealed.length < 12 + 16) return null;
+  // (two secrets whose 32-bit versions collide are both tried)
+  for (const key of keys.filter((k) => k.version === read.version)) {
+    try {
+      const plain = await globalThis.crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: read.sealed.subarray(0, 12), additionalData: utf8Encoder.encode(`${purpose}:${name}`) },
+        key[purpose],
+        read.sealed.subarray(12),
+      );
+      const value = JSON.parse(utf8Decoder.decode(plain));
+      return value !== null && typeof value === "object" ? { value, current: key === keys[0] } : null;
+    } catch {
+      // not this key (or not JSON): the next one, else no session
+    }
   }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,7 +236,15 @@ function resolveOptions(options) {
     if (token !== "accessToken" && token !== "idToken") throw invalidOptions("tokenHeaders takes accessToken and idToken only");
     return [token, headerName(header, "tokenHeaders")];
   });
-  const allowedOrigins = new Set((options.allowedOrigins ?? []).map((o) => new URL(o).origin));
+  const allowedOrigins = new Set(
+    [].concat(options.allowedOrigins ?? []).map((o) => {
+      try {
+        return new URL(o).origin;
+      } catch {
+        throw invalidOptions(`allowedOrigins: ${JSON.stringify(String(o))} is not a URL`);
+      }
+    }),
+  );
   const margin = options.refreshMarginSeconds ?? 60;
   if (!(Number.isFinite(margin) && margin >= 0)) throw invalidOptions("refreshMarginSeconds must be a number >= 0");
   const origin = options.origin ?? ((request) => globalThis.fetch(request));

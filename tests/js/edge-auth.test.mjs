@@ -187,6 +187,7 @@ test("option errors are ParameterValidationError ERR_PARAM_INVALID_OPTIONS, at c
     ["a relative protect path", { ...base, protect: ["app"] }],
     ["a bad claim header", { ...base, claimHeaders: { "x bad": "sub" } }],
     ["no domain", { ...base, domain: "" }],
+    ["an allowed origin that is not a URL", { ...base, allowedOrigins: ["not a url"] }],
   ]) {
     const error = thrown(() => createEdgeAuth(options));
     assert.ok(error instanceof ParameterValidationError, name);
