@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { countRequests, newPage, screenshot, useDemo } from './stack.mjs';
+import { countRequests, newPage, open, screenshot, useDemo } from './stack.mjs';
 
 const ctx = useDemo();
 
@@ -14,7 +14,10 @@ test('a page protected at the edge: hosted UI sign-in, the user shown, no token 
   const origin = new URL(demo.edge).origin;
   const errors = [];
   const page = await newPage(browser, errors);
-  await page.goto(demo.edge);
+  // from the SPA's navigation to the worker's page, which sends the browser to the hosted UI
+  await open(page, demo.app, '/session');
+  assert.equal(ctx.config.edgeUrl, demo.edge);
+  await page.getByRole('link', { name: 'Edge sign-in (BFF)' }).click();
   await page.waitForURL(`${demo.emulator}/login**`);
   await page.getByLabel('Username').fill('jdoe');
   await page.getByLabel('Password').fill('Passw0rd!');
