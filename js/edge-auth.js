@@ -139,6 +139,9 @@ async function sealedCookies(cfg, keys, purpose, name, value, cookieHeader, maxA
 // ---------------------------------------------------------------------------------------------
 // Answers
 
+/** The gateway's own pages run no script and load nothing. */
+const HTML_HEADERS = { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'", "x-content-type-options": "nosniff" };
+
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function wantsHtml(request) {
@@ -166,7 +169,7 @@ function errorAnswer(request, error, cookies = [], retry) {
   const status = error?.status ?? (upstream ? 502 : coded ? 400 : 500);
   const headers = withCookies(new Headers({ "cache-control": "no-store" }), cookies);
   if (wantsHtml(request)) {
-    headers.set("content-type", "text/html; charset=utf-8");
+    for (const [k, v] of Object.entries(HTML_HEADERS)) headers.set(k, v);
     const link = retry === undefined ? "" : `<p><a href="${escapeHtml(retry)}">Sign in again</a></p>`;
     const body = `<!doctype html><meta charset="utf-8"><title>Sign-in error</title><h1>Sign-in error</h1><p>${escapeHtml(message)}</p><p><code>${code}</code></p>${link}`;
     return new Response(body, { status, headers });
@@ -610,7 +613,7 @@ class Gateway {
       if (o.cookie.sameSite === "Strict") {
         // A redirect would still be part of the cross-site navigation that brought the browser
         // here, and a Strict cookie is not sent on it: navigate from a page of our own instead.
-        const headers = withCookies(new Headers({ "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }), set);
+        const headers = withCookies(new Headers({ ...HTML_HEADERS, "cache-control": "no-store" }), set);
         const target = escapeHtml(back);
         return new Response(`<!doctype html><meta http-equiv="refresh" content="0;url=${target}"><a href="${target}">Continue</a>`, { headers });
       }

@@ -130,6 +130,7 @@ test("an unreachable token endpoint is ERR_AUTH_NETWORK (502), as HTML for a pag
   const { params, cookie } = await start(edge);
   const response = await callback(edge, params, cookie, "text/html");
   assert.equal(response.status, 502);
+  assert.equal(response.headers.get("content-security-policy"), "default-src 'none'");
   const page = await response.text();
   assert.match(page, /<code>ERR_AUTH_NETWORK<\/code>/);
   assert.doesNotMatch(page, /ECONNREFUSED|at \S+:\d+/);
