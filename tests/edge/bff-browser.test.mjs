@@ -4,6 +4,7 @@
 // access-token expiry (emulator clock), forged claim headers from the page, a tampered cookie and
 // sign-out, all in the browser.
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import { launchChromium } from "../e2e/support.mjs";
 import { bffStack, requests, resetRequests, SECRET_A, SECRET_B, shiftClock, TOKEN_SECONDS, USER } from "./bff.mjs";
@@ -142,6 +143,32 @@ test("a rotated cookie secret: [new, old] keeps the browser signed in and re-sea
     assert.equal(await page.textContent("#user"), "jdoe");
   } finally {
     await restart(SECRET_A);
+    await context.close();
+  }
+});
+
+test("CSRF: a form on another site posting to a protected path is refused (403 ERR_EDGE_CSRF), the origin never sees it", async () => {
+  const { context, page } = await signedIn();
+  // 127.0.0.1 is another site than localhost: the Lax cookies stay home, and Origin says who asks
+  const evil = createServer((request, response) => {
+    response.writeHead(200, { "content-type": "text/html" });
+    response.end(`<form method="post" action="${stack.origin}/app/echo"><input name="x" value="1"></form><script>document.forms[0].submit()</script>`);
+  });
+  await new Promise((resolve) => evil.listen(0, "127.0.0.1", resolve));
+  try {
+    const answered = page.waitForResponse((r) => r.url() === `${stack.origin}/app/echo`);
+    await page.goto(`http://127.0.0.1:${evil.address().port}/`);
+    const response = await answered;
+    assert.equal(response.status(), 403);
+    assert.equal(response.request().headers().origin, `http://127.0.0.1:${evil.address().port}`);
+    assert.match(await response.text(), /<code>ERR_EDGE_CSRF<\/code>/);
+    // the same POST from the app's own page passes
+    await page.goto(`${stack.origin}/app`);
+    const own = await page.evaluate(() => fetch("/app/echo", { method: "POST", body: "x=1" }).then(async (r) => [r.status, (await r.json()).username]));
+    assert.deepEqual(own, [200, "jdoe"]);
+  } finally {
+    evil.closeAllConnections();
+    await new Promise((resolve) => evil.close(resolve));
     await context.close();
   }
 });
