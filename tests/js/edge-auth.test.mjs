@@ -6,7 +6,7 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { createEdgeAuth, EdgeAuthError, ParameterValidationError } from "cognito-wasm";
+import { createEdgeAuth, EDGE_AUTH_TRANSACTION_SECONDS, EdgeAuthError, ParameterValidationError } from "cognito-wasm";
 import { claims, clientId, jwksServer, makeKey, sign, thrown, userPoolId } from "./helpers.mjs";
 
 const APP = "https://app.example.test";
@@ -239,4 +239,23 @@ test("a token endpoint answering garbage is ERR_AUTH_INVALID_RESPONSE (502), not
   const response = await callback(edge, params, cookie);
   assert.equal(response.status, 502);
   assert.equal((await response.json()).error, "ERR_AUTH_INVALID_RESPONSE");
+});
+
+test("a sign-in transaction older than EDGE_AUTH_TRANSACTION_SECONDS is no transaction (and is deleted)", async () => {
+  let answer;
+  const { edge, calls } = gateway(() => Response.json(answer));
+  const { params, cookie } = await start(edge);
+  answer = await tokens(params);
+  const realNow = Date.now;
+  Date.now = () => realNow() + (EDGE_AUTH_TRANSACTION_SECONDS + 1) * 1000;
+  let response;
+  try {
+    response = await callback(edge, params, cookie);
+  } finally {
+    Date.now = realNow;
+  }
+  assert.equal(response.status, 400);
+  assert.equal((await response.json()).error, "ERR_AUTH_NO_TRANSACTION");
+  assert.ok(response.headers.getSetCookie().some((c) => /^s-tx\.0=; .*Max-Age=0$/.test(c)));
+  assert.equal(calls.length, 0, "no code exchange");
 });
