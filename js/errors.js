@@ -70,6 +70,7 @@ const table = [
   ["AuthAtHashMismatchError", "CognitoAuthError"],
   ["IdpTokensMissingError", "CognitoAuthError"],
   ["ApiIssuedTokenScopeError", "CognitoAuthError"],
+  ["EdgeAuthError", "CognitoAuthError"],
 ];
 
 /** Every error class, by name. */
@@ -120,4 +121,5 @@ export const {
   AuthAtHashMismatchError,
   IdpTokensMissingError,
   ApiIssuedTokenScopeError,
+  EdgeAuthError,
 } = errorClasses;

@@ -467,7 +467,8 @@ export declare class CognitoAuthError extends JwtBaseError {
     | AuthNonceMismatchError["code"]
     | AuthAtHashMismatchError["code"]
     | IdpTokensMissingError["code"]
-    | ApiIssuedTokenScopeError["code"];
+    | ApiIssuedTokenScopeError["code"]
+    | EdgeAuthError["code"];
 }
 /** An OAuth error response (`error=` on the callback, or from the token or userInfo endpoint). */
 export declare class OAuthError extends CognitoAuthError {
@@ -504,6 +505,13 @@ export declare class IdpTokensMissingError extends CognitoAuthError {
 /** An API-issued access token lacks a required scope. */
 export declare class ApiIssuedTokenScopeError extends CognitoAuthError {
   readonly code: "ERR_AUTH_API_TOKEN_SCOPE";
+}
+
+/** An answer of the edge sign-in gateway (`createEdgeAuth`): no session on a protected path
+ * (`ERR_EDGE_UNAUTHENTICATED`), a failed `Origin` check (`ERR_EDGE_CSRF`), tokens too large for
+ * the session cookies (`ERR_EDGE_SESSION_TOO_LARGE`), or an unexpected failure (`ERR_EDGE_INTERNAL`). */
+export declare class EdgeAuthError extends CognitoAuthError {
+  readonly code: "ERR_EDGE_UNAUTHENTICATED" | "ERR_EDGE_CSRF" | "ERR_EDGE_SESSION_TOO_LARGE" | "ERR_EDGE_INTERNAL";
 }
 
 /** Every concrete error class, by name. */
@@ -550,6 +558,7 @@ export declare const errorClasses: {
   readonly AuthAtHashMismatchError: typeof AuthAtHashMismatchError;
   readonly IdpTokensMissingError: typeof IdpTokensMissingError;
   readonly ApiIssuedTokenScopeError: typeof ApiIssuedTokenScopeError;
+  readonly EdgeAuthError: typeof EdgeAuthError;
 };
 
 /** Any error this package throws, discriminated by `code` (`switch (err.code)` narrows it). */
@@ -809,3 +818,76 @@ export declare function persistJwksCache(
   verifier: { exportJwksCache(): JwksCacheState; importJwksCache(state: JwksCacheState): void },
   store: JwksCacheStore,
 ): { load(): Promise<void>; save(): Promise<boolean> };
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in at the edge: backend-for-frontend (js/edge-auth.js)
+
+/** Seconds a sign-in may take between the redirect to the hosted UI and the callback (600). */
+export declare const EDGE_AUTH_TRANSACTION_SECONDS: number;
+
+export interface EdgeAuthCookieOptions {
+  /** At least 32 characters; an array rotates: the first seals, every one opens (a cookie
+   * sealed with an older one is sealed again with the first on its next request). */
+  secret: string | string[];
+  /** Default `"__Host-session"` (`"__Secure-session"` with `domain`); the chunks are
+   * `<name>.0`, `<name>.1`, … and the sign-in transaction is `<name>-tx.0`. */
+  name?: string;
+  /** Omitted (default): a host-only cookie. */
+  domain?: string;
+  /** Default `"Lax"`. `"Strict"`: the callback answers with a page that navigates on. */
+  sameSite?: "Lax" | "Strict";
+  /** Max-Age of the session cookies; omitted (default): they end with the browser session. */
+  maxAgeSeconds?: number;
+}
+
+export interface EdgeAuthOptions<Env = unknown> {
+  userPoolId: string;
+  clientId: string;
+  /** A confidential client's secret (sent as `client_secret_basic`). */
+  clientSecret?: string;
+  /** The hosted UI / managed login domain (`https://` added when missing). */
+  domain: string;
+  /** The callback path, registered as `<origin><redirectPath>` in the app client (default `"/auth/callback"`). */
+  redirectPath?: string;
+  /** Signs out: clears the cookies, revokes the refresh token, redirects to Cognito `/logout` (default `"/auth/logout"`). */
+  logoutPath?: string;
+  /** Where Cognito sends the browser after `/logout`, registered as `<origin><signedOutPath>` (default `"/"`). */
+  signedOutPath?: string;
+  cookie: EdgeAuthCookieOptions;
+  /** Default `["openid"]`. */
+  scopes?: string[];
+  /** Paths that need a session: `"/exact"`, `"/prefix/*"`, a RegExp or a predicate of the path. */
+  protect: Array<string | RegExp | ((path: string) => boolean)>;
+  /** `{header: claim}`: verified claims the origin receives (access token first, then ID token);
+   * default `{"x-auth-sub": "sub", "x-auth-username": "username", "x-auth-groups": "cognito:groups"}`.
+   * Arrays are comma-joined; a value with anything but printable ASCII (or a `%`) is percent-encoded.
+   * The client's own copies of these headers are always removed. */
+  claimHeaders?: Record<string, string>;
+  /** Opt-in: the raw tokens for the origin, e.g. `{accessToken: "authorization-token"}` (removed from client requests too). */
+  tokenHeaders?: { accessToken?: string; idToken?: string };
+  /** Origins besides the request's own allowed to make state-changing requests to protected paths. */
+  allowedOrigins?: string[];
+  /** Refresh when the session expires within this many seconds (default 60). */
+  refreshMarginSeconds?: number;
+  /** Where passed requests go (default `fetch(request)`). */
+  origin?: (request: Request, env: Env, ctx: unknown) => Response | Promise<Response>;
+  jwksUri?: string;
+  verifierOptions?: Record<string, unknown>;
+  /** Keeps the verifier's JWKS cache across isolates (`kvJwksStore(env.KV)`, `cacheApiJwksStore`,
+   * any `{get, put}`): loaded once per isolate, saved through `ctx.waitUntil` when it changed. */
+  jwksStore?: JwksCacheStore;
+  /** `fetch` for the token and revoke endpoints (default `globalThis.fetch`). */
+  fetch?: typeof fetch;
+}
+
+/** A module worker's `fetch`: answers sign-in, callback, sign-out and refusals (by `Accept`: HTML
+ * or JSON `{error: "ERR_…", message}`), and passes everything else to `origin`. */
+export interface EdgeAuthHandler<Env = unknown> {
+  (request: Request, env: Env, ctx?: unknown): Promise<Response>;
+  /** The gateway's verifier (e.g. for `persistJwksCache`); `undefined` until built (a factory
+   * of `env` builds it on the first request). */
+  readonly verifier: CognitoJwtVerifier | undefined;
+}
+
+/** The edge sign-in gateway (backend-for-frontend). `options` may be a function of `env`. */
+export declare function createEdgeAuth<Env = unknown>(options: EdgeAuthOptions<Env> | ((env: Env) => EdgeAuthOptions<Env>)): EdgeAuthHandler<Env>;

@@ -3,3 +3,4 @@ export * from "./errors.js";
 export { CognitoJwtVerifier, JwtVerifier, errorCatalog } from "./verifier.js"; // not fromWasmError: internal
 export * from "./edge.js";
 export * from "./auth.js";
+export * from "./edge-auth.js";

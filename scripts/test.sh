@@ -152,7 +152,8 @@ stages+=(stage_e2e)
 
 # edge workers (issue 5): the example worker (examples/cloudflare-worker) in workerd through
 # Miniflare, over loopback against the emulator, with the packed package stage_package_tests
-# installed (built here when missing).
+# installed (built here when missing); its bff mode (edge sign-in, issue 14) also in headless
+# Chromium (tests/edge/bff-browser.test.mjs).
 stage_edge() {
   if [ ! -f "$scratch/node_modules/cognito-wasm/edge.js" ]; then
     check build-pkg ./scripts/build-pkg.sh

@@ -51,6 +51,8 @@ function demoConfig(emulatorConfig) {
   const clients = emulatorConfig.UserPoolClients;
   const spa = clients.find((c) => c.AllowedOAuthFlowsUserPoolClient !== false && c.AllowedOAuthFlows?.includes('code'));
   const api = clients.find((c) => c.AllowedOAuthFlowsUserPoolClient === false);
+  // the example worker's edge sign-in (bff) mode: the confidential code-flow client
+  const edge = clients.find((c) => c.ClientSecret && c.AllowedOAuthFlows?.includes('code') && c.CallbackURLs?.length);
   return {
     emulatorUrl: values.emulator,
     idpUrl: values.idp ?? null,
@@ -61,6 +63,7 @@ function demoConfig(emulatorConfig) {
     redirectUri: spa.CallbackURLs[0],
     logoutUri: spa.LogoutURLs[0],
     apiClientId: api?.ClientId ?? null,
+    edgeUrl: edge ? new URL('/app', edge.CallbackURLs[0]).href : null,
     identityProviders: (emulatorConfig.IdentityProviders ?? []).map((idp) => ({
       name: idp.ProviderName, clientId: idp.ProviderDetails.client_id, identifiers: idp.IdpIdentifiers ?? [],
     })),

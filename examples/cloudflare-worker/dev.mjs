@@ -2,7 +2,7 @@
 // Runs the example worker locally in workerd (Miniflare) over HTTP on 127.0.0.1, with the
 // [vars] and KV namespaces of wrangler.toml (KV in memory, or on disk with --kv-persist DIR).
 //
-//   node examples/cloudflare-worker/dev.mjs [--emulator URL] [--port N] [--kv-persist DIR]
+//   node examples/cloudflare-worker/dev.mjs [--emulator URL] [--port N] [--kv-persist DIR] [--env bff] [--var NAME=VALUE]...
 //
 // --emulator points JWKS_URI and USER_INFO_ENDPOINT at a running Cognito emulator
 // (`cargo run -p cognito-emulator`). The package comes from $COGNITO_WASM_PKG, else an installed
@@ -16,10 +16,13 @@ import { Miniflare } from "miniflare";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The flat subset of TOML wrangler.toml uses: `[vars]` strings and `[[kv_namespaces]]` bindings. */
-export function readWranglerToml(path = join(here, "wrangler.toml")) {
+/** The flat subset of TOML wrangler.toml uses: `[vars]` strings and `[[kv_namespaces]]` bindings,
+ * or with `env` the `[env.<env>]` `main` and `[env.<env>.vars]` (wrangler does not inherit them). */
+export function readWranglerToml(path = join(here, "wrangler.toml"), env) {
   const vars = {};
   const kvNamespaces = [];
+  let main;
+  const prefix = env === undefined ? "" : `env.${env}.`;
   let section = "";
   for (const raw of readFileSync(path, "utf8").split("\n")) {
     const line = raw.trim();
@@ -32,10 +35,11 @@ export function readWranglerToml(path = join(here, "wrangler.toml")) {
     const pair = line.match(/^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"([^"]*)"|'([^']*)')$/);
     if (!pair) continue;
     const value = pair[2] ?? pair[3];
-    if (section === "vars") vars[pair[1]] = value;
-    if (section === "kv_namespaces" && pair[1] === "binding") kvNamespaces.push(value);
+    if (section === `${prefix}vars`) vars[pair[1]] = value;
+    if (section === `${prefix}kv_namespaces` && pair[1] === "binding") kvNamespaces.push(value);
+    if (env !== undefined && section === `env.${env}` && pair[1] === "main") main = value;
   }
-  return { vars, kvNamespaces };
+  return { vars, kvNamespaces, main };
 }
 
 function packageDir() {
@@ -46,8 +50,9 @@ function packageDir() {
 }
 
 /**
- * Starts the worker. `vars` override wrangler.toml's; `emulator` (a base URL) sets JWKS_URI and
- * USER_INFO_ENDPOINT; `script` replaces the main module and `also` adds modules beside it (both
+ * Starts the worker (`env`: a wrangler environment, e.g. "bff"). `vars` override wrangler.toml's;
+ * `emulator` (a base URL) sets JWKS_URI and USER_INFO_ENDPOINT (and COGNITO_DOMAIN, for the hosted
+ * UI of the bff environment); `script` replaces the main module and `also` adds modules beside it (both
  * by file name, e.g. a wrapper that imports "./worker.js"). Returns {url, mf, dispose()}.
  */
 export async function startWorker({
@@ -55,15 +60,18 @@ export async function startWorker({
   emulator,
   port = 0,
   kvPersist,
-  script = join(here, "src/worker.js"),
+  env,
+  script,
   also = [],
   pkgDir = packageDir(),
 } = {}) {
-  const toml = readWranglerToml();
+  const toml = readWranglerToml(undefined, env);
+  script ??= join(here, toml.main ?? "src/worker.js");
   const bindings = { ...toml.vars };
   if (emulator) {
-    bindings.JWKS_URI = `${emulator}/${bindings.USER_POOL_ID}/.well-known/jwks.json`;
+    bindings.JWKS_URI = `${emulator}/${vars.USER_POOL_ID ?? bindings.USER_POOL_ID}/.well-known/jwks.json`;
     bindings.USER_INFO_ENDPOINT = `${emulator}/oauth2/userInfo`;
+    if ("COGNITO_DOMAIN" in bindings) bindings.COGNITO_DOMAIN = emulator;
   }
   Object.assign(bindings, vars);
   // workerd resolves a bare specifier beside the importing module: the package's workerd entry is
@@ -94,7 +102,10 @@ export async function startWorker({
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { emulator: { type: "string" }, port: { type: "string" }, "kv-persist": { type: "string" } } });
-  const { url } = await startWorker({ emulator: values.emulator, port: Number(values.port ?? 8787), kvPersist: values["kv-persist"] });
+  const { values } = parseArgs({
+    options: { emulator: { type: "string" }, port: { type: "string" }, "kv-persist": { type: "string" }, env: { type: "string" }, var: { type: "string", multiple: true } },
+  });
+  const vars = Object.fromEntries((values.var ?? []).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+  const { url } = await startWorker({ emulator: values.emulator, env: values.env, vars, port: Number(values.port ?? 8787), kvPersist: values["kv-persist"] });
   console.log(url);
 }

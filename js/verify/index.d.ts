@@ -13,5 +13,5 @@ export {
   CognitoJwtInvalidTokenUseError, CognitoJwtInvalidClientIdError, FetchError,
   NonRetryableFetchError, CognitoAuthError, OAuthError, InvalidGrantError, AuthNetworkError,
   AuthNoTransactionError, AuthStateMismatchError, AuthNonceMismatchError, AuthAtHashMismatchError,
-  IdpTokensMissingError, ApiIssuedTokenScopeError, errorClasses,
+  IdpTokensMissingError, ApiIssuedTokenScopeError, EdgeAuthError, errorClasses,
 } from "../index.js";

@@ -11,6 +11,8 @@ mod auth;
 mod crypto;
 #[cfg(feature = "edge")]
 mod edge;
+#[cfg(feature = "edge")]
+mod edge_session;
 mod error;
 mod fetch;
 mod jwks_snapshot;
@@ -20,6 +22,8 @@ mod verifier;
 pub use auth::{is_api_issued, require_scopes, RawAuth};
 #[cfg(feature = "edge")]
 pub use edge::{BearerGuard, Introspector, TokenCache};
+#[cfg(feature = "edge")]
+pub use edge_session::{edge_session_cookies, edge_session_read};
 pub use error::error_catalog;
 pub use verifier::RawVerifier;
 

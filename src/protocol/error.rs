@@ -96,6 +96,12 @@ codes! {
     AuthAtHashMismatch => "ERR_AUTH_AT_HASH_MISMATCH", "AuthAtHashMismatchError", "CognitoAuthError";
     AuthIdpTokensMissing => "ERR_AUTH_IDP_TOKENS_MISSING", "IdpTokensMissingError", "CognitoAuthError";
     AuthApiTokenScope => "ERR_AUTH_API_TOKEN_SCOPE", "ApiIssuedTokenScopeError", "CognitoAuthError";
+    // The edge sign-in gateway's answers (js/edge-auth.js; issue 14): JS raises them, the core
+    // only lists them so that every code has one catalog entry.
+    EdgeUnauthenticated => "ERR_EDGE_UNAUTHENTICATED", "EdgeAuthError", "CognitoAuthError";
+    EdgeCsrf => "ERR_EDGE_CSRF", "EdgeAuthError", "CognitoAuthError";
+    EdgeSessionTooLarge => "ERR_EDGE_SESSION_TOO_LARGE", "EdgeAuthError", "CognitoAuthError";
+    EdgeInternal => "ERR_EDGE_INTERNAL", "EdgeAuthError", "CognitoAuthError";
 }
 
 /// A value in a failed assertion (aws-jwt-verify's `failedAssertion.{expected,actual}`).

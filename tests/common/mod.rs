@@ -466,3 +466,37 @@ fn global_scope_has_webcrypto_and_fetch() {
     );
     assert!(get(&global, "fetch").is_function(), "{scope}");
 }
+
+/// The edge session cookie's framing through the binding `js/edge-auth.js` uses: chunks of one
+/// sealed value reassemble to its bytes and key version; garbage is no session; more than 8
+/// chunks is refused.
+#[wasm_bindgen_test]
+fn edge_session_cookies_round_trip_through_the_binding() {
+    use cognito_wasm::bindings::{edge_session_cookies, edge_session_read};
+    let sealed: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+    let chunks = edge_session_cookies("s", 42, &sealed).expect("fits");
+    assert_eq!(chunks.length(), 2);
+    let pairs: Vec<String> = chunks
+        .iter()
+        .map(|c| {
+            let pair = Array::from(&c);
+            format!(
+                "{}={}",
+                pair.get(0).as_string().unwrap(),
+                pair.get(1).as_string().unwrap()
+            )
+        })
+        .collect();
+    let read = edge_session_read(&format!("a=1; {}", pairs.join("; ")), "s");
+    assert_eq!(get(&read, "version").as_f64(), Some(42.0));
+    assert_eq!(
+        js_sys::Uint8Array::from(get(&read, "sealed")).to_vec(),
+        sealed
+    );
+    assert!(edge_session_read("s.0=garbage", "s").is_undefined());
+    assert!(
+        edge_session_read(&pairs[1], "s").is_undefined(),
+        "a lone second chunk"
+    );
+    assert!(edge_session_cookies("s", 1, &vec![0u8; 40_000]).is_none());
+}

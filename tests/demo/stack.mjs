@@ -24,10 +24,10 @@ async function freePort() {
 
 /**
  * Starts `scripts/demo.sh --no-build` in its own process group on free ports. Resolves, once it
- * printed its banner, to {app, emulator, idp, output(), stop(signal)}.
+ * printed its banner, to {app, emulator, idp, edge (the worker's /app), output(), stop(signal)}.
  */
 export async function startDemo() {
-  const ports = { DEMO_PORT: await freePort(), DEMO_EMULATOR_PORT: await freePort(), DEMO_IDP_PORT: await freePort() };
+  const ports = { DEMO_PORT: await freePort(), DEMO_EMULATOR_PORT: await freePort(), DEMO_IDP_PORT: await freePort(), DEMO_EDGE_PORT: await freePort() };
   const child = spawn(join(REPO_ROOT, 'scripts', 'demo.sh'), ['--no-build'], {
     cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) },
@@ -40,7 +40,7 @@ export async function startDemo() {
     const found = {};
     createInterface({ input: child.stdout }).on('line', (line) => {
       output += `${line}\n`;
-      const match = line.match(/^\s+(App|Emulator|IdP):\s+(http:\/\/\S+?)\/?(\s|$)/);
+      const match = line.match(/^\s+(App|Emulator|IdP|Edge):\s+(http:\/\/\S+?)\/?(\s|$)/);
       if (match) found[match[1].toLowerCase()] = match[2];
       if (/Ctrl-C stops everything/.test(line)) {
         clearTimeout(timer);

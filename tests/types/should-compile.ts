@@ -3,6 +3,9 @@ import {
   CognitoJwtVerifier,
   JwtVerifier,
   JwtBaseError,
+  EdgeAuthError,
+  EDGE_AUTH_TRANSACTION_SECONDS,
+  createEdgeAuth,
   JwtExpiredError,
   JwtInvalidClaimError,
   errorCatalog,
@@ -139,4 +142,36 @@ export async function idpTokens(auth: import("cognito-wasm").CognitoAuth): Promi
   const tokens = await auth.idpTokens({ verify: { providers } });
   const reason: import("cognito-wasm").IdpUnverifiedReason | undefined = tokens?.idToken?.unverifiedReason;
   return reason ?? tokens?.idToken?.verifiedPayload?.sub;
+}
+
+// createEdgeAuth: options or a factory of env; the handler is a module worker's fetch.
+interface Env {
+  CLIENT_SECRET: string;
+  COOKIE_SECRETS: string;
+}
+export function edgeWorker(): { fetch: (request: Request, env: Env) => Promise<Response> } {
+  const edgeAuth = createEdgeAuth<Env>((env) => ({
+    userPoolId: "us-east-1_AbCdEf123",
+    clientId: "c",
+    clientSecret: env.CLIENT_SECRET,
+    domain: "auth.example.com",
+    cookie: { secret: env.COOKIE_SECRETS.split(","), sameSite: "Strict", maxAgeSeconds: 3600 },
+    protect: ["/app/*", /^\/api\//, (path) => path === "/me"],
+    claimHeaders: { "x-auth-sub": "sub" },
+    tokenHeaders: { accessToken: "x-access-token" },
+    jwksStore: { get: async () => null, put: async () => undefined },
+    origin: (request, e) => fetch(request, { headers: { "x-secret-len": String(e.CLIENT_SECRET.length) } }),
+  }));
+  const verifier: CognitoJwtVerifier | undefined = edgeAuth.verifier;
+  void verifier;
+  const seconds: number = EDGE_AUTH_TRANSACTION_SECONDS;
+  void seconds;
+  return { fetch: (request, env) => edgeAuth(request, env) };
+}
+export function edgeErrorCode(error: unknown): string | undefined {
+  if (error instanceof EdgeAuthError) {
+    assertType<Equals<typeof error.code, "ERR_EDGE_UNAUTHENTICATED" | "ERR_EDGE_CSRF" | "ERR_EDGE_SESSION_TOO_LARGE" | "ERR_EDGE_INTERNAL">>();
+    return error.code;
+  }
+  return undefined;
 }

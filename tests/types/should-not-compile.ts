@@ -1,7 +1,7 @@
 // Misuses of the public types. Each misuse line is preceded by `// @ts-expect-error`: tsc must
 // accept the file as is (every directive is used), and check.mjs also removes the directives and
 // asserts that tsc then reports an error on each of those lines.
-import { CognitoJwtVerifier, JwtVerifier, JwtExpiredError, type CognitoIdTokenPayload } from "cognito-wasm";
+import { CognitoJwtVerifier, JwtVerifier, JwtExpiredError, createEdgeAuth, type CognitoIdTokenPayload } from "cognito-wasm";
 
 const userPoolId = "us-east-1_AbCdEf123";
 const token = "a.b.c";
@@ -74,4 +74,14 @@ export async function idpMisuse(auth: import("cognito-wasm").CognitoAuth): Promi
   await auth.idpTokens({ verify: { providers: { Corp: { issuer: "https://corp.example" } } } });
   // @ts-expect-error the token's own iss is no longer trusted: issuer is per provider
   await auth.idpTokens({ verify: true, issuer: "https://corp.example" });
+}
+
+export function edgeMisuse(): void {
+  const base = { userPoolId: "us-east-1_AbCdEf123", clientId: "c", domain: "auth.example.com", protect: ["/app/*"] };
+  // @ts-expect-error the cookie secret is required
+  createEdgeAuth({ ...base, cookie: {} });
+  // @ts-expect-error SameSite=None is not offered (CSRF rests on SameSite plus the Origin check)
+  createEdgeAuth({ ...base, cookie: { secret: "s", sameSite: "None" } });
+  // @ts-expect-error tokenHeaders names the access or ID token only
+  createEdgeAuth({ ...base, cookie: { secret: "s" }, tokenHeaders: { refreshToken: "x-refresh" } });
 }

@@ -8,6 +8,11 @@ import { el } from './ui.js';
 const demo = await (await fetch('/demo-config.json')).json();
 const main = document.getElementById('main');
 
+// The page the example worker protects at the edge (another origin: a plain link, not a route).
+if (demo.edgeUrl) {
+  document.querySelector('nav ul').append(el('li', {}, el('a', { href: demo.edgeUrl, 'data-external': '' }, 'Edge sign-in (BFF)')));
+}
+
 const ROUTES = {
   '/session': { title: 'Session', render: renderSession },
   '/idp-tokens': { title: 'IdP tokens', render: renderIdpTokens },
@@ -40,7 +45,7 @@ export function navigate(path) {
 
 document.querySelector('nav').addEventListener('click', (event) => {
   const link = event.target.closest('a');
-  if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  if (!link || link.hasAttribute('data-external') || event.ctrlKey || event.metaKey || event.shiftKey) return;
   event.preventDefault();
   navigate(link.getAttribute('href'));
 });
