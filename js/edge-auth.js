@@ -8,7 +8,7 @@
 import { RawAuth, TokenCache, edgeSessionCookies, edgeSessionRead } from "./cognito_wasm.js";
 import { persistJwksCache } from "./edge.js";
 import { EdgeAuthError, ParameterValidationError } from "./errors.js";
-import { CognitoJwtVerifier, fetchWithin, fromWasmError } from "./verifier.js";
+import { CognitoJwtVerifier, fetchWithin, fromWasmError, jwksGeneration } from "./verifier.js";
 
 /** Seconds a sign-in may take between the redirect to the hosted UI and the callback. */
 export const EDGE_AUTH_TRANSACTION_SECONDS = 600;
@@ -359,20 +359,27 @@ class Gateway {
   }
 
   /** Verifies an access token (through the verified-token cache). */
-  async #access(token) {
-    const hit = this.#cache.get(token, 1);
-    if (hit !== undefined) return hit;
-    const payload = await this.#verifier.verify(token);
-    if (payload.token_use !== "access") throw edgeError("ERR_EDGE_UNAUTHENTICATED", "the session holds no access token", 401);
-    this.#cache.insert(token, 1, payload);
-    return payload;
+  #access(token) {
+    return this.#cached(token, 1, async () => {
+      const payload = await this.#verifier.verify(token);
+      if (payload.token_use !== "access") throw edgeError("ERR_EDGE_UNAUTHENTICATED", "the session holds no access token", 401);
+      return payload;
+    });
   }
 
-  async #id(token) {
-    const hit = this.#cache.get(token, 2);
+  #id(token) {
+    return this.#cached(token, 2, () => this.#verifier.verify(token, { tokenUse: "id" }));
+  }
+
+  /** `verify()`'s payload for `token`, from the cache while the verifier's JWKS is the one it was
+   * verified with (`kind`: 1 access, 2 ID token). */
+  async #cached(token, kind, verify) {
+    // read before verifying: a JWKS change during the verification leaves the entry stale
+    const generation = this.#verifier[jwksGeneration]();
+    const hit = this.#cache.get(token, kind, generation);
     if (hit !== undefined) return hit;
-    const payload = await this.#verifier.verify(token, { tokenUse: "id" });
-    this.#cache.insert(token, 2, payload);
+    const payload = await verify();
+    this.#cache.insert(token, kind, generation, payload);
     return payload;
   }
 
