@@ -413,6 +413,11 @@ impl<'a> Reader<'a> {
         if after == i || (after - i > 1 && b[i] == b'0') {
             return Err(JsonError::Syntax);
         }
+        // an integer of at most 308 digits is finite: nothing more to check
+        if after - i <= 308 && !matches!(b.get(after), Some(b'.' | b'e' | b'E')) {
+            self.pos = after;
+            return Ok(self.text(start, after));
+        }
         let int = (i, after);
         i = after;
         let mut frac = (i, i);
@@ -621,19 +626,21 @@ fn digits_end(b: &[u8], mut i: usize) -> usize {
 }
 
 /// The index of the first byte at or after `i` that ends a plain run of string content (`"`,
-/// `\\` or a control character), or `b.len()`. Eight bytes at a time while none of them does
-/// (SWAR: a byte's high bit marks a match), then byte by byte.
+/// `\\` or a control character), or `b.len()`. Eight bytes at a time (SWAR: a byte's high bit
+/// marks a match), then byte by byte for the last few.
 fn run_end(b: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x;
     while let Some(chunk) = b.get(i..i.saturating_add(8)) {
         let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let stop = zero_byte(v ^ (ONES * u64::from(b'"')))
+        let stop = (zero_byte(v ^ (ONES * u64::from(b'"')))
             | zero_byte(v ^ (ONES * u64::from(b'\\')))
-            | v.wrapping_sub(ONES * 0x20) & !v;
-        if stop & HIGH != 0 {
-            break;
+            | v.wrapping_sub(ONES * 0x20) & !v)
+            & HIGH;
+        if stop != 0 {
+            // the lowest marked byte is exact (a borrow only marks bytes above a match)
+            return i + (stop.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
