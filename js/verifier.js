@@ -75,12 +75,12 @@ const decoder = new TextDecoder();
 let fast;
 
 /**
- * The hot path's signature step: `(cryptoKey, signature, data)` returns whether the signature is
- * valid, as a boolean or a promise of one; a throw or a rejection sends the token to the full path.
- * WebCrypto (it copies the views at the call) unless an entry point installed its own with
- * `useSignatureCheck` (node.js: node:crypto, see docs/verifier-api.md).
+ * The hot path's signature step: `crypto.subtle.verify` (browsers, workerd) unless an entry point
+ * installed a synchronous one with `useSignatureCheck` (the Node entries: node:crypto, see
+ * ./node-crypto.js and docs/verifier-api.md): `(cryptoKey, signature, data)` returns whether the
+ * signature is valid; a throw sends the token to the full path.
  */
-let signatureCheck = (key, signature, data) => globalThis.crypto.subtle.verify(rsa, key, signature, data);
+let signatureCheck;
 
 /** @internal For the entry points only (not re-exported by index.js). */
 export function useSignatureCheck(check) {
@@ -117,17 +117,23 @@ function fastVerify(raw, token, fallback) {
   views = fastViews(); // the core may have grown the memory
   const { buffer, result } = views;
   const text = decoder.decode(new Uint8Array(buffer, result[4], result[5]));
+  const signature = new Uint8Array(buffer, result[0], result[1]);
+  const data = new Uint8Array(buffer, result[2], result[3]);
+  if (signatureCheck === undefined) {
+    // WebCrypto copies the views at the call, so the next verify may reuse the memory.
+    return globalThis.crypto.subtle
+      .verify(rsa, started, signature, data)
+      .then((valid) => (valid ? JSON.parse(text) : rethrow(invalidSignatureError())), fallback);
+  }
   let valid;
   try {
-    valid = signatureCheck(started, new Uint8Array(buffer, result[0], result[1]), new Uint8Array(buffer, result[2], result[3]));
+    valid = signatureCheck(started, signature, data);
   } catch {
     return fallback();
   }
-  // A synchronous answer (node:crypto) settles at once, without a WebCrypto round trip. The core's
-  // reader has accepted the payload JSON already, so JSON.parse does not throw here.
-  if (valid === true) return Promise.resolve(JSON.parse(text));
-  if (valid === false) return Promise.reject(thrown(invalidSignatureError()));
-  return valid.then((ok) => (ok ? JSON.parse(text) : rethrow(invalidSignatureError())), fallback);
+  // Settled at once, with no WebCrypto round trip. The core's reader has accepted the payload
+  // JSON already, so JSON.parse does not throw here.
+  return valid ? Promise.resolve(JSON.parse(text)) : Promise.reject(thrown(invalidSignatureError()));
 }
 
 /**
