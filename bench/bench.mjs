@@ -55,11 +55,10 @@ async function coldStart(samples = Number(process.env.BENCH_COLD_SAMPLES ?? 11))
       runs[library].push(JSON.parse(execFileSync(process.execPath, [new URL("cold.mjs", import.meta.url).pathname], { env })));
     }
   }
-  console.log(`
-Node.js cold start: ms to the first verified token (cached JWKS), median of ${samples} fresh processes`);
+  console.log(`\nNode.js cold start: ms to the first verified token (cached JWKS), median of ${samples} fresh processes`);
   console.log(`  ${"".padEnd(34)} ${"from import".padStart(12)}  ${"from process start".padStart(19)}`);
-  for (const [library, samples] of Object.entries(runs)) {
-    const ms = (key) => median(samples.map((s) => s[key])).toFixed(1);
+  for (const [library, values] of Object.entries(runs)) {
+    const ms = (key) => median(values.map((v) => v[key])).toFixed(1);
     console.log(`  ${library.padEnd(34)} ${`${ms("fromImport")} ms`.padStart(12)}  ${`${ms("fromProcessStart")} ms`.padStart(19)}`);
   }
 }
