@@ -30,12 +30,14 @@ test("require(\"cognito-wasm/verify\") loads the verify-only entry with the same
   assert.deepEqual(await verifier.verify(await sign(key, payload)), payload);
 });
 
-test("the CommonJS entries check warm signatures with node:crypto, not crypto.subtle.verify", async (t) => {
+test("the CommonJS entries, and cognito-wasm/verify's ESM one, check warm signatures with node:crypto, not crypto.subtle.verify", async (t) => {
   const { claims, clientId, makeKey, rejection, sign, spyOnVerifies, tamperSignature, userPoolId } = await import("./helpers.mjs");
   const key = await makeKey("cjs-node-crypto-key", { alg: "RS512" });
   const calls = spyOnVerifies(t);
-  for (const entry of ["cognito-wasm", "cognito-wasm/verify"]) {
-    const api = require(entry);
+  const entries = { "require cognito-wasm": () => require("cognito-wasm"), "require cognito-wasm/verify": () => require("cognito-wasm/verify"),
+    "import cognito-wasm/verify": () => import("cognito-wasm/verify") };
+  for (const [entry, load] of Object.entries(entries)) {
+    const api = await load();
     const verifier = api.CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId, algorithms: ["RS512"] });
     verifier.cacheJwks({ keys: [key.jwk] });
     const payload = claims("id");
