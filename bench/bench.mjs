@@ -1,15 +1,19 @@
 // Benchmark runner (not a test): `npm run bench` / scripts/bench.sh, which installs the packed
 // package next to this file first. Runs core.mjs in Node, then in headless Chromium (a page served
-// on loopback, driven by playwright-core with the system Chromium), and prints µs per verify, the
-// ratio to the floor (crypto.subtle.verify with a cached CryptoKey) and the gzip -9 size of what
-// a browser loads.
+// on loopback, driven by playwright-core with the system Chromium), for an access token and a
+// ~4 KB ID token, and prints µs per verify, the ratio to the floor (crypto.subtle.verify with a
+// cached CryptoKey) with the Node target (issue 13), the cold start in Node (fresh processes) and
+// the gzip -9 size of what a browser loads.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import * as cognitoWasm from "cognito-wasm";
 import * as jose from "jose";
 import * as awsJwtVerify from "aws-jwt-verify";
-import { runBench } from "./core.mjs";
+import * as nodeCrypto from "node:crypto";
+import { makeToken, median, runBench } from "./core.mjs";
 import { entryDir, withBenchPage } from "./browser.mjs";
 
 const pkg = entryDir("cognito-wasm");
@@ -17,14 +21,47 @@ const options = { rounds: Number(process.env.BENCH_ROUNDS ?? 30), batchMs: Numbe
 
 function print(runtime, results) {
   console.log(`\n${runtime}: µs per verify and ratio to the floor, over ${options.rounds} interleaved rounds`);
-  console.log(`  ${"".padEnd(30)} ${"median round".padStart(19)}  ${"best round".padStart(19)}`);
+  console.log(`  ${"".padEnd(34)} ${"median round".padStart(19)}  ${"best round".padStart(19)}`);
   const cell = (us, ratio) => `${us.toFixed(1).padStart(8)} µs ${ratio.toFixed(2).padStart(5)}×`;
   for (const { name, us, ratio, best, bestRatio } of results) {
-    console.log(`  ${name.padEnd(30)} ${cell(us, ratio)}  ${cell(best, bestRatio)}`);
+    console.log(`  ${name.padEnd(34)} ${cell(us, ratio)}  ${cell(best, bestRatio)}`);
   }
 }
 
-const inChromium = () => withBenchPage((page) => page.evaluate((o) => globalThis.bench(o), options));
+// BENCH_BASELINE=<folder of a built package (pkg/ of another commit)>: one more contender,
+// "cognito-wasm (baseline)", in Node and Chromium, so before/after come from the same run.
+const baseline = process.env.BENCH_BASELINE;
+const cognitoWasmBaseline = baseline && (await import(pathToFileURL(join(baseline, "node.js")).href));
+const inChromium = (tokenUse) =>
+  withBenchPage((page) => page.evaluate((o) => globalThis.bench(o), { ...options, tokenUse }), undefined, baseline);
+
+/** Node's target: cognito-wasm's median ratio to the floor, beside aws-jwt-verify's (node:crypto). */
+function target(results) {
+  const ratio = (name) => results.find((r) => r.name === name).ratio;
+  const [ours, theirs] = [ratio("cognito-wasm"), ratio("aws-jwt-verify")];
+  const bound = ratio("  node:crypto.verify + JSON.parse");
+  console.log(`  target ≤ 0.45×: cognito-wasm ${ours.toFixed(2)}× (${ours <= 0.45 ? "met" : "not met"}), aws-jwt-verify ${theirs.toFixed(2)}×,` +
+    ` node:crypto.verify + JSON.parse ${bound.toFixed(2)}× (median rounds)`);
+}
+
+/** Cold start in Node: fresh processes, interleaved, import → first verified token with a cached JWKS. */
+async function coldStart(samples = Number(process.env.BENCH_COLD_SAMPLES ?? 11)) {
+  const { token, jwks } = await makeToken();
+  const libraries = ["cognito-wasm", "aws-jwt-verify"];
+  const runs = Object.fromEntries(libraries.map((library) => [library, []]));
+  for (let i = 0; i < samples; i += 1) {
+    for (const library of i % 2 ? [...libraries].reverse() : libraries) {
+      const env = { ...process.env, BENCH_COLD: JSON.stringify({ library, token, jwks }) };
+      runs[library].push(JSON.parse(execFileSync(process.execPath, [new URL("cold.mjs", import.meta.url).pathname], { env })));
+    }
+  }
+  console.log(`\nNode.js cold start: ms to the first verified token (cached JWKS), median of ${samples} fresh processes`);
+  console.log(`  ${"".padEnd(34)} ${"from import".padStart(12)}  ${"from process start".padStart(19)}`);
+  for (const [library, values] of Object.entries(runs)) {
+    const ms = (key) => median(values.map((v) => v[key])).toFixed(1);
+    console.log(`  ${library.padEnd(34)} ${`${ms("fromImport")} ms`.padStart(12)}  ${`${ms("fromProcessStart")} ms`.padStart(19)}`);
+  }
+}
 
 /** gzip -9 of what a browser loads for one entry: its web.js, index.js, the modules index.js re-exports, the .wasm and glue. */
 function sizes(entry) {
@@ -44,8 +81,14 @@ function sizes(entry) {
 }
 
 const started = performance.now();
-print(`Node.js ${process.version}`, await runBench({ cognitoWasm, jose, awsJwtVerify }, options));
-print("Chromium (headless)", await inChromium());
+const tokens = { access: "access token", id: "ID token (~4 KB)" };
+for (const [tokenUse, what] of Object.entries(tokens)) {
+  const results = await runBench({ cognitoWasm, cognitoWasmBaseline, jose, awsJwtVerify, nodeCrypto }, { ...options, tokenUse });
+  print(`Node.js ${process.version}, ${what}`, results);
+  target(results);
+}
+for (const [tokenUse, what] of Object.entries(tokens)) print(`Chromium (headless), ${what}`, await inChromium(tokenUse));
+await coldStart();
 sizes(".");
 sizes("verify");
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);

@@ -13,12 +13,14 @@ const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/ja
 
 /**
  * Runs `fn(page)` with page.html loaded and its module evaluated (globalThis.bench/prepare set).
- * `pkg` is the cognito-wasm folder served as /pkg/ (default: the installed package).
+ * `pkg` is the cognito-wasm folder served as /pkg/ (default: the installed package); `baseline`,
+ * another build of it served as /baseline/ (the page then benches it too).
  */
-export async function withBenchPage(fn, pkg = entryDir("cognito-wasm")) {
+export async function withBenchPage(fn, pkg = entryDir("cognito-wasm"), baseline = undefined) {
   const roots = {
     "/bench/": dirname(fileURLToPath(import.meta.url)),
     "/pkg/": pkg,
+    ...(baseline && { "/baseline/": baseline }),
     "/jose/": entryDir("jose"),
     "/aws-jwt-verify/": entryDir("aws-jwt-verify"),
   };
@@ -40,7 +42,7 @@ export async function withBenchPage(fn, pkg = entryDir("cognito-wasm")) {
     const errors = [];
     page.on("pageerror", (error) => errors.push(error));
     page.on("response", (response) => response.status() >= 400 && errors.push(new Error(`${response.status()} ${response.url()}`)));
-    await page.goto(`http://127.0.0.1:${server.address().port}/bench/page.html`);
+    await page.goto(`http://127.0.0.1:${server.address().port}/bench/page.html${baseline ? "?baseline" : ""}`);
     await page.waitForFunction(() => typeof globalThis.bench === "function" || null, null, { timeout: 15000 }).catch((error) => {
       throw errors[0] ?? error;
     });

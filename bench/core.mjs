@@ -1,5 +1,7 @@
-// The benchmark itself, shared by Node (node.mjs) and the Chromium page (page.html): one token,
-// four verifiers, interleaved timed rounds. Runtime-neutral: WebCrypto via globalThis only.
+// The benchmark itself, shared by Node (bench.mjs) and the Chromium page (page.html): one token
+// (an access token, or a ~4 KB ID token), the verifiers and reference lines, interleaved timed
+// rounds. Runtime-neutral: WebCrypto via globalThis only (Node passes node:crypto in `modules` for
+// one more reference line).
 const { subtle } = globalThis.crypto;
 const enc = new TextEncoder();
 export const userPoolId = "us-east-1_BenchPool1";
@@ -10,26 +12,33 @@ export const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
 const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 export const unb64url = (text) => Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
 
-/** A Cognito-shaped access token signed with a fresh RS256 key, and the JWKS that verifies it. */
-export async function makeToken() {
+/** A Cognito-shaped access or ID token (~4 KB) signed with a fresh RS256 key, and the JWKS that verifies it. */
+export async function makeToken(tokenUse = "access") {
   const pair = await subtle.generateKey({ ...alg, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ["sign", "verify"]);
   const { kty, n, e } = await subtle.exportKey("jwk", pair.publicKey);
   const jwk = { kty, n, e, kid: "bench-key", alg: "RS256", use: "sig" };
   const t = Math.floor(Date.now() / 1000);
-  const payload = {
-    sub: "5ba213ed-be85-41d3-9bb1-9250e4a8c2f0", "cognito:groups": ["admins"], iss: issuer, version: 2, client_id: clientId,
-    origin_jti: "4a1f7f5e-8b0e-4c3c-9d7d-1f3e2a6b9c10", event_id: "64f513be-32db-42b0-b78e-b02127b4f463", token_use: "access",
-    scope: "openid email https://api.example.com/read", auth_time: t, iat: t, exp: t + 3600,
-    jti: "7a2fda5b-4aa2-4399-b29a-f030e4881f4e", username: "jdoe",
+  const common = {
+    sub: "5ba213ed-be85-41d3-9bb1-9250e4a8c2f0", "cognito:groups": ["admins"], iss: issuer, origin_jti: "4a1f7f5e-8b0e-4c3c-9d7d-1f3e2a6b9c10",
+    event_id: "64f513be-32db-42b0-b78e-b02127b4f463", token_use: tokenUse, auth_time: t, iat: t, exp: t + 3600,
+    jti: "7a2fda5b-4aa2-4399-b29a-f030e4881f4e",
   };
+  const payload =
+    tokenUse === "id"
+      ? { ...common, aud: clientId, "cognito:username": "jdoe", email: "jdoe@example.com", email_verified: true, name: "Jane Doe",
+          // a federated user with profile attributes: what makes Cognito ID tokens ~4 KB
+          identities: [{ userId: "1234567890", providerName: "Google", providerType: "Google", issuer: null, primary: "true", dateCreated: `${t}000` }],
+          ...Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`custom:attribute_${i}`, `value-${i}-`.padEnd(96, "x")])) }
+      : { ...common, version: 2, client_id: clientId, scope: "openid email https://api.example.com/read", username: "jdoe" };
   const input = `${b64url(enc.encode(JSON.stringify({ kid: jwk.kid, alg: "RS256" })))}.${b64url(enc.encode(JSON.stringify(payload)))}`;
   const signature = await subtle.sign(alg, pair.privateKey, enc.encode(input));
   return { token: `${input}.${b64url(signature)}`, jwks: { keys: [jwk] } };
 }
 
 /** name -> async setup returning a verify function (each call verifies the token once). */
-function contenders({ cognitoWasm, awsJwtVerify, jose }, { token, jwks }) {
-  return {
+function contenders({ cognitoWasm, cognitoWasmBaseline, awsJwtVerify, jose, nodeCrypto }, { token, jwks }, tokenUse) {
+  const result = { token_use: tokenUse };
+  const references = {
     "crypto.subtle.verify (floor)": async () => {
       const key = await subtle.importKey("jwk", jwks.keys[0], alg, false, ["verify"]);
       const [h, p, s] = token.split(".");
@@ -37,7 +46,7 @@ function contenders({ cognitoWasm, awsJwtVerify, jose }, { token, jwks }) {
       const signature = unb64url(s);
       return async () => {
         if (!(await subtle.verify(alg, key, signature, data))) throw new Error("floor: bad signature");
-        return { client_id: clientId };
+        return result;
       };
     },
     // Reference lines, not verifiers: the floor plus the least any verifier returning the payload
@@ -72,13 +81,38 @@ function contenders({ cognitoWasm, awsJwtVerify, jose }, { token, jwks }) {
         return JSON.parse(text);
       };
     },
+  };
+  // Node only: the least a node:crypto verifier does (the bound of the Node target).
+  if (nodeCrypto) {
+    references["  node:crypto.verify + JSON.parse"] = async () => {
+      const key = nodeCrypto.createPublicKey({ key: jwks.keys[0], format: "jwk" });
+      const [h, p, s] = token.split(".");
+      const data = enc.encode(`${h}.${p}`);
+      const signature = unb64url(s);
+      const text = new TextDecoder().decode(unb64url(p));
+      return async () => {
+        if (!nodeCrypto.verify("sha256", data, key, signature)) throw new Error("node:crypto: bad signature");
+        return JSON.parse(text);
+      };
+    };
+  }
+  return {
+    ...references,
     "cognito-wasm": async () => {
-      const verifier = cognitoWasm.CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, jwksUri: "https://jwks.invalid/" });
+      const verifier = cognitoWasm.CognitoJwtVerifier.create({ userPoolId, tokenUse, clientId, jwksUri: "https://jwks.invalid/" });
       verifier.cacheJwks(jwks);
       return () => verifier.verify(token);
     },
+    // BENCH_BASELINE (bench.mjs): the same package built from another commit, for before/after in one run.
+    ...(cognitoWasmBaseline && {
+      "cognito-wasm (baseline)": async () => {
+        const verifier = cognitoWasmBaseline.CognitoJwtVerifier.create({ userPoolId, tokenUse, clientId, jwksUri: "https://jwks.invalid/" });
+        verifier.cacheJwks(jwks);
+        return () => verifier.verify(token);
+      },
+    }),
     "aws-jwt-verify": async () => {
-      const verifier = awsJwtVerify.CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId });
+      const verifier = awsJwtVerify.CognitoJwtVerifier.create({ userPoolId, tokenUse, clientId });
       verifier.cacheJwks(jwks);
       return () => verifier.verify(token);
     },
@@ -90,12 +124,12 @@ function contenders({ cognitoWasm, awsJwtVerify, jose }, { token, jwks }) {
 }
 
 /** Sets every contender up for one fresh token; returns name -> verify function, each checked once. */
-export async function prepare(modules) {
+export async function prepare(modules, tokenUse = "access") {
   const ready = {};
-  for (const [name, setup] of Object.entries(contenders(modules, await makeToken()))) {
+  for (const [name, setup] of Object.entries(contenders(modules, await makeToken(tokenUse), tokenUse))) {
     const verify = await setup();
     const result = await verify();
-    if (result.client_id !== clientId) throw new Error(`${name}: wrong payload`);
+    if (result.token_use !== tokenUse) throw new Error(`${name}: wrong payload`);
     ready[name] = verify;
   }
   return ready;
@@ -107,7 +141,7 @@ async function timeBatch(verify, count) {
   return performance.now() - start;
 }
 
-const median = (values) => {
+export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -119,9 +153,9 @@ const median = (values) => {
  * median round, and the best round, which a busy machine disturbs least) and the ratios to the
  * floor's.
  */
-export async function runBench(modules, { rounds = 12, batchMs = 60 } = {}) {
+export async function runBench(modules, { rounds = 12, batchMs = 60, tokenUse = "access" } = {}) {
   const entries = [];
-  for (const [name, verify] of Object.entries(await prepare(modules))) {
+  for (const [name, verify] of Object.entries(await prepare(modules, tokenUse))) {
     await timeBatch(verify, 200); // warm-up (JIT, key caches)
     const sample = await timeBatch(verify, 50);
     entries.push({ name, verify, count: Math.max(20, Math.round((batchMs * 50) / sample)), samples: [] });

@@ -65,14 +65,27 @@ function call(fn) {
 
 // The hot path (a verification without overrides), split so that JS holds the promise: the core
 // parses the token in shared wasm memory and checks it up to the signature
-// (RawVerifier.fastStart), JS runs crypto.subtle.verify on views of that memory (WebCrypto copies
-// them at the call) and parses the payload. A token that needs more (a key to fetch, a claim error
-// to report, a customJwtCheck) goes on in the core from the parse fastStart did, so no token is
-// parsed twice; only a WebCrypto failure starts again in RawVerifier.verify.
+// (RawVerifier.fastStart), JS checks the signature on views of that memory (`signatureCheck`
+// below) and parses the payload. A token that needs more (a key to fetch, a claim error to report,
+// a customJwtCheck) goes on in the core from the parse fastStart did, so no token is parsed twice;
+// only a failure of the crypto itself starts again in RawVerifier.verify.
 const rsa = { name: "RSASSA-PKCS1-v1_5" };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 let fast;
+
+/**
+ * The hot path's signature step: `crypto.subtle.verify` (browsers, workerd) unless an entry point
+ * installed a synchronous one with `useSignatureCheck` (the Node entries: node:crypto, see
+ * ./node-crypto.js and docs/verifier-api.md): `(cryptoKey, signature, data)` returns whether the
+ * signature is valid; a throw sends the token to the full path.
+ */
+let signatureCheck;
+
+/** @internal For the entry points only (not re-exported by index.js). */
+export function useSignatureCheck(check) {
+  signatureCheck = check;
+}
 
 /**
  * The fast path's views of wasm memory, made again when the memory has grown (growing detaches
@@ -92,7 +105,7 @@ function fastViews() {
 /**
  * Starts a fast verification: a promise of the payload, or `undefined` when the token is not for
  * the fast path (too long, or not ASCII: such a token is refused by the full path's parse, done
- * once). `fallback()` verifies again when WebCrypto itself failed.
+ * once). `fallback()` verifies again when the signature check itself failed (threw or rejected).
  */
 function fastVerify(raw, token, fallback) {
   let views = fastViews();
@@ -104,9 +117,23 @@ function fastVerify(raw, token, fallback) {
   views = fastViews(); // the core may have grown the memory
   const { buffer, result } = views;
   const text = decoder.decode(new Uint8Array(buffer, result[4], result[5]));
-  return globalThis.crypto.subtle
-    .verify(rsa, started, new Uint8Array(buffer, result[0], result[1]), new Uint8Array(buffer, result[2], result[3]))
-    .then((valid) => (valid ? JSON.parse(text) : rethrow(invalidSignatureError())), fallback);
+  const signature = new Uint8Array(buffer, result[0], result[1]);
+  const data = new Uint8Array(buffer, result[2], result[3]);
+  if (signatureCheck === undefined) {
+    // WebCrypto copies the views at the call, so the next verify may reuse the memory.
+    return globalThis.crypto.subtle
+      .verify(rsa, started, signature, data)
+      .then((valid) => (valid ? JSON.parse(text) : rethrow(invalidSignatureError())), fallback);
+  }
+  let valid;
+  try {
+    valid = signatureCheck(started, signature, data);
+  } catch {
+    return fallback();
+  }
+  // Settled at once, with no WebCrypto round trip. The core's reader has accepted the payload
+  // JSON already, so JSON.parse does not throw here.
+  return valid ? Promise.resolve(JSON.parse(text)) : Promise.reject(thrown(invalidSignatureError()));
 }
 
 /**

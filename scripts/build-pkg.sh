@@ -30,7 +30,7 @@ node js/make-cjs.mjs pkg
 
 mkdir -p pkg/verify
 cp "$verify_staging/cognito_wasm_bg.wasm" "$verify_staging/cognito_wasm.js" pkg/verify/
-cp js/errors.js js/verifier.js js/verify/index.js js/verify/index.d.ts js/entry/*.js pkg/verify/
+cp js/errors.js js/verifier.js js/node-crypto.js js/verify/index.js js/verify/index.d.ts js/entry/*.js pkg/verify/
 node js/make-cjs.mjs pkg/verify
 cp README.md pkg/README.md
 [ -f LICENSE ] && cp LICENSE pkg/

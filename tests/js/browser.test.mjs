@@ -14,13 +14,23 @@ const pkg = dirname(fileURLToPath(import.meta.resolve("cognito-wasm")));
 const types = { ".js": "text/javascript", ".wasm": "application/wasm" };
 const options = (origin) => ({ userPoolId, tokenUse: "id", clientId, jwksUri: `${origin}/jwks.json` });
 
-// Runs in the page and in the worker: verify a good and a bad token, report what came out.
+// Runs in the page and in the worker: verify a good and a bad token, report what came out, and how
+// many times a warm verify (the hot path) called crypto.subtle.verify (the browser entry's check).
 const probe = `
 export async function probe({ CognitoJwtVerifier, JwtBaseError }, options, good, bad) {
   const verifier = CognitoJwtVerifier.create(options);
   const payload = await verifier.verify(good);
   const error = await verifier.verify(bad).catch((e) => e);
-  return { payload, name: error.name, code: error.code, isBase: error instanceof JwtBaseError, hasWindow: typeof window !== "undefined" };
+  const { subtle } = crypto;
+  const original = subtle.verify;
+  let warmSubtleVerifies = 0;
+  subtle.verify = function (...args) {
+    warmSubtleVerifies += 1;
+    return original.apply(this, args);
+  };
+  const warm = await verifier.verify(good).finally(() => delete subtle.verify);
+  return { payload, warm, warmSubtleVerifies, name: error.name, code: error.code, isBase: error instanceof JwtBaseError,
+    hasWindow: typeof window !== "undefined" };
 }`;
 const page = `<!doctype html>
 <script type="importmap">{ "imports": { "cognito-wasm": "/pkg/web.js" } }</script>
@@ -85,6 +95,8 @@ for (const where of Object.keys(described)) {
     const result = await tab.evaluate(([fn, o, g, b]) => globalThis[fn](o, g, b), [where, options(origin), good, bad]);
     assert.deepEqual(result, {
       payload,
+      warm: payload,
+      warmSubtleVerifies: 1,
       name: "CognitoJwtInvalidTokenUseError",
       code: "ERR_JWT_INVALID_TOKEN_USE",
       isBase: true,

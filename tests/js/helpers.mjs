@@ -1,6 +1,7 @@
 // Shared helpers of the package tests: RSA keys and tokens made with jose (an independent
 // implementation; keys generated at test time), and a loopback JWKS server that counts requests.
 import { createServer } from "node:http";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import { randomUUID } from "node:crypto";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 
@@ -10,15 +11,44 @@ export const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}
 export const clientId = "3k9testclient0example0id";
 export const now = () => Math.floor(Date.now() / 1000);
 
-/** A fresh RS256 key pair; `jwk` is the public half as a user pool's JWKS lists it. */
-export async function makeKey(kid, { modulusLength = 2048 } = {}) {
-  const { publicKey, privateKey } = await generateKeyPair("RS256", { modulusLength, extractable: true });
-  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" } };
+/** A fresh RSA key pair for `alg` (RS256 unless told); `jwk` is the public half as a user pool's JWKS lists it. */
+export async function makeKey(kid, { modulusLength = 2048, alg = "RS256" } = {}) {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { modulusLength, extractable: true });
+  return { kid, alg, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: "sig" } };
 }
 
-/** Signs `payload` with `key` (header `{alg: "RS256", kid}` plus `header`). */
+/** Signs `payload` with `key` (header `{alg: key.alg, kid}` plus `header`). */
 export function sign(key, payload, header = {}) {
-  return new SignJWT(payload).setProtectedHeader({ alg: "RS256", kid: key.kid, ...header }).sign(key.privateKey);
+  return new SignJWT(payload).setProtectedHeader({ alg: key.alg ?? "RS256", kid: key.kid, ...header }).sign(key.privateKey);
+}
+
+/**
+ * Records the calls of the test `t` to `crypto.subtle.verify` (their count) and to node:crypto's
+ * `verify` (the hash of each), for both entries: the builtin's exports object is patched and its
+ * ES module namespace synced. `nodeFails` makes node:crypto's verify throw (a crypto failure).
+ */
+export function spyOnVerifies(t, { nodeFails = false } = {}) {
+  const calls = { subtle: 0, node: [] };
+  const { subtle } = globalThis.crypto;
+  const subtleVerify = subtle.verify;
+  subtle.verify = function (...args) {
+    calls.subtle += 1;
+    return subtleVerify.apply(this, args);
+  };
+  const nodeCrypto = createRequire(import.meta.url)("node:crypto");
+  const nodeVerify = nodeCrypto.verify;
+  nodeCrypto.verify = function (...args) {
+    calls.node.push(args[0]);
+    if (nodeFails) throw new Error("node:crypto failed");
+    return nodeVerify.apply(this, args);
+  };
+  syncBuiltinESMExports();
+  t.after(() => {
+    delete subtle.verify;
+    nodeCrypto.verify = nodeVerify;
+    syncBuiltinESMExports();
+  });
+  return calls;
 }
 
 /** Cognito-shaped claims (reference §9.2/§9.3) for an ID or access token, valid for an hour. */

@@ -29,3 +29,25 @@ test("require(\"cognito-wasm/verify\") loads the verify-only entry with the same
   const payload = claims("id");
   assert.deepEqual(await verifier.verify(await sign(key, payload)), payload);
 });
+
+test("the CommonJS entries, and cognito-wasm/verify's ESM one, check warm signatures with node:crypto, not crypto.subtle.verify", async (t) => {
+  const { claims, clientId, makeKey, rejection, sign, spyOnVerifies, tamperSignature, userPoolId } = await import("./helpers.mjs");
+  const key = await makeKey("cjs-node-crypto-key", { alg: "RS512" });
+  const calls = spyOnVerifies(t);
+  const entries = { "require cognito-wasm": () => require("cognito-wasm"), "require cognito-wasm/verify": () => require("cognito-wasm/verify"),
+    "import cognito-wasm/verify": () => import("cognito-wasm/verify") };
+  for (const [entry, load] of Object.entries(entries)) {
+    const api = await load();
+    const verifier = api.CognitoJwtVerifier.create({ userPoolId, tokenUse: "id", clientId, algorithms: ["RS512"] });
+    verifier.cacheJwks({ keys: [key.jwk] });
+    const payload = claims("id");
+    const token = await sign(key, payload);
+    assert.deepEqual(await verifier.verify(token), payload); // imports the key (full path)
+    calls.subtle = 0;
+    calls.node.length = 0;
+    assert.deepEqual(await verifier.verify(token), payload);
+    const error = await rejection(verifier.verify(tamperSignature(token)));
+    assert.ok(error instanceof api.JwtInvalidSignatureError, entry);
+    assert.deepEqual(calls, { subtle: 0, node: ["SHA-512", "SHA-512"] }, entry);
+  }
+});

@@ -31,6 +31,7 @@ import {
   now,
   rejection,
   sign,
+  spyOnVerifies,
   tamperSignature,
   thrown,
   tokenPieces,
@@ -501,6 +502,72 @@ describe("warm cache (the hot path: the signature check started from JS)", () =>
     const error = await rejection(verifier.verify(`${token.slice(0, -4)}é${token.slice(-3)}`));
     assert.ok(error instanceof JwtBaseError);
     assert.notEqual(error.code, undefined);
+  });
+});
+
+describe("the signature step in Node (node:crypto on the hot path)", () => {
+  const warmVerifier = (jwk) => {
+    const verifier = accessVerifier({ algorithms: ["RS256", "RS384", "RS512"] });
+    verifier.cacheJwks({ keys: [jwk] });
+    return verifier;
+  };
+
+  for (const alg of ["RS256", "RS384", "RS512"]) {
+    test(`${alg}: a warm verify checks the signature with node:crypto (SHA-${alg.slice(2)}), never crypto.subtle.verify`, async (t) => {
+      const key = alg === "RS256" ? keys.a : await makeKey(`key-${alg}`, { alg });
+      const verifier = warmVerifier(key.jwk);
+      const payload = claims("access");
+      const token = await sign(key, payload);
+      const calls = spyOnVerifies(t);
+      assert.deepEqual(await verifier.verify(token), payload); // imports the key: the full path, WebCrypto
+      assert.deepEqual(calls, { subtle: 1, node: [] });
+      assert.deepEqual(await verifier.verify(token), payload);
+      const hash = `SHA-${alg.slice(2)}`;
+      assert.deepEqual(calls, { subtle: 1, node: [hash] });
+      const error = await rejection(verifier.verify(tamperSignature(token)));
+      assert.ok(error instanceof JwtInvalidSignatureError, errorText(error));
+      assert.equal(error.code, "ERR_JWT_INVALID_SIGNATURE");
+      assert.deepEqual(calls, { subtle: 1, node: [hash, hash] });
+    });
+  }
+
+  test("a token signed with another key under the same kid is refused by node:crypto", async (t) => {
+    const verifier = warmVerifier(keys.a.jwk);
+    const good = await sign(keys.a, claims("access"));
+    await verifier.verify(good);
+    const calls = spyOnVerifies(t);
+    const error = await rejection(verifier.verify(await sign({ ...keys.b, kid: keys.a.kid }, claims("access"))));
+    assert.ok(error instanceof JwtInvalidSignatureError, errorText(error));
+    assert.deepEqual(calls, { subtle: 0, node: ["SHA-256"] });
+  });
+
+  test("a node:crypto failure sends the token to the full path (WebCrypto), with the same outcome", async (t) => {
+    const verifier = warmVerifier(keys.a.jwk);
+    const payload = claims("access");
+    const token = await sign(keys.a, payload);
+    await verifier.verify(token);
+    const calls = spyOnVerifies(t, { nodeFails: true });
+    assert.deepEqual(await verifier.verify(token), payload);
+    assert.deepEqual(calls, { subtle: 1, node: ["SHA-256"] });
+    const error = await rejection(verifier.verify(tamperSignature(token)));
+    assert.ok(error instanceof JwtInvalidSignatureError, errorText(error));
+    assert.deepEqual(calls, { subtle: 2, node: ["SHA-256", "SHA-256"] });
+  });
+
+  test("the node:crypto key does not outlive its JWKS: a rotation that reuses the kid", async (t) => {
+    const [before, after] = [keys.a, keys.b].map((k) => ({ ...k, kid: "reused", jwk: { ...k.jwk, kid: "reused" } }));
+    const verifier = warmVerifier(before.jwk);
+    const [oldToken, newToken] = await Promise.all([sign(before, claims("access")), sign(after, claims("access"))]);
+    await verifier.verify(oldToken);
+    const calls = spyOnVerifies(t);
+    assert.equal((await verifier.verify(oldToken)).token_use, "access");
+    assert.deepEqual(calls, { subtle: 0, node: ["SHA-256"] }, "the old key was warm");
+    verifier.cacheJwks({ keys: [after.jwk] });
+    const error = await rejection(verifier.verify(oldToken));
+    assert.ok(error instanceof JwtInvalidSignatureError, errorText(error));
+    assert.deepEqual(calls, { subtle: 1, node: ["SHA-256"] }, "the new key was imported and refused the old token");
+    for (const token of [newToken, newToken, oldToken]) calls.node.push(await verifier.verify(token).then(() => "ok", (e) => e.name));
+    assert.deepEqual(calls, { subtle: 1, node: ["SHA-256", "SHA-256", "ok", "SHA-256", "ok", "SHA-256", "JwtInvalidSignatureError"] });
   });
 });
 
