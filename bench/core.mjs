@@ -9,12 +9,12 @@ export const clientId = "benchclient000000000000001";
 const issuer = `https://cognito-idp.us-east-1.amazonaws.com/${userPoolId}`;
 export const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
 
-const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+const b64url = (bytes) => btoa(Array.from(new Uint8Array(bytes), (b) => String.fromCharCode(b)).join("")).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 export const unb64url = (text) => Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
 
 /** A Cognito-shaped access or ID token (~4 KB) signed with a fresh RS256 key, and the JWKS that verifies it. */
-export async function makeToken(tokenUse = "access") {
-  const pair = await subtle.generateKey({ ...alg, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ["sign", "verify"]);
+export async function makeToken(tokenUse = "access", { extra = {}, pair: given } = {}) {
+  const pair = given ?? (await subtle.generateKey({ ...alg, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ["sign", "verify"]));
   const { kty, n, e } = await subtle.exportKey("jwk", pair.publicKey);
   const jwk = { kty, n, e, kid: "bench-key", alg: "RS256", use: "sig" };
   const t = Math.floor(Date.now() / 1000);
@@ -30,9 +30,10 @@ export async function makeToken(tokenUse = "access") {
           identities: [{ userId: "1234567890", providerName: "Google", providerType: "Google", issuer: null, primary: "true", dateCreated: `${t}000` }],
           ...Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`custom:attribute_${i}`, `value-${i}-`.padEnd(96, "x")])) }
       : { ...common, version: 2, client_id: clientId, scope: "openid email https://api.example.com/read", username: "jdoe" };
+  Object.assign(payload, extra);
   const input = `${b64url(enc.encode(JSON.stringify({ kid: jwk.kid, alg: "RS256" })))}.${b64url(enc.encode(JSON.stringify(payload)))}`;
   const signature = await subtle.sign(alg, pair.privateKey, enc.encode(input));
-  return { token: `${input}.${b64url(signature)}`, jwks: { keys: [jwk] } };
+  return { token: `${input}.${b64url(signature)}`, jwks: { keys: [jwk] }, pair };
 }
 
 /** name -> async setup returning a verify function (each call verifies the token once). */
