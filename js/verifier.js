@@ -1,7 +1,7 @@
 // The idiomatic API over the wasm core's RawVerifier: `CognitoJwtVerifier.create(...)` and
 // `JwtVerifier.create(...)`, with errors rethrown as the classes of ./errors.js. Loading and
 // instantiating the wasm module is the entry point's job (node.js, web.js, workerd.js).
-import { RawVerifier, errorCatalog, fastMaxUnits, fastOut, fastScratch, invalidSignatureError, wasmMemory } from "./cognito_wasm.js";
+import { RawVerifier, errorCatalog, fastMaxUnits, fastOut, fastScratch, invalidSignatureError, setSignatureCheck, wasmMemory } from "./cognito_wasm.js";
 import { FailedAssertionError, errorClasses } from "./errors.js";
 
 const ownFields = new Set(["name", "code", "message", "stack"]);
@@ -82,9 +82,11 @@ let fast;
  */
 let signatureCheck;
 
-/** @internal For the entry points only (not re-exported by index.js). */
+/** @internal For the entry points only (not re-exported by index.js): the hot path and the
+ * core's own verifications (a key just fetched or imported, a long token) both use `check`. */
 export function useSignatureCheck(check) {
   signatureCheck = check;
+  setSignatureCheck(check);
 }
 
 /**

@@ -1,11 +1,13 @@
 //! WebCrypto through `globalThis.crypto.subtle` (pages, workers, Node; never `window`):
-//! RSASSA-PKCS1-v1_5 key import from a JWK and signature verification.
+//! RSASSA-PKCS1-v1_5 key import from a JWK and signature verification, or a synchronous check an
+//! entry point installed for the runtime (the Node entries: node:crypto, `js/node-crypto.js`).
 
 use super::error::set;
 use crate::protocol::error::{Error, SignatureError};
 use crate::protocol::jwk::Jwk;
 use crate::protocol::Alg;
-use js_sys::{Array, Object, Promise};
+use js_sys::{Array, Function, Object, Promise, Uint8Array};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -30,6 +32,30 @@ extern "C" {
 }
 
 const RSA: &str = "RSASSA-PKCS1-v1_5";
+
+thread_local! {
+    /// The synchronous signature check [`set_signature_check`] installed, if any.
+    static CHECK: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// Installs `check(cryptoKey, signature, data) -> boolean`, synchronous, for every signature the
+/// core verifies (the hot path in `js/verifier.js` uses the same one). A check that throws leaves
+/// that signature to WebCrypto.
+#[wasm_bindgen(js_name = setSignatureCheck)]
+pub fn set_signature_check(check: Function) {
+    CHECK.with(|c| *c.borrow_mut() = Some(check));
+}
+
+/// The installed check's answer for `signature` over `data`, or `None` (none installed, or it
+/// threw).
+fn installed_check(key: &JsValue, signature: &[u8], data: &[u8]) -> Option<bool> {
+    let check = CHECK.with(|c| c.borrow().clone())?;
+    let (signature, data) = (Uint8Array::from(signature), Uint8Array::from(data));
+    check
+        .call3(&JsValue::UNDEFINED, key, &signature, &data)
+        .ok()
+        .map(|v| v.is_truthy())
+}
 
 /// `{name: "RSASSA-PKCS1-v1_5"}`, the verify algorithm (built once per verifier).
 pub(crate) fn verify_algorithm() -> Object {
@@ -70,14 +96,18 @@ pub(crate) async fn import(jwk: &Object, alg: Alg) -> Result<JsValue, Error> {
     JsFuture::from(promise).await.map_err(crypto_failed)
 }
 
-/// Verifies `signature` over `data`. The slices are passed as views of wasm memory; WebCrypto
-/// copies them synchronously, so no copy is made here.
+/// Verifies `signature` over `data`: with the installed check when there is one, else WebCrypto.
+/// WebCrypto gets the slices as views of wasm memory and copies them synchronously, so no copy is
+/// made here.
 pub(crate) async fn verify(
     algorithm: &Object,
     key: &JsValue,
     signature: &[u8],
     data: &[u8],
 ) -> Result<bool, Error> {
+    if let Some(valid) = installed_check(key, signature, data) {
+        return Ok(valid);
+    }
     let promise = subtle_verify(algorithm, key, signature, data).map_err(crypto_failed)?;
     let ok = JsFuture::from(promise).await.map_err(crypto_failed)?;
     Ok(ok.is_truthy())
