@@ -57,30 +57,29 @@ impl Claims {
     pub fn parse(payload_json: &str, max_depth: usize) -> Result<Claims, ParseError> {
         let mut c = Claims::default();
         Reader::top_object(payload_json, max_depth, |r, key| {
-            match &*key {
-                // most members of a large payload are none of ours: their length and first
-                // byte skip them without a string comparison
-                k if !could_be_checked(k) => r.skip()?,
-                "iss" => c.iss = r.opt_str()?,
+            // byte patterns: a length test then inline comparisons, no string comparison call for
+            // the many members of a large payload that are none of ours
+            match key.as_bytes() {
+                b"iss" => c.iss = r.opt_str()?,
                 // present means a number (`null` too is refused, as aws-jwt-verify does)
-                "exp" => c.exp = Some(r.num()?),
-                "nbf" => c.nbf = Some(r.num()?),
-                "iat" => c.iat = Some(r.num()?),
-                "aud" => {
+                b"exp" => c.exp = Some(r.num()?),
+                b"nbf" => c.nbf = Some(r.num()?),
+                b"iat" => c.iat = Some(r.num()?),
+                b"aud" => {
                     c.aud_is_array = r.peek() == Some(b'[');
                     c.aud = r.opt_strings()?;
                 }
-                "scope" => c.scope = r.opt_str()?,
+                b"scope" => c.scope = r.opt_str()?,
                 // typed by their checks (aws-jwt-verify): any other type reads as absent, so
                 // the check refuses it with its own error, after the signature
-                "token_use" => c.token_use = str_or_absent(r)?,
-                "client_id" => c.client_id = str_or_absent(r)?,
+                b"token_use" => c.token_use = str_or_absent(r)?,
+                b"client_id" => c.client_id = str_or_absent(r)?,
                 // typed only when a group check reads it (aws-jwt-verify): checked, kept as text
-                "cognito:groups" => {
+                b"cognito:groups" => {
                     c.groups = Groups::Text(r.raw()?.to_owned());
                 }
                 // type-checked only
-                "sub" | "jti" => {
+                b"sub" | b"jti" => {
                     if !r.null()? {
                         r.str()?;
                     }
@@ -92,18 +91,6 @@ impl Claims {
         .map_err(parse_error(Part::Payload, max_depth))?;
         Ok(c)
     }
-}
-
-/// False for a member name that is none of the claims [`Claims::parse`] reads (decided by its
-/// length and first byte alone).
-fn could_be_checked(name: &str) -> bool {
-    matches!(
-        (name.len(), name.as_bytes().first()),
-        (3, Some(b'i' | b'e' | b'n' | b'a' | b's' | b'j'))
-            | (5, Some(b's'))
-            | (9, Some(b't' | b'c'))
-            | (14, Some(b'c'))
-    )
 }
 
 /// A string claim, or `None` for any other (valid) value.
