@@ -5,7 +5,7 @@
 // fetch and navigation. Tokens are verified with the package's own verifiers.
 import { RawAuth, isApiIssued, requireScopes } from "./cognito_wasm.js";
 import { ParameterValidationError } from "./errors.js";
-import { CognitoJwtVerifier, JwtVerifier, fetchWithin, fromWasmError } from "./verifier.js";
+import { JwtVerifier, fetchText, fromWasmError, poolVerifier } from "./verifier.js";
 
 /** Runs `fn`, rethrowing a wasm core error as its class. */
 async function authTry(fn) {
@@ -92,13 +92,7 @@ export class CognitoAuth {
     const prefix = `cognito-wasm.${options.clientId}`;
     this.#key = `${prefix}.session`;
     this.#txKey = `${prefix}.transaction`;
-    this.#verifier = CognitoJwtVerifier.create({
-      userPoolId: options.userPoolId,
-      clientId: options.clientId,
-      tokenUse: null,
-      ...(options.jwksUri === undefined ? {} : { jwksUri: options.jwksUri }),
-      ...options.verifierOptions,
-    });
+    this.#verifier = poolVerifier(options);
     if (this.#shared && typeof BroadcastChannel === "function") {
       this.#channel = new BroadcastChannel(`${prefix}.events`);
       this.#channel.onmessage = ({ data }) => {
@@ -124,9 +118,7 @@ export class CognitoAuth {
     const fetchFn = this.#options.fetch ?? globalThis.fetch;
     // A hanging endpoint must not hang getSession (and hold the refresh lock of every tab): the
     // exchange, body included, times out after FETCH_TIMEOUT_MS.
-    return fetchWithin(fetchFn, url, init, FETCH_TIMEOUT_MS, async (response) => ({ status: response.status, body: await response.text() })).catch(() => {
-      throw RawAuth.networkError();
-    });
+    return fetchText(fetchFn, url, init, FETCH_TIMEOUT_MS, () => RawAuth.networkError());
   }
 
   #post(path, body) {

@@ -8,7 +8,7 @@
 import { RawAuth, TokenCache, edgeSessionCookies, edgeSessionRead } from "./cognito_wasm.js";
 import { persistJwksCache } from "./edge.js";
 import { EdgeAuthError, ParameterValidationError } from "./errors.js";
-import { CognitoJwtVerifier, fetchWithin, fromWasmError, jwksGeneration } from "./verifier.js";
+import { fetchText, fromWasmError, jwksGeneration, poolVerifier } from "./verifier.js";
 
 /** Seconds a sign-in may take between the redirect to the hosted UI and the callback. */
 export const EDGE_AUTH_TRANSACTION_SECONDS = 600;
@@ -303,13 +303,7 @@ class Gateway {
     this.#o = resolveOptions(options);
     const o = this.#o;
     this.#keys = Promise.all(o.cookie.secrets.map(deriveKeys));
-    this.#verifier = CognitoJwtVerifier.create({
-      userPoolId: o.userPoolId,
-      clientId: o.clientId,
-      tokenUse: null,
-      ...(o.jwksUri === undefined ? {} : { jwksUri: o.jwksUri }),
-      ...o.verifierOptions,
-    });
+    this.#verifier = poolVerifier(o);
     this.#fetch = o.fetch ?? ((...args) => globalThis.fetch(...args));
     // The verifier's JWKS cache across isolates (kvJwksStore, cacheApiJwksStore, any {get, put}).
     this.#jwks = o.jwksStore === undefined ? undefined : persistJwksCache(this.#verifier, o.jwksStore);
@@ -353,9 +347,7 @@ class Gateway {
   async #post(raw, path, body) {
     const headers = { "content-type": "application/x-www-form-urlencoded" };
     if (this.#basic !== undefined) headers.authorization = this.#basic;
-    return fetchWithin(this.#fetch, raw.endpoint(path), { method: "POST", headers, body }, EDGE_FETCH_TIMEOUT_MS, async (r) => ({ status: r.status, body: await r.text() })).catch(() => {
-      throw fromWasmError(RawAuth.networkError());
-    });
+    return fetchText(this.#fetch, raw.endpoint(path), { method: "POST", headers, body }, EDGE_FETCH_TIMEOUT_MS, () => fromWasmError(RawAuth.networkError()));
   }
 
   /** Verifies an access token (through the verified-token cache). */

@@ -243,3 +243,23 @@ export function fetchWithin(fetchFn, url, init, ms, read) {
     .then(read);
   return Promise.race([exchange, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** `fetchWithin` reading the body as text: `{ status, body }`, or a rejection with `failure()`
+ * when the exchange failed or timed out (the sign-in clients' calls to Cognito's endpoints). */
+export function fetchText(fetchFn, url, init, ms, failure) {
+  return fetchWithin(fetchFn, url, init, ms, async (response) => ({ status: response.status, body: await response.text() })).catch(() => {
+    throw failure();
+  });
+}
+
+/** The verifier of a sign-in client's user pool: either token use, the client's ID, the options'
+ * `jwksUri` and `verifierOptions`. */
+export function poolVerifier({ userPoolId, clientId, jwksUri, verifierOptions }) {
+  return CognitoJwtVerifier.create({
+    userPoolId,
+    clientId,
+    tokenUse: null,
+    ...(jwksUri === undefined ? {} : { jwksUri }),
+    ...verifierOptions,
+  });
+}

@@ -148,13 +148,7 @@ fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, Api
     if admin && string(body, "UserPoolId")? != ctx.pool_id() {
         return err("ResourceNotFoundException", "User pool does not exist.");
     }
-    let client_id = string(body, "ClientId")?;
-    let Some(client) = ctx.config.client(client_id) else {
-        return err(
-            "ResourceNotFoundException",
-            format!("User pool client {client_id} does not exist."),
-        );
-    };
+    let client = app_client(ctx, body)?;
     let flow = string(body, "AuthFlow")?;
     let empty = JsonObject::new();
     let params = body
@@ -163,12 +157,7 @@ fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, Api
         .unwrap_or(&empty);
     let param = |name: &str| params.get(name).and_then(Value::as_str).unwrap_or("");
     if flow == "USER_SRP_AUTH" && !admin {
-        if !client.allows_explicit_flow("ALLOW_USER_SRP_AUTH") {
-            return err(
-                "InvalidParameterException",
-                format!("{flow} flow not enabled for this client"),
-            );
-        }
+        require_flow(client, "ALLOW_USER_SRP_AUTH", flow)?;
         return start_srp(ctx, client, params);
     }
     let (password_flow, allow) = match flow {
@@ -184,12 +173,7 @@ fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, Api
             )
         }
     };
-    if !client.allows_explicit_flow(allow) {
-        return err(
-            "InvalidParameterException",
-            format!("{flow} flow not enabled for this client"),
-        );
-    }
+    require_flow(client, allow, flow)?;
     if password_flow {
         let username = param("USERNAME");
         check_secret_hash(client, params, &[username])?;
@@ -206,6 +190,18 @@ fn initiate_auth(ctx: &Ctx, body: &JsonObject, admin: bool) -> Result<Value, Api
         check_secret_hash(client, params, &[&user.username, user.sub()])
     })?;
     Ok(result(&refresh.minted, None))
+}
+
+/// `InvalidParameterException` unless `client` allows the explicit auth flow `allow` (`flow`: the
+/// operation's name for it).
+fn require_flow(client: &AppClient, allow: &str, flow: &str) -> Result<(), ApiError> {
+    match client.allows_explicit_flow(allow) {
+        true => Ok(()),
+        false => err(
+            "InvalidParameterException",
+            format!("{flow} flow not enabled for this client"),
+        ),
+    }
 }
 
 /// Tokens (with a refresh token) for a user who just proved their password.
@@ -260,9 +256,6 @@ fn start_srp(ctx: &Ctx, client: &AppClient, params: &JsonObject) -> Result<Value
     {
         return err("UserNotFoundException", "User does not exist.");
     }
-    if user.as_ref().is_some_and(|u| !u.enabled) {
-        return err("NotAuthorizedException", "User is disabled.");
-    }
     let (user_id, password) = match &user {
         Some(u) => (
             u.username.clone(),
@@ -280,7 +273,11 @@ fn start_srp(ctx: &Ctx, client: &AppClient, params: &JsonObject) -> Result<Value
     ) else {
         return err("InvalidParameterException", "SRP_A is not a valid value.");
     };
-    ctx.store()
+    let now = ctx.now();
+    let mut store = ctx.store();
+    // unanswered challenges expire: drop them, so they cannot pile up
+    store.srp_challenges.retain(|_, c| c.expires_at > now);
+    store
         .srp_challenges
         .insert(started.secret_block.clone(), started.challenge);
     Ok(json!({
@@ -298,13 +295,7 @@ fn start_srp(ctx: &Ctx, client: &AppClient, params: &JsonObject) -> Result<Value
 /// `RespondToAuthChallenge` with `PASSWORD_VERIFIER`: checks the SRP claim signature over the
 /// `SECRET_BLOCK` and `TIMESTAMP`, then signs in. A challenge answers once.
 fn respond_to_auth_challenge(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
-    let client_id = string(body, "ClientId")?;
-    let Some(client) = ctx.config.client(client_id) else {
-        return err(
-            "ResourceNotFoundException",
-            format!("User pool client {client_id} does not exist."),
-        );
-    };
+    let client = app_client(ctx, body)?;
     let name = string(body, "ChallengeName")?;
     if name != "PASSWORD_VERIFIER" {
         return err(
@@ -339,9 +330,13 @@ fn respond_to_auth_challenge(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiE
     {
         return incorrect();
     }
-    let Some(user) = ctx.find_user(&challenge.user_id).filter(|u| u.enabled) else {
+    let Some(user) = ctx.find_user(&challenge.user_id) else {
         return incorrect();
     };
+    // only once the password is proved, as the password flow does
+    if !user.enabled {
+        return err("NotAuthorizedException", "User is disabled.");
+    }
     signed_in(ctx, client, &user)
 }
 
@@ -385,6 +380,7 @@ fn refresh_tokens(
 fn get_tokens_from_refresh_token(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
     let refresh_token = string(body, "RefreshToken")?;
     let client = client_with_secret(ctx, body)?;
+    require_flow(client, "ALLOW_REFRESH_TOKEN_AUTH", "REFRESH_TOKEN_AUTH")?;
     let refreshed = refresh_tokens(ctx, client, refresh_token, |_| Ok(()))?;
     let rotated = token::rotate(ctx, client, refresh_token, &refreshed.grant);
     let mut out = result(&refreshed.minted, rotated.as_deref());
@@ -575,7 +571,10 @@ fn mask(value: &str) -> String {
     let first: String = value.chars().take(1).collect();
     match value.split_once('@') {
         Some((_, domain)) => format!("{first}***@{}***", domain.chars().next().unwrap_or('*')),
-        None => format!("+*******{}", &value[value.len().saturating_sub(4)..]),
+        None => {
+            let last: Vec<char> = value.chars().rev().take(4).collect();
+            format!("+*******{}", last.iter().rev().collect::<String>())
+        }
     }
 }
 
@@ -606,15 +605,18 @@ fn global_sign_out(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiError> {
     Ok(json!({}))
 }
 
+/// The app client of `ClientId`.
+fn app_client<'a>(ctx: &'a Ctx, body: &JsonObject) -> Result<&'a AppClient, ApiError> {
+    let client_id = string(body, "ClientId")?;
+    ctx.config.client(client_id).ok_or_else(|| ApiError {
+        kind: "ResourceNotFoundException",
+        message: format!("User pool client {client_id} does not exist."),
+    })
+}
+
 /// The app client of `ClientId`, authenticated by `ClientSecret` when it has a secret.
 fn client_with_secret<'a>(ctx: &'a Ctx, body: &JsonObject) -> Result<&'a AppClient, ApiError> {
-    let client_id = string(body, "ClientId")?;
-    let Some(client) = ctx.config.client(client_id) else {
-        return err(
-            "ResourceNotFoundException",
-            format!("User pool client {client_id} does not exist."),
-        );
-    };
+    let client = app_client(ctx, body)?;
     if let Some(secret) = &client.client_secret {
         let given = body
             .get("ClientSecret")

@@ -95,7 +95,8 @@ fn parse_hex(text: &str) -> Option<BigUint> {
 }
 
 /// The server's half of one sign-in, kept between `InitiateAuth` and `RespondToAuthChallenge`.
-#[derive(Debug, Clone)]
+/// `Debug` shows who and until when, never the secret numbers.
+#[derive(Clone)]
 pub struct Challenge {
     pub client_id: String,
     /// The stored username (`USER_ID_FOR_SRP`).
@@ -105,6 +106,16 @@ pub struct Challenge {
     b: BigUint,
     small_b: BigUint,
     verifier: BigUint,
+}
+
+impl std::fmt::Debug for Challenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Challenge")
+            .field("client_id", &self.client_id)
+            .field("user_id", &self.user_id)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The `PASSWORD_VERIFIER` challenge parameters, and the state to keep under `secret_block`.
@@ -226,46 +237,80 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The client's side of the exchange, as the Cognito client SDKs compute it: for tests of the
+/// emulator (its own, and the API's end to end).
+pub mod client {
+    use super::*;
+
+    /// What the client reads from a `PASSWORD_VERIFIER` challenge's parameters.
+    pub struct Params<'a> {
+        pub salt_hex: &'a str,
+        pub srp_b_hex: &'a str,
+        pub secret_block: &'a str,
+    }
+
+    /// `SRP_A` (hex) for the client's private value (big-endian bytes).
+    pub fn srp_a(small_a: &[u8]) -> String {
+        let Group { n, g, .. } = group();
+        hex(&g.modpow(&BigUint::from_bytes_be(small_a), n).to_bytes_be())
+    }
+
+    /// `PASSWORD_CLAIM_SIGNATURE` for `password`, or `None` for parameters that are not hex or
+    /// base64.
+    pub fn signature(
+        pool_name: &str,
+        user_id: &str,
+        password: &str,
+        params: &Params<'_>,
+        small_a: &[u8],
+        timestamp: &str,
+    ) -> Option<String> {
+        let Group { n, g, k } = group();
+        let small_a = BigUint::from_bytes_be(small_a);
+        let a = g.modpow(&small_a, n);
+        let b = parse_hex(params.srp_b_hex)?;
+        let u = hash_numbers(&[&a, &b]);
+        let salt = parse_hex(params.salt_hex)?;
+        let x = private_x(pool_name, user_id, password, &salt);
+        let kgx = (k * g.modpow(&x, n)) % n;
+        let base = ((&b % n) + n - kgx) % n;
+        let s = base.modpow(&(&small_a + &u * &x), n);
+        let key = derive_key(&s, &u);
+        let block = Base64::decode_vec(params.secret_block).ok()?;
+        let parts: [&[u8]; 4] = [
+            pool_name.as_bytes(),
+            user_id.as_bytes(),
+            &block,
+            timestamp.as_bytes(),
+        ];
+        Some(Base64::encode_string(&hmac_sha256(&key, &parts)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The client side, as the Cognito SDKs compute it, to check a full exchange.
     fn client_signature(
         pool_name: &str,
         user_id: &str,
         password: &str,
         started: &Started,
-        small_a: &BigUint,
+        small_a: &[u8],
         timestamp: &str,
     ) -> String {
-        let Group { n, g, k } = group();
-        let a = g.modpow(small_a, n);
-        let b = parse_hex(&started.srp_b_hex).unwrap();
-        let u = hash_numbers(&[&a, &b]);
-        let salt = parse_hex(&started.salt_hex).unwrap();
-        let x = private_x(pool_name, user_id, password, &salt);
-        let kgx = (k * g.modpow(&x, n)) % n;
-        let base = ((&b % n) + n - kgx) % n;
-        let s = base.modpow(&(small_a + &u * &x), n);
-        let key = derive_key(&s, &u);
-        let block = Base64::decode_vec(&started.secret_block).unwrap();
-        Base64::encode_string(&hmac_sha256(
-            &key,
-            &[
-                pool_name.as_bytes(),
-                user_id.as_bytes(),
-                &block,
-                timestamp.as_bytes(),
-            ],
-        ))
+        let params = client::Params {
+            salt_hex: &started.salt_hex,
+            srp_b_hex: &started.srp_b_hex,
+            secret_block: &started.secret_block,
+        };
+        client::signature(pool_name, user_id, password, &params, small_a, timestamp).unwrap()
     }
 
     #[test]
     fn a_client_with_the_password_proves_it_and_one_without_does_not() {
-        let Group { n, g, .. } = group();
-        let small_a = BigUint::from_bytes_be(&[7u8; 128]);
-        let a_hex = hex(&g.modpow(&small_a, n).to_bytes_be());
+        let small_a = [7u8; 128];
+        let a_hex = client::srp_a(&small_a);
         let started = start("EmuPool01", "jdoe", "Passw0rd!", &a_hex, "c", 0).unwrap();
         let ts = "Tue Dec 3 09:05:07 UTC 2026";
         let good = client_signature("EmuPool01", "jdoe", "Passw0rd!", &started, &small_a, ts);

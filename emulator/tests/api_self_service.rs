@@ -1,10 +1,12 @@
 //! The JSON API operations the real clients of `tests/interop/` need beyond sign-in:
 //! `GetTokensFromRefreshToken`, `UpdateUserAttributes`, `PreventUserExistenceErrors`, and the
-//! `USER_SRP_AUTH` / `RespondToAuthChallenge` error paths (the full SRP proof is Amplify's test).
+//! `USER_SRP_AUTH` / `RespondToAuthChallenge` (the client's side from `cognito_emulator::srp::client`;
+//! Amplify's `signIn` is the independent check in `tests/interop/`).
 
 mod common;
 
 use cognito_emulator::api::secret_hash;
+use cognito_emulator::srp::client;
 use common::*;
 use serde_json::{json, Value};
 
@@ -143,9 +145,10 @@ fn prevent_user_existence_errors_legacy_names_the_missing_user() {
 }
 
 #[test]
-fn srp_challenge_errors() {
+fn srp_sign_in_answers_once_and_refuses_bad_answers() {
     let emu = start();
     let base = &emu.base_url;
+    let small_a = [7u8; 128];
     let initiate = |srp_a: &str| {
         api(
             base,
@@ -158,30 +161,39 @@ fn srp_challenge_errors() {
         error_of(&initiate("0")),
         (400, "InvalidParameterException".into())
     );
-    let challenge = initiate("ab").json();
+    let challenge = initiate(&client::srp_a(&small_a)).json();
     let params = &challenge["ChallengeParameters"];
     assert_eq!(params["USER_ID_FOR_SRP"], "jdoe");
-    assert!(params["SALT"].is_string() && params["SRP_B"].is_string());
-    let respond = |timestamp: &str| {
+    let text = |name: &str| params[name].as_str().unwrap_or_default().to_owned();
+    let timestamp = "Thu Dec 3 09:05:07 UTC 2026";
+    let (salt_hex, srp_b_hex, secret_block) = (text("SALT"), text("SRP_B"), text("SECRET_BLOCK"));
+    let sign = |password: &str| {
+        let params = client::Params {
+            salt_hex: &salt_hex,
+            srp_b_hex: &srp_b_hex,
+            secret_block: &secret_block,
+        };
+        client::signature("TestPool1", "jdoe", password, &params, &small_a, timestamp).unwrap()
+    };
+    let respond = |timestamp: &str, signature: &str| {
         api(
             base,
             "RespondToAuthChallenge",
             &json!({"ChallengeName": "PASSWORD_VERIFIER", "ClientId": "public1",
                 "ChallengeResponses": {"USERNAME": "jdoe", "TIMESTAMP": timestamp,
-                    "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
-                    "PASSWORD_CLAIM_SIGNATURE": "AAAA"}}),
+                    "PASSWORD_CLAIM_SECRET_BLOCK": secret_block,
+                    "PASSWORD_CLAIM_SIGNATURE": signature}}),
         )
     };
     assert_eq!(
-        error_of(&respond("2026-12-03T09:05:07Z")),
+        error_of(&respond("2026-12-03T09:05:07Z", &sign("Passw0rd!"))),
         (400, "InvalidParameterException".into())
     );
-    let wrong = respond("Thu Dec 3 09:05:07 UTC 2026");
-    assert_eq!(error_of(&wrong), (400, "NotAuthorizedException".into()));
-    assert_eq!(wrong.json()["message"], "Incorrect username or password.");
-    // A challenge answers once: the same SECRET_BLOCK again is unknown.
-    assert_eq!(
-        error_of(&respond("Thu Dec 3 09:05:07 UTC 2026")),
-        (400, "NotAuthorizedException".into())
-    );
+    let good = respond(timestamp, &sign("Passw0rd!"));
+    assert_eq!(good.status, 200, "{}", good.body);
+    assert!(good.json()["AuthenticationResult"]["AccessToken"].is_string());
+    // A challenge answers once: the same correct answer again is refused.
+    let replay = respond(timestamp, &sign("Passw0rd!"));
+    assert_eq!(error_of(&replay), (400, "NotAuthorizedException".into()));
+    assert_eq!(replay.json()["message"], "Incorrect username or password.");
 }
