@@ -350,8 +350,10 @@ export class CognitoAuth {
           id.unverifiedReason = chosen;
         } else {
           const [name, { issuer, audience, jwksUri }] = providers[chosen];
-          if (!this.#idpVerifiers.has(name)) this.#idpVerifiers.set(name, JwtVerifier.create({ issuer, audience, jwksUri }));
-          id.verifiedPayload = await this.#idpVerifiers.get(name).verify(id.token);
+          // keyed by the whole configuration: another call may configure the same name otherwise
+          const key = JSON.stringify([name, issuer, audience, jwksUri]);
+          if (!this.#idpVerifiers.has(key)) this.#idpVerifiers.set(key, JwtVerifier.create({ issuer, audience, jwksUri }));
+          id.verifiedPayload = await this.#idpVerifiers.get(key).verify(id.token);
         }
       }
       return tokens;

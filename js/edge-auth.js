@@ -111,7 +111,8 @@ const cookiePairs = (header) =>
       return at < 0 ? [pair, ""] : [pair.slice(0, at), pair.slice(at + 1)];
     });
 
-const isOurs = (cookieName, name) => cookieName.startsWith(`${name}.`);
+/** Whether `cookieName` is a chunk of `name` (`name.0`, `name.1`, …; `name.sig` is someone else's). */
+const isOurs = (cookieName, name) => cookieName.startsWith(`${name}.`) && /^(0|[1-9]\d*)$/.test(cookieName.slice(name.length + 1));
 
 function setCookie(cfg, name, value, maxAge) {
   let text = `${name}=${value}; Path=/; Secure; HttpOnly; SameSite=${cfg.sameSite}`;
@@ -140,7 +141,13 @@ async function sealedCookies(cfg, keys, purpose, name, value, cookieHeader, maxA
 // Answers
 
 /** The gateway's own pages run no script and load nothing. */
-const HTML_HEADERS = { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'", "x-content-type-options": "nosniff" };
+const HTML_HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  "content-security-policy": "default-src 'none'",
+  "x-content-type-options": "nosniff",
+  // the callback's pages sit at a URL with the code and state: no Referer may carry them on
+  "referrer-policy": "no-referrer",
+};
 
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -179,7 +186,7 @@ function errorAnswer(request, error, cookies = [], retry) {
 }
 
 function redirect(location, cookies) {
-  return new Response(null, { status: 302, headers: withCookies(new Headers({ location, "cache-control": "no-store" }), cookies) });
+  return new Response(null, { status: 302, headers: withCookies(new Headers({ location, "cache-control": "no-store", "referrer-policy": "no-referrer" }), cookies) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,11 +416,10 @@ class Gateway {
     // Matched as sent and percent-decoded: an origin that decodes `/%61pp` as `/app` must not
     // be reached past the gateway.
     const guarded = o.isProtected(path) || o.isProtected(decodedPath(path));
-    if (guarded && !SAFE_METHODS.has(request.method)) {
-      const from = request.headers.get("origin");
-      if (from !== url.origin && !o.allowedOrigins.has(from)) {
-        return errorAnswer(request, edgeError("ERR_EDGE_CSRF", "a state-changing request from another origin (or without Origin) is refused", 403));
-      }
+    const from = request.headers.get("origin");
+    const crossOrigin = !SAFE_METHODS.has(request.method) && from !== url.origin && !o.allowedOrigins.has(from);
+    if (guarded && crossOrigin) {
+      return errorAnswer(request, edgeError("ERR_EDGE_CSRF", "a state-changing request from another origin (or without Origin) is refused", 403));
     }
     const keys = await this.#keys;
     const state = await this.#session(keys, url, cookies);
@@ -425,7 +431,8 @@ class Gateway {
     const rest = cookiePairs(cookies).filter(([n]) => !isOurs(n, o.cookie.name) && !isOurs(n, o.cookie.txName));
     if (rest.length === 0) headers.delete("cookie");
     else headers.set("cookie", rest.map(([n, v]) => `${n}=${v}`).join("; "));
-    const signedIn = state.signedIn;
+    // a state-changing request from another origin reaches an unprotected path as anonymous
+    const signedIn = crossOrigin ? undefined : state.signedIn;
     if (signedIn !== undefined) {
       for (const [header, claim] of o.claimHeaders) {
         const value = signedIn.access[claim] ?? signedIn.id?.[claim];
@@ -508,8 +515,9 @@ class Gateway {
     // UTF-16 key plus a plaintext of about the sealed size
     const bytes = cookies.length * 3;
     if (bytes <= MAX_OPENED_BYTES) {
+      // two requests of one Cookie header may both have missed: count the entry once
+      if (!this.#opened.has(cookies)) this.#openedBytes += bytes;
       this.#opened.set(cookies, opened);
-      this.#openedBytes += bytes;
       for (const [k] of this.#opened) {
         if (this.#opened.size <= MAX_OPENED && this.#openedBytes <= MAX_OPENED_BYTES) break;
         this.#opened.delete(k);
@@ -533,7 +541,8 @@ class Gateway {
     }
     if (entry === undefined) {
       if (this.#refreshes.size >= MAX_REFRESHES) {
-        for (const [k, e] of this.#refreshes) if (e.until < now || this.#refreshes.size >= MAX_REFRESHES) this.#refreshes.delete(k);
+        // settled ones only: dropping one in flight would let a request spend its rotated token again
+        for (const [k, e] of this.#refreshes) if (e.until < now || (e.until !== Infinity && this.#refreshes.size >= MAX_REFRESHES)) this.#refreshes.delete(k);
       }
       entry = { until: Infinity, promise: this.#refresh(keys, url, sealed, text, cookies) };
       this.#refreshes.set(key, entry);
@@ -631,6 +640,9 @@ class Gateway {
       }
     } else if (request.method !== "GET") {
       return new Response(null, { status: 405, headers: { allow: "GET, POST" } });
+    } else if (!["same-origin", "none", null].includes(request.headers.get("sec-fetch-site"))) {
+      // a link from another site must not revoke the user's session
+      return errorAnswer(request, edgeError("ERR_EDGE_CSRF", "a sign-out from another site is refused", 403));
     }
     const keys = await this.#keys;
     const sealed = (await open(keys, "session", o.cookie.name, cookies))?.value;

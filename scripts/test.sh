@@ -63,6 +63,21 @@ run() {
   fi
 }
 check() { run "$1" no "${@:2}"; }
+# `per_file NAME CMD... -- FILE...`: one `tests` run of CMD per FILE, so that every file must run
+# tests of its own (a browser file that silently ran none would hide in a stage's total).
+per_file() {
+  local name=$1 file
+  local -a cmd=()
+  shift
+  while [ "$1" != -- ]; do
+    cmd+=("$1")
+    shift
+  done
+  shift
+  for file in "$@"; do
+    tests "$name-$(basename "$file" .test.mjs)" "${cmd[@]}" "$file"
+  done
+}
 tests() { run "$1" yes "${@:2}"; }
 wasm_tests() { run "$1" "$2" "${@:3}"; }
 
@@ -102,6 +117,15 @@ stage_package_tests() {
   tests node-test node --test --test-reporter=spec "$scratch"/*.test.mjs "$scratch"/*.test.cjs
 }
 
+# The packed package in $scratch as stage_package_tests installs it; built here when a stage runs
+# without that one.
+ensure_package() {
+  if [ ! -f "$scratch/node_modules/cognito-wasm/edge.js" ]; then
+    check build-pkg ./scripts/build-pkg.sh
+    check pack-install ./scripts/pack-install.sh "$scratch"
+  fi
+}
+
 stage_type_tests() {
   cp tests/types/*.ts tests/types/tsconfig.json "$scratch/types/"
   tests type-tests node --test-reporter=spec tests/types/check.mjs "$scratch/types"
@@ -135,7 +159,7 @@ stages+=(stage_emulator_node)
 # target/test-artifacts/demo/.
 stage_demo() {
   check demo-build ./scripts/demo.sh --build-only
-  tests demo-e2e node --test --test-concurrency=1 --test-reporter=spec tests/demo/
+  per_file demo-e2e node --test --test-reporter=spec -- tests/demo/*.test.mjs
 }
 stages+=(stage_demo)
 
@@ -146,7 +170,7 @@ stage_e2e() {
   check e2e-emulator-build cargo build -p cognito-emulator
   check e2e-build-pkg ./scripts/build-pkg.sh
   check e2e-pack-install ./scripts/pack-install.sh tests/e2e/.scratch
-  tests e2e node --test --test-reporter=spec tests/e2e/
+  per_file e2e node --test --test-reporter=spec -- tests/e2e/*.test.mjs
 }
 stages+=(stage_e2e)
 
@@ -155,13 +179,10 @@ stages+=(stage_e2e)
 # installed (built here when missing); its bff mode (edge sign-in, issue 14) also in headless
 # Chromium (tests/edge/bff-browser.test.mjs).
 stage_edge() {
-  if [ ! -f "$scratch/node_modules/cognito-wasm/edge.js" ]; then
-    check build-pkg ./scripts/build-pkg.sh
-    check pack-install ./scripts/pack-install.sh "$scratch"
-  fi
+  ensure_package
   check emulator-build cargo build -p cognito-emulator
-  tests edge env COGNITO_WASM_PKG="$root/$scratch/node_modules/cognito-wasm" \
-    node --test --test-reporter=spec tests/edge/
+  per_file edge env COGNITO_WASM_PKG="$root/$scratch/node_modules/cognito-wasm" \
+    node --test --test-reporter=spec -- tests/edge/*.test.mjs
 }
 stages+=(stage_edge)
 
@@ -178,10 +199,7 @@ stage_hardening() {
   wasm_tests hostile-wasm-node 1 wasm-pack test --node -- --test node
   wasm_tests hostile-wasm-chromium 2 env WASM_BINDGEN_USE_BROWSER=1 \
     wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver -- --test web --test worker
-  if [ ! -f "$scratch/node_modules/cognito-wasm/package.json" ]; then
-    check build-pkg ./scripts/build-pkg.sh
-    check pack-install ./scripts/pack-install.sh "$scratch"
-  fi
+  ensure_package
   check emulator-build cargo build -p cognito-emulator
   tests faults-leak env COGNITO_WASM_PKG="$root/$scratch/node_modules/cognito-wasm" \
     node --test --test-reporter=spec tests/faults/ tests/leak/
@@ -193,10 +211,7 @@ stages+=(stage_hardening)
 # package stage_package_tests installed (built here when missing), with a customJwtCheck on the
 # trigger's entitlements map.
 stage_trigger() {
-  if [ ! -f "$scratch/node_modules/cognito-wasm/package.json" ]; then
-    check build-pkg ./scripts/build-pkg.sh
-    check pack-install ./scripts/pack-install.sh "$scratch"
-  fi
+  ensure_package
   check trigger-build cargo build -p cognito-emulator -p pretoken-trigger
   tests trigger env COGNITO_WASM_PKG="$root/$scratch/node_modules/cognito-wasm" \
     node --test --test-reporter=spec tests/trigger/
@@ -209,17 +224,9 @@ stages+=(stage_trigger)
 # target/venv, scripts/setup.sh), all on loopback.
 stage_interop() {
   check interop-emulator-build cargo build -p cognito-emulator
-  if [ ! -f "$scratch/node_modules/cognito-wasm/package.json" ]; then
-    check build-pkg ./scripts/build-pkg.sh
-    check pack-install ./scripts/pack-install.sh "$scratch"
-  fi
-  # One `tests` run per client, so a client whose file ran no test fails the stage on its own.
-  local file
-  for file in tests/interop/*.test.mjs; do
-    tests "interop-$(basename "$file" .test.mjs)" \
-      env COGNITO_WASM_PKG="$root/$scratch/node_modules/cognito-wasm" \
-      MOTO_PYTHON="$root/target/venv/bin/python" node --test --test-reporter=spec "$file"
-  done
+  ensure_package
+  per_file interop env COGNITO_WASM_PKG="$root/$scratch/node_modules/cognito-wasm" \
+    MOTO_PYTHON="$root/target/venv/bin/python" node --test --test-reporter=spec -- tests/interop/*.test.mjs
 }
 stages+=(stage_interop)
 

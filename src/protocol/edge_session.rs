@@ -43,7 +43,8 @@ pub fn chunk(name: &str, framed: &str) -> Option<Vec<(String, String)>> {
 }
 
 /// Reassembles the chunks of `name` from a `Cookie` header and unframes them: the key version
-/// and the sealed bytes. Missing, out-of-order, duplicated or oversized chunks give `None`.
+/// and the sealed bytes. Missing, out-of-order, duplicated or oversized chunks give `None`; a
+/// cookie `name.<anything but a chunk index>` is someone else's and is ignored.
 pub fn read(cookie_header: &str, name: &str) -> Option<(u32, Vec<u8>)> {
     let mut chunks: [Option<&str>; MAX_CHUNKS] = [None; MAX_CHUNKS];
     let mut count = 0;
@@ -54,10 +55,14 @@ pub fn read(cookie_header: &str, name: &str) -> Option<(u32, Vec<u8>)> {
         let Some(index) = key.strip_prefix(name).and_then(|k| k.strip_prefix('.')) else {
             continue;
         };
+        // `name.sig` and the like are other cookies; a chunk index is a plain number
         let index: usize = match index.parse::<usize>() {
-            Ok(i) if i < MAX_CHUNKS && index == i.to_string() => i,
-            _ => return None,
+            Ok(i) if index == i.to_string() => i,
+            _ => continue,
         };
+        if index >= MAX_CHUNKS {
+            return None;
+        }
         if chunks[index].replace(value).is_some() || value.len() > CHUNK_LEN {
             return None;
         }
@@ -123,5 +128,11 @@ mod tests {
         }
         assert_eq!(read("", "s"), None);
         assert_eq!(read("s.0=v1.AQID", "s"), Some((1, vec![1, 2, 3])));
+    }
+
+    #[test]
+    fn other_cookies_under_the_same_prefix_are_ignored() {
+        let got = read("s.sig=x; s.0=v1.AQID; s.00=y; s.legacy=z", "s");
+        assert_eq!(got, Some((1, vec![1, 2, 3])));
     }
 }

@@ -2,6 +2,7 @@
 // confidential app client for the example worker's bff environment (rotation on, 5-minute
 // tokens), the worker under Miniflare on a known port (the callback URL must be registered), a
 // cookie jar for Node's fetch and a browserless sign-in through the worker.
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -153,4 +154,13 @@ export async function clientTokens(stack) {
   const response = await tokenRequest(stack.emulator.url, { grant_type: "authorization_code", client_id: BFF.id, code, redirect_uri: redirectUri, code_verifier: verifier });
   if (response.status !== 200) throw new Error(`token endpoint: ${response.status}`);
   return response.json();
+}
+
+/** The session cookie's chunks (in order) are sealed: their framed bytes, decoded, hold no JWT and
+ * no session JSON (an unencrypted cookie would: base64url hides a JWT only until it is decoded). */
+export function assertSealed(chunks) {
+  const framed = chunks.join("");
+  assert.match(framed, /^v\d+\.[\w-]+$/);
+  const bytes = Buffer.from(framed.slice(framed.indexOf(".") + 1), "base64url").toString("latin1");
+  assert.ok(!bytes.includes("eyJ") && !bytes.includes("accessToken") && !bytes.includes("refreshToken"), "the session cookie is not sealed");
 }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { decodePayload, JWKS_PATH } from "./helpers.mjs";
 import {
-  BFF, bffStack, clientTokens, get, HTML, Jar, requests, resetRequests, SECRET_A, SECRET_B, shiftClock, signIn, TOKEN_SECONDS, tokenRequest,
+  assertSealed, BFF, bffStack, clientTokens, get, HTML, Jar, requests, resetRequests, SECRET_A, SECRET_B, shiftClock, signIn, TOKEN_SECONDS, tokenRequest,
 } from "./bff.mjs";
 
 let stack;
@@ -96,6 +96,7 @@ describe("sign-in", () => {
     for (const name of sessionChunks(jar)) assert.deepEqual(jar.attributes.get(name), ["Path=/", "Secure", "HttpOnly", "SameSite=Lax"]);
     assert.ok(!jar.cookies.has("session-tx.0"), "the transaction is spent");
     for (const value of jar.cookies.values()) assertNoToken(value, "a cookie");
+    assertSealed(sessionChunks(jar).map((name) => jar.cookies.get(name)));
 
     const me = await get(url("/app/whoami?x=1"), jar);
     assert.equal(me.status, 200);

@@ -26,7 +26,7 @@ import { startMoto } from './moto.mjs';
 import { PKG_DIR } from './pkg.mjs';
 import { sdkClient, sdkError } from './sdk.mjs';
 
-const { CognitoJwtVerifier, isApiIssuedAccessToken, JwtInvalidClaimError } = await import(pathToFileURL(join(PKG_DIR, 'node.js')).href);
+const { CognitoJwtVerifier, isApiIssuedAccessToken, JwtInvalidClaimError, JwtInvalidSignatureError } = await import(pathToFileURL(join(PKG_DIR, 'node.js')).href);
 
 const USER = { USERNAME: 'jdoe', PASSWORD: 'Passw0rd!' };
 
@@ -89,7 +89,7 @@ test("CognitoJwtVerifier verifies moto's ID and access tokens with moto's JWKS a
   await assert.rejects(verifier(side, 'access').verify(IdToken), JwtInvalidClaimError);
   const [h, , s] = AccessToken.split('.');
   const forged = Buffer.from(JSON.stringify({ ...decodePayload(AccessToken), username: 'admin' })).toString('base64url');
-  await assert.rejects(verifier(side, 'access').verify(`${h}.${forged}.${s}`));
+  await assert.rejects(verifier(side, 'access').verify(`${h}.${forged}.${s}`), JwtInvalidSignatureError);
 });
 
 test("isApiIssuedAccessToken classifies moto's InitiateAuth access token as API-issued", async () => {

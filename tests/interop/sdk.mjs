@@ -21,7 +21,8 @@ export async function sdkError(send) {
   } catch (error) {
     return error;
   }
-  throw new Error(`the call succeeded: ${JSON.stringify(value)}`);
+  // the result's member names only: a successful sign-in's result holds tokens
+  throw new Error(`the call succeeded: ${JSON.stringify(Object.keys(value ?? {}))}`);
 }
 
 /** Attributes list (`[{Name, Value}]`) as an object. */

@@ -64,8 +64,12 @@ export default {
     ...(env.REFRESH_MARGIN_SECONDS ? { refreshMarginSeconds: Number(env.REFRESH_MARGIN_SECONDS) } : {}),
     origin: env.ORIGIN_URL
       ? (request) => {
-          const url = new URL(request.url);
-          return fetch(new Request(new URL(url.pathname + url.search, env.ORIGIN_URL), request));
+          // the path replaces the origin's own: `//evil.example/x` must not become another host
+          const { pathname, search } = new URL(request.url);
+          const target = new URL(env.ORIGIN_URL);
+          target.pathname = pathname;
+          target.search = search;
+          return fetch(new Request(target, request));
         }
       : app,
   })),
