@@ -179,6 +179,8 @@ test("tokenHeaders passes the access token to the origin only when asked", async
 
 test("option errors are ParameterValidationError ERR_PARAM_INVALID_OPTIONS, at creation", () => {
   const base = { userPoolId, clientId, domain: "auth.example.test", cookie: { secret: SECRET }, protect: ["/app/*"] };
+  // the base itself is accepted, so each case below fails for its own change
+  assert.equal(typeof createEdgeAuth(base), "function");
   for (const [name, options] of [
     ["no secret", { ...base, cookie: {} }],
     ["a short secret", { ...base, cookie: { secret: "short" } }],
