@@ -18,19 +18,42 @@ function fill(prefix, unit, suffix, header) {
   return prefix + unit.repeat(count).replace(/,$/, "") + suffix;
 }
 
+/** `{"m0":0,"m1":0,…}` (after `prefix`'s members, if any) in at most `room` characters. */
+function members(room, prefix = "") {
+  const list = [];
+  for (let i = 0, used = prefix.length + 2; used + `"m${i}":0,`.length <= room; used += `"m${i}":0,`.length, i += 1) list.push(`"m${i}":0`);
+  return { json: `{${prefix}${list.join(",")}}`, count: list.length };
+}
+
 function junkPayloads(header) {
-  const room = Math.floor(((MAX_TOKEN - header.length - 2 - 342) * 3) / 4) - 2;
-  const members = [];
-  for (let i = 0, used = 0; used + `"m${i}":0,`.length <= room; used += `"m${i}":0,`.length, i += 1) members.push(`"m${i}":0`);
+  const room = Math.floor(((MAX_TOKEN - header.length - 2 - 342) * 3) / 4);
+  const many = members(room);
   return {
     "numbers 1e308": fill('{"x":[', "1e308,", "]}", header),
     "long decimals": fill('{"x":[', `0.${"7".repeat(300)}e-300,`, "]}", header),
     "huge integers": fill('{"x":[', `${"9".repeat(400)},`, "]}", header),
-    [`many members (${members.length})`]: `{${members.join(",")}}`,
+    [`many members (${many.count})`]: many.json,
     "nested arrays (depth 120, repeated)": fill('{"x":[', `${"[".repeat(120)}${"]".repeat(120)},`, "]}", header),
     "thousands of nested arrays": `{"x":${"[".repeat(20_000)}${"]".repeat(20_000)}}`,
     "escapes": fill('{"x":"', "\\u00e9\\n", '"}', header),
     "empty objects": fill('{"x":[', "{},", "]}", header),
+  };
+}
+
+/**
+ * Junk that moves the cost elsewhere: an unknown kid (no key to check the signature with), junk in
+ * the header (read before the signature; its segment is capped at 8,192 characters), and a token of
+ * 8,192 characters, the longest whose payload is read before the signature (aws-jwt-verify's order).
+ */
+function junkElsewhere(header, kid) {
+  const headerJson = (room) => members(room, `"alg":"RS256","kid":"${kid}",`).json;
+  const bigHeader = b64url(headerJson(Math.floor((8192 * 3) / 4)));
+  const payloadRoom = (h, max) => Math.floor(((max - h.length - 2 - 342) * 3) / 4);
+  const unknownKid = b64url(JSON.stringify({ alg: "RS256", kid: "not-in-the-jwks" }));
+  return {
+    "many members, unknown kid": [unknownKid, members(payloadRoom(unknownKid, MAX_TOKEN)).json],
+    "many members in header and payload": [bigHeader, members(payloadRoom(bigHeader, MAX_TOKEN)).json],
+    "many members, 8,192-char token": [header, members(payloadRoom(header, 8192)).json],
   };
 }
 
@@ -92,18 +115,22 @@ console.log(`junk tokens (≤ ${MAX_TOKEN} chars, garbage signature): µs per ve
 console.log(`valid verify (median of per-round ratios; valid and junk batches alternate, so load hits both alike);`);
 console.log(`"same size": the ratio to a valid ${bigToken.length}-char token instead`);
 const head = (name) => `${name} (µs, ×valid, ×same size)`;
-console.log(`  ${"".padEnd(38)} ${head("cognito-wasm").padStart(34)} ${head("aws-jwt-verify").padStart(34)}`);
+console.log(`  ${"".padEnd(50)} ${head("cognito-wasm").padStart(34)} ${head("aws-jwt-verify").padStart(34)}`);
 const names = Object.keys(verifiers);
 const worst = Object.fromEntries(names.map((n) => [n, 0]));
 const worstBig = Object.fromEntries(names.map((n) => [n, 0]));
 const worstUs = Object.fromEntries(names.map((n) => [n, 0]));
 const validUs = Object.fromEntries(names.map((n) => [n, []]));
 const bigUs = Object.fromEntries(names.map((n) => [n, []]));
-for (const [label, json] of Object.entries(junkPayloads(header))) {
-  // A well-formed signature of the right length that does not verify (one character changed), so
-  // nothing refuses the token before its payload is read.
-  const forged = `${signature.slice(0, 100)}${signature[100] === "A" ? "B" : "A"}${signature.slice(101)}`;
-  const jwt = `${header}.${b64url(json)}.${forged}`;
+// A well-formed signature of the right length that does not verify (one character changed), so
+// nothing refuses the token for its shape.
+const forged = `${signature.slice(0, 100)}${signature[100] === "A" ? "B" : "A"}${signature.slice(101)}`;
+const { kid } = JSON.parse(Buffer.from(header, "base64url").toString());
+const junkTokens = [
+  ...Object.entries(junkPayloads(header)).map(([label, json]) => [label, `${header}.${b64url(json)}.${forged}`]),
+  ...Object.entries(junkElsewhere(header, kid)).map(([label, [h, json]]) => [label, `${h}.${b64url(json)}.${forged}`]),
+];
+for (const [label, jwt] of junkTokens) {
   const cells = [];
   for (const name of names) {
     const junk = refuse(verifiers[name], jwt);
@@ -116,7 +143,7 @@ for (const [label, json] of Object.entries(junkPayloads(header))) {
     worstUs[name] = Math.max(worstUs[name], small.junkUs);
     cells.push(`${small.junkUs.toFixed(0).padStart(8)} µs ${small.ratio.toFixed(1).padStart(6)}× ${big.ratio.toFixed(1).padStart(6)}×`);
   }
-  console.log(`  ${`${label} (${jwt.length} chars)`.padEnd(38)} ${cells.map((c) => c.padStart(34)).join(" ")}`);
+  console.log(`  ${`${label} (${jwt.length} chars)`.padEnd(50)} ${cells.map((c) => c.padStart(34)).join(" ")}`);
 }
 const us = (list, name) => median(list[name]).toFixed(1);
 for (const name of names) {

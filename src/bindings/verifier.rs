@@ -374,7 +374,7 @@ impl Inner {
     /// Verifies `job`: the token is parsed once per verification, here or in
     /// [`Inner::fast_start`].
     async fn run(&self, job: Job) -> Result<JsValue, Failure> {
-        let (prepared, overrides, custom_override, now) = match job {
+        match job {
             Job::Token { token, overrides } => {
                 let now = clock();
                 let token = self.token_text(&token)?;
@@ -386,41 +386,106 @@ impl Inner {
                         stringify(&overrides, invalid_options("overrides must be an object"))?;
                     (Some(Options::parse_overrides(&json)?), custom)
                 };
-                (
-                    self.core.prepare(&token)?.into_owned(),
-                    overrides,
-                    custom,
-                    now,
-                )
+                let verified = self.signature_first(&token, now).await?;
+                let prepared = self.core.prepare(&token)?;
+                self.finish(prepared, overrides, custom, now, verified)
+                    .await
             }
-            Job::Parsed(prepared, now) => (*prepared, None, None, now),
-        };
-        self.finish(prepared, overrides, custom_override, now).await
+            Job::Parsed(prepared, now) => self.finish(*prepared, None, None, now, None).await,
+        }
     }
 
-    /// Everything after the parse: rules, key, signature, claims, `customJwtCheck`.
+    /// A long token's signature checked before its payload is read
+    /// ([`JwtVerifier::signature_first`]): the key whose check passed, `None` when the verifier
+    /// or the token is not for this order.
+    async fn signature_first(
+        &self,
+        token: &str,
+        now: f64,
+    ) -> Result<Option<Rc<CachedKey>>, Failure> {
+        let Some((signed, alg)) = self.core.signature_first(token)? else {
+            return Ok(None);
+        };
+        let kid = signed.header.kid.as_deref().unwrap_or_default();
+        let key = self.pool_key(kid, alg, now).await?;
+        let valid = crypto::verify(
+            &self.verify_algorithm,
+            &key.key,
+            &signed.signature,
+            signed.signing_input.as_bytes(),
+        )
+        .await?;
+        if !valid {
+            return Err(SignatureError::Invalid.into());
+        }
+        Ok(Some(key))
+    }
+
+    /// The key `kid` of the only pool or issuer, from whichever of its JWKS holds it: one that
+    /// has it cached, else each in turn as its state allows (fetch, wait, penalty box). Which
+    /// JWKS is asked never depends on the token's payload.
+    async fn pool_key(&self, kid: &str, alg: Alg, now: f64) -> Result<Rc<CachedKey>, Failure> {
+        let configs = self.core.configs();
+        let distinct: Vec<usize> = (0..configs.len())
+            .filter(|&i| {
+                !configs[..i]
+                    .iter()
+                    .any(|c| c.jwks_uri == configs[i].jwks_uri)
+            })
+            .collect();
+        let holder = distinct.iter().copied().find(|&i| {
+            let cache = self.cache.borrow();
+            cache
+                .get(&configs[i].jwks_uri)
+                .is_some_and(|s| s.holds(kid))
+        });
+        if let Some(i) = holder {
+            return self.key(i, kid, alg, now).await;
+        }
+        let mut first = None;
+        for i in distinct {
+            match self.key(i, kid, alg, now).await {
+                Ok(key) => return Ok(key),
+                Err(e) => {
+                    first.get_or_insert(e);
+                }
+            }
+        }
+        Err(first.unwrap_or_else(|| KeyError::KidNotFound.into()))
+    }
+
+    /// Everything after the parse: rules, key, signature (unless `verified` holds the key whose
+    /// check passed before the parse), claims, `customJwtCheck`.
     async fn finish(
         &self,
         prepared: Prepared<'_>,
         overrides: Option<Options>,
         custom_override: Option<Function>,
         now: f64,
+        verified: Option<Rc<CachedKey>>,
     ) -> Result<JsValue, Failure> {
         let resolved = self.core.rules(prepared.config, overrides.as_ref())?;
-        let key = self
-            .key(prepared.config, prepared.kid(), prepared.alg, now)
-            .await?;
-        let check = prepared.signature_check();
-        let valid = crypto::verify(
-            &self.verify_algorithm,
-            &key.key,
-            check.signature,
-            check.signing_input,
-        )
-        .await?;
-        if !valid {
-            return Err(SignatureError::Invalid.into());
-        }
+        // the same header's key, of the same (only) pool, whose check passed already
+        let key = match verified {
+            Some(key) if key.kid == prepared.kid() && key.alg == prepared.alg => key,
+            _ => {
+                let key = self
+                    .key(prepared.config, prepared.kid(), prepared.alg, now)
+                    .await?;
+                let check = prepared.signature_check();
+                let valid = crypto::verify(
+                    &self.verify_algorithm,
+                    &key.key,
+                    check.signature,
+                    check.signing_input,
+                )
+                .await?;
+                if !valid {
+                    return Err(SignatureError::Invalid.into());
+                }
+                key
+            }
+        };
         check_claims(&resolved, &prepared, now).map_err(Failure::Js)?;
         let jwt = &prepared.jwt;
         let payload = JSON::parse(&jwt.payload_json).map_err(Failure::Js)?;

@@ -143,6 +143,8 @@ pub enum OptionsError {
 pub enum ParseError {
     /// The token is longer than `maxTokenLength`.
     TooLarge { max: usize, actual: usize },
+    /// The header segment is longer than [`super::jwt::MAX_HEADER_CHARS`].
+    HeaderTooLarge { max: usize, actual: usize },
     /// Header or payload JSON nests deeper than `maxJsonDepth`.
     TooDeep { max: usize },
     /// Not a string, empty, or not three dot-separated segments.
@@ -343,7 +345,7 @@ impl Error {
                 OptionsError::IssuerNotConfigured => C::IssuerNotConfigured,
             },
             Error::Parse(e) => match e {
-                ParseError::TooLarge { .. } => C::TooLarge,
+                ParseError::TooLarge { .. } | ParseError::HeaderTooLarge { .. } => C::TooLarge,
                 ParseError::TooDeep { .. } => C::TooDeep,
                 ParseError::Malformed => C::Malformed,
                 ParseError::Base64 => C::Base64,
@@ -488,6 +490,12 @@ impl fmt::Display for Error {
             Error::Parse(e) => match e {
                 ParseError::TooLarge { max, actual } => {
                     write!(f, "jwt is {actual} characters long, the maximum is {max}")
+                }
+                ParseError::HeaderTooLarge { max, actual } => {
+                    write!(
+                        f,
+                        "jwt header is {actual} characters long, the maximum is {max}"
+                    )
                 }
                 ParseError::TooDeep { max } => {
                     write!(f, "jwt json nests deeper than {max} levels")

@@ -282,6 +282,11 @@ impl JwksState {
     }
 
     /// The key for `kid` when the keys are fresh: the fast path, which changes nothing.
+    /// Whether the cached JWKS has a key `kid`, fresh or not.
+    pub fn holds(&self, kid: &str) -> bool {
+        self.position(kid).is_some()
+    }
+
     pub fn cached(&self, kid: &str, now: f64) -> Option<&JwkEntry> {
         self.position(kid)
             .filter(|_| self.fresh(now))

@@ -78,6 +78,20 @@ impl Header {
         .map_err(parse_error(Part::Header, max_depth))?;
         Ok(h)
     }
+
+    /// Checks `alg` against `allowed` and returns it with the `kid`.
+    pub fn alg_and_kid(&self, allowed: &[Alg]) -> Result<(Alg, &str), KeyError> {
+        let alg = self.alg.as_deref();
+        let alg = alg
+            .and_then(Alg::from_name)
+            .filter(|a| allowed.contains(a))
+            .ok_or_else(|| KeyError::AlgNotAllowed {
+                expected: allowed.iter().map(|a| a.name().to_owned()).collect(),
+                actual: self.alg.clone(),
+            })?;
+        let kid = self.kid.as_deref().ok_or(KeyError::MissingKid)?;
+        Ok((alg, kid))
+    }
 }
 
 /// A token split and decoded, with nothing verified yet. `C` is what was read from the payload:
@@ -174,6 +188,62 @@ impl<'t, C> UntrustedJwt<'t, C> {
         limits: &Limits,
         payload: impl FnOnce(&str, usize) -> Result<C, ParseError>,
     ) -> Result<Self, ParseError> {
+        let (signed, p) = SignedHeader::split(token, limits)?;
+        let payload_bytes = b64::decode(p.as_bytes()).ok_or(ParseError::Base64)?;
+        let payload_json = json_text(payload_bytes, Part::Payload)?;
+        let claims = payload(&payload_json, limits.max_json_depth)?;
+        Ok(UntrustedJwt {
+            signing_input: Cow::Borrowed(signed.signing_input),
+            signature: signed.signature,
+            header: signed.header,
+            header_json: signed.header_json,
+            payload_json,
+            claims,
+        })
+    }
+
+    /// Checks the header `alg` against `allowed` and returns it with the `kid`.
+    pub fn alg_and_kid(&self, allowed: &[Alg]) -> Result<(Alg, &str), KeyError> {
+        self.header.alg_and_kid(allowed)
+    }
+}
+
+/// The most characters a token's header segment may have. A Cognito header is under 100; the
+/// bound keeps the header's parse cheap when a long token's signature is checked before its
+/// payload is read ([`SignedHeader::parse`]).
+pub const MAX_HEADER_CHARS: usize = 8192;
+
+/// A token's header and signature with its payload not yet decoded: what a signature check
+/// needs, for checking a long token's signature before its payload is read.
+pub struct SignedHeader<'t> {
+    /// `header.payload` as it appeared in the token (what the signature covers).
+    pub signing_input: &'t str,
+    /// The decoded signature.
+    pub signature: Vec<u8>,
+    pub header: Header,
+    /// Decoded header JSON text.
+    pub header_json: String,
+}
+
+impl fmt::Debug for SignedHeader<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedHeader")
+            .field("signing_input", &Masked(&self.signing_input))
+            .field("signature", &Masked(&self.signature))
+            .field("header", &self.header)
+            .finish()
+    }
+}
+
+impl<'t> SignedHeader<'t> {
+    /// Checks the limits and the structure, decodes the signature and reads the header; the
+    /// payload segment is left undecoded (a long token's cost is then the signature check's).
+    pub fn parse(token: &'t str, limits: &Limits) -> Result<Self, ParseError> {
+        Self::split(token, limits).map(|(signed, _)| signed)
+    }
+
+    /// [`SignedHeader::parse`], and the payload segment as it appears in the token.
+    fn split(token: &'t str, limits: &Limits) -> Result<(Self, &'t str), ParseError> {
         if token.len() > limits.max_token_length {
             return Err(ParseError::TooLarge {
                 max: limits.max_token_length,
@@ -190,37 +260,26 @@ impl<'t, C> UntrustedJwt<'t, C> {
         if h.is_empty() || p.is_empty() {
             return Err(ParseError::Malformed);
         }
+        if h.len() > MAX_HEADER_CHARS {
+            return Err(ParseError::HeaderTooLarge {
+                max: MAX_HEADER_CHARS,
+                actual: h.len(),
+            });
+        }
         let decode = |seg: &str| b64::decode(seg.as_bytes()).ok_or(ParseError::Base64);
-        let (header_bytes, payload_bytes, signature) = (decode(h)?, decode(p)?, decode(s)?);
+        let (header_bytes, signature) = (decode(h)?, decode(s)?);
         let header_json = json_text(header_bytes, Part::Header)?;
-        let payload_json = json_text(payload_bytes, Part::Payload)?;
         let header = Header::parse(&header_json, limits.max_json_depth)?;
         if header.crit {
             return Err(ParseError::Crit);
         }
-        let claims = payload(&payload_json, limits.max_json_depth)?;
-        Ok(UntrustedJwt {
-            signing_input: Cow::Borrowed(token.get(..h.len() + 1 + p.len()).unwrap_or_default()),
+        let signed = SignedHeader {
+            signing_input: token.get(..h.len() + 1 + p.len()).unwrap_or_default(),
             signature,
             header,
             header_json,
-            payload_json,
-            claims,
-        })
-    }
-
-    /// Checks the header `alg` against `allowed` and returns it with the `kid`.
-    pub fn alg_and_kid(&self, allowed: &[Alg]) -> Result<(Alg, &str), KeyError> {
-        let alg = self.header.alg.as_deref();
-        let alg = alg
-            .and_then(Alg::from_name)
-            .filter(|a| allowed.contains(a))
-            .ok_or_else(|| KeyError::AlgNotAllowed {
-                expected: allowed.iter().map(|a| a.name().to_owned()).collect(),
-                actual: self.header.alg.clone(),
-            })?;
-        let kid = self.header.kid.as_deref().ok_or(KeyError::MissingKid)?;
-        Ok((alg, kid))
+        };
+        Ok((signed, p))
     }
 }
 
@@ -343,6 +402,39 @@ mod tests {
             &format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000)),
         );
         assert_eq!(parse(&deep).unwrap_err(), ParseError::TooDeep { max: 128 });
+    }
+
+    #[test]
+    fn signed_header_leaves_the_payload_unread() {
+        let t = token(r#"{"alg":"RS256","kid":"k1"}"#, "{}");
+        let (h, rest) = t.split_once('.').unwrap();
+        let junk = format!("{h}.!!not base64!!.{}", rest.rsplit_once('.').unwrap().1);
+        let signed = SignedHeader::parse(&junk, &Limits::default()).unwrap();
+        assert_eq!(signed.signing_input, &junk[..junk.rfind('.').unwrap()]);
+        assert_eq!(signed.signature, b"sig");
+        assert_eq!(
+            signed.header.alg_and_kid(&[Alg::Rs256]).unwrap(),
+            (Alg::Rs256, "k1")
+        );
+        assert_eq!(parse(&junk).unwrap_err(), ParseError::Base64);
+        let shown = format!("{signed:?}");
+        assert!(
+            !shown.contains(&junk[..20]) && shown.contains("k1"),
+            "{shown}"
+        );
+        // the header's segment is capped, for either parse
+        let pad = "p".repeat(MAX_HEADER_CHARS);
+        let big = token(&format!(r#"{{"alg":"RS256","kid":"k","x":"{pad}"}}"#), "{}");
+        let actual = big.find('.').unwrap();
+        let expected = ParseError::HeaderTooLarge {
+            max: MAX_HEADER_CHARS,
+            actual,
+        };
+        assert_eq!(
+            SignedHeader::parse(&big, &Limits::default()).unwrap_err(),
+            expected
+        );
+        assert_eq!(parse(&big).unwrap_err(), expected);
     }
 
     #[test]

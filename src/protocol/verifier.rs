@@ -10,12 +10,17 @@ use super::claims::{CognitoRules, Rules};
 use super::cognito;
 use super::error::{Error, OptionsError};
 use super::jwk::{JwksCache, JwksPolicy, DEFAULT_PENALTY_BOX_SECONDS};
-use super::jwt::{Alg, SignatureCheck, UntrustedJwt};
+use super::jwt::{Alg, SignatureCheck, SignedHeader, UntrustedJwt};
 use super::limits::Limits;
 use super::options::{
     detail, Options, Setting, DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_FETCH_TIMEOUT_MS,
     DEFAULT_JWKS_MAX_BYTES,
 };
+
+/// Tokens longer than this (bytes) have their signature checked before their payload is read,
+/// where the verifier allows it ([`JwtVerifier::signature_first`]). Shorter ones are parsed
+/// first, so their errors come in aws-jwt-verify's order; their parse is cheap at this size.
+pub const SIGNATURE_FIRST_BYTES: usize = 8192;
 
 /// How to fetch a JWKS.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -244,6 +249,25 @@ impl JwtVerifier {
         Ok(Prepared { jwt, config, alg })
     }
 
+    /// For a token longer than [`SIGNATURE_FIRST_BYTES`] when every configuration shares one key
+    /// set (one issuer, or one user pool: its two issuer formats serve the pool's keys): the
+    /// header and signature, with `alg` and `kid` checked, so that the signature is checked
+    /// before the payload is read. A junk payload then costs what its signature check costs,
+    /// never a parse. `None` for other tokens and verifiers: [`JwtVerifier::prepare`] picks the
+    /// configuration from the payload's `iss` first.
+    pub fn signature_first<'t>(
+        &self,
+        token: &'t str,
+    ) -> Result<Option<(SignedHeader<'t>, Alg)>, Error> {
+        if token.len() <= SIGNATURE_FIRST_BYTES || self.pools != 1 {
+            return Ok(None);
+        }
+        let signed = SignedHeader::parse(token, &self.limits)?;
+        // one pool: every configuration has the same algorithms
+        let (alg, _) = signed.header.alg_and_kid(&self.configs[0].algorithms)?;
+        Ok(Some((signed, alg)))
+    }
+
     /// The rules for configuration `config`, with verify-time `overrides` taking precedence.
     pub fn rules<'a>(
         &'a self,
@@ -333,6 +357,7 @@ fn required<T>(s: &Setting<T>, missing: OptionsError) -> Result<Option<&T>, Opti
 mod tests {
     use super::*;
     use crate::protocol::claims::TokenUse;
+    use crate::protocol::error::KeyError;
 
     fn cognito(json: &str) -> Result<JwtVerifier, OptionsError> {
         JwtVerifier::cognito(Options::parse_list(json)?)
@@ -364,6 +389,44 @@ mod tests {
             v.jwks_uris_for(Some("nope")),
             Err(OptionsError::IssuerNotConfigured)
         );
+    }
+
+    #[test]
+    fn signature_first_for_long_tokens_of_one_key_set() {
+        let enc = |s: &str| crate::protocol::b64::encode(s.as_bytes());
+        let long = |header: &str| {
+            let payload = "!".repeat(SIGNATURE_FIRST_BYTES);
+            format!("{}.{payload}.c2ln", enc(header))
+        };
+        let header = r#"{"alg":"RS256","kid":"k1"}"#;
+        let one = cognito(r#"{"userPoolId":"us-east-1_abc"}"#).unwrap();
+        let token = long(header);
+        let (signed, alg) = one.signature_first(&token).unwrap().unwrap();
+        assert_eq!(
+            (alg, signed.header.kid.as_deref()),
+            (Alg::Rs256, Some("k1"))
+        );
+        // the header is still checked: alg allow-list, kid
+        let hs = long(r#"{"alg":"HS256","kid":"k1"}"#);
+        let err = one.signature_first(&hs).map(|s| s.is_some());
+        assert!(matches!(
+            err,
+            Err(Error::Key(KeyError::AlgNotAllowed { .. }))
+        ));
+        let no_kid = long(r#"{"alg":"RS256"}"#);
+        let err = one.signature_first(&no_kid).map(|s| s.is_some());
+        assert_eq!(err, Err(Error::Key(KeyError::MissingKid)));
+        // a short token, or a verifier of several pools: the payload first
+        let short = format!("{}.{}.c2ln", enc(header), enc("{}"));
+        assert!(one.signature_first(&short).unwrap().is_none());
+        let two =
+            cognito(r#"[{"userPoolId":"us-east-1_abc"},{"userPoolId":"us-east-1_def"}]"#).unwrap();
+        assert!(two.signature_first(&long(header)).unwrap().is_none());
+        let generic = JwtVerifier::generic(
+            Options::parse_list(r#"{"issuer":"https://i","jwksUri":"https://i/k"}"#).unwrap(),
+        )
+        .unwrap();
+        assert!(generic.signature_first(&long(header)).unwrap().is_some());
     }
 
     #[test]

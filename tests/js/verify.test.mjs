@@ -505,6 +505,100 @@ describe("warm cache (the hot path: the signature check started from JS)", () =>
   });
 });
 
+describe("a long token's signature is checked before its payload is read", () => {
+  const b64 = (text) => Buffer.from(text).toString("base64url");
+  // a payload that costs a parse the most (thousands of members), over 8,192 bytes
+  const junk = b64(`{${Array.from({ length: 3000 }, (_, i) => `"m${i}":0`).join(",")}}`);
+  const header = (kid = keys.a.kid) => b64(JSON.stringify({ alg: "RS256", kid }));
+  const signature = async () => (await sign(keys.a, claims("access"))).split(".")[2];
+
+  test("junk with a signature that fails is refused as a bad signature: no parse error, one signature check", async (t) => {
+    const verifier = accessVerifier();
+    verifier.cacheJwks({ keys: [keys.a.jwk] });
+    const sig = await signature();
+    const calls = spyOnVerifies(t);
+    for (const payload of [junk, `${"!".repeat(9000)}`, b64(`[${"0,".repeat(5000)}0]`)]) {
+      const error = await rejection(verifier.verify(`${header()}.${payload}.${sig}`));
+      assert.ok(error instanceof JwtInvalidSignatureError, errorText(error));
+      assert.equal(error.code, "ERR_JWT_INVALID_SIGNATURE");
+    }
+    assert.equal(calls.node.length, 3);
+    // a short token keeps aws-jwt-verify's order: the payload is read first
+    const short = await rejection(verifier.verify(`${header()}.${"!".repeat(100)}.${sig}`));
+    assert.equal(short.code, "ERR_JWT_BASE64");
+    assert.equal(calls.node.length, 3);
+  });
+
+  test("a signed long token is still read after its signature: its payload's errors and its claims", async (t) => {
+    const verifier = accessVerifier();
+    verifier.cacheJwks({ keys: [keys.a.jwk] });
+    const big = claims("access", { blob: "z".repeat(9000) });
+    const calls = spyOnVerifies(t);
+    assert.deepEqual(await verifier.verify(await sign(keys.a, big)), big);
+    assert.equal(calls.node.length, 1, "the signature is checked once, not again after the parse");
+    const expired = await rejection(verifier.verify(await sign(keys.a, { ...big, exp: now() - 60 })));
+    assert.ok(expired instanceof JwtExpiredError, errorText(expired));
+    const wrongUse = await rejection(verifier.verify(await sign(keys.a, { ...big, token_use: "id" })));
+    assert.equal(wrongUse.code, "ERR_JWT_INVALID_TOKEN_USE");
+    assert.equal(calls.node.length, 3);
+  });
+
+  test("an unknown kid asks each of the pool's JWKS once per penalty window, never parsing the payload", async () => {
+    const urls = [];
+    const fetch = async (url) => {
+      urls.push(String(url));
+      return new Response(JSON.stringify({ keys: [keys.a.jwk] }), { headers: { "content-type": "application/json" } });
+    };
+    // no jwksUri: the pool's two issuer formats, two JWKS URIs
+    const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, fetch });
+    const token = `${header("not-a-kid")}.${junk}.${await signature()}`;
+    const errors = [];
+    for (let i = 0; i < 5; i += 1) errors.push(await rejection(verifier.verify(token)));
+    assert.deepEqual(urls.sort(), [
+      `https://cognito-idp.${userPoolId.split("_")[0]}.amazonaws.com/${userPoolId}/.well-known/jwks.json`,
+      `https://issuer-cognito-idp.${userPoolId.split("_")[0]}.amazonaws.com/${userPoolId}/.well-known/jwks.json`,
+    ]);
+    assert.ok(errors[0] instanceof KidNotFoundInJwksError, errorText(errors[0]));
+    for (const error of errors.slice(1)) assert.ok(error instanceof WaitPeriodNotYetEndedJwkError, errorText(error));
+  });
+
+  test("a token of the pool's other issuer format verifies with the key the pool's JWKS holds", async (t) => {
+    const urls = [];
+    const fetch = async (url) => {
+      urls.push(String(url));
+      return new Response(JSON.stringify({ keys: [keys.a.jwk] }), { headers: { "content-type": "application/json" } });
+    };
+    const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, fetch });
+    const original = claims("access", { blob: "o".repeat(9000) });
+    assert.equal((await verifier.verify(await sign(keys.a, original))).blob, original.blob);
+    assert.equal(urls.length, 1);
+    const updated = { ...original, iss: original.iss.replace("https://cognito-idp.", "https://issuer-cognito-idp.") };
+    const calls = spyOnVerifies(t);
+    assert.deepEqual(await verifier.verify(await sign(keys.a, updated)), updated);
+    assert.equal(calls.node.length, 1);
+    assert.equal(urls.length, 1, "no second JWKS fetched for a key the pool holds");
+  });
+
+  test("a header segment over 8,192 characters is refused before anything else is decoded", async () => {
+    const verifier = accessVerifier();
+    verifier.cacheJwks({ keys: [keys.a.jwk] });
+    const big = b64(JSON.stringify({ alg: "RS256", kid: keys.a.kid, pad: "p".repeat(7000) }));
+    const error = await rejection(verifier.verify(`${big}.${junk}.${await signature()}`));
+    assert.equal(error.code, "ERR_JWT_TOO_LARGE");
+    assert.match(error.message, /^jwt header is 9\d{3} characters long, the maximum is 8192$/);
+  });
+
+  test("a verifier of several pools reads the payload first (its iss picks the JWKS)", async () => {
+    const verifier = CognitoJwtVerifier.create([
+      { userPoolId, tokenUse: "access", clientId, jwksUri: server.url },
+      { userPoolId: "us-east-1_OtherPool", tokenUse: "access", clientId, jwksUri: server.url },
+    ]);
+    verifier.cacheJwks({ keys: [keys.a.jwk] }, userPoolId);
+    const error = await rejection(verifier.verify(`${header()}.${"!".repeat(9000)}.${await signature()}`));
+    assert.equal(error.code, "ERR_JWT_BASE64");
+  });
+});
+
 describe("the signature step in Node (node:crypto on the hot path)", () => {
   const warmVerifier = (jwk) => {
     const verifier = accessVerifier({ algorithms: ["RS256", "RS384", "RS512"] });
