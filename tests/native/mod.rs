@@ -8,7 +8,7 @@
 
 pub mod oracle;
 
-use cognito_wasm::protocol::error::{Error, SignatureError};
+pub use cognito_wasm::protocol::error::{Error, SignatureError};
 use cognito_wasm::protocol::jwk::{parse_jwks, Jwk, JwksState, Step};
 use cognito_wasm::protocol::{JwtVerifier, Options, SignatureCheck};
 use rsa::{BigUint, Pkcs1v15Sign, RsaPublicKey};
@@ -85,6 +85,29 @@ pub fn verify_fresh(v: &JwtVerifier, jwks: &[u8], token: &str) -> Result<String,
     verify(v, state, jwks, token)
 }
 
+/// Compares the core's `result` for `token` with jwt-compact's verdict with `jwks` (a JWKS
+/// document): a signature the core refuses is one jwt-compact refuses, a token the core accepts is
+/// one jwt-compact verifies and decodes the same. Returns jwt-compact's verdict, if it could judge
+/// the token (an RSA `alg` and a key with its `kid`).
+pub fn compare(
+    name: &str,
+    token: &str,
+    result: &Result<String, Error>,
+    jwks: &Value,
+) -> Option<oracle::Verdict> {
+    let theirs = oracle::against_jwks(token, jwks);
+    let signature = theirs.as_ref().is_some_and(|v| v.signature);
+    match result {
+        Ok(payload) => match theirs.as_ref().and_then(|v| v.claims.as_ref()) {
+            Some(claims) if signature => oracle::assert_same_claims(payload, claims, name),
+            _ => panic!("{name}: jwt-compact does not verify a token the core accepts"),
+        },
+        Err(Error::Signature(e)) => assert!(!signature, "{name}: jwt-compact verifies ({e:?})"),
+        Err(_) => {}
+    }
+    theirs
+}
+
 /// The Cognito verifier a fixture document configures.
 pub fn verifier(doc: &Value) -> JwtVerifier {
     JwtVerifier::cognito(Options::parse_list(&doc["verifier"].to_string()).unwrap()).unwrap()
@@ -106,19 +129,7 @@ pub fn check_every_case(doc: &Value) -> usize {
             verify_fresh(&verifier, jwks.as_bytes(), token)
         }))
         .unwrap_or_else(|_| panic!("{name}: a panic (the verifier, or an oracle assertion above)"));
-        // jwt-compact's verdict with the document's JWKS: a signature the core refuses is one it
-        // refuses, a token the core accepts is one it verifies and decodes the same
-        let theirs = oracle::against_jwks(token, &doc["jwks"]);
-        judged += usize::from(theirs.is_some());
-        let signature = theirs.as_ref().is_some_and(|v| v.signature);
-        match &result {
-            Ok(payload) => match theirs.as_ref().and_then(|v| v.claims.as_ref()) {
-                Some(claims) if signature => oracle::assert_same_claims(payload, claims, name),
-                _ => panic!("{name}: jwt-compact does not verify a token the core accepts"),
-            },
-            Err(Error::Signature(e)) => assert!(!signature, "{name}: jwt-compact verifies ({e:?})"),
-            Err(_) => {}
-        }
+        judged += usize::from(compare(name, token, &result, &doc["jwks"]).is_some());
         match (&case["expectCode"], result) {
             (Value::Null, Ok(payload)) => {
                 let got: Value = serde_json::from_str(&payload).unwrap();
