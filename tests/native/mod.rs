@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use cognito_wasm::protocol::error::{Error, SignatureError};
-use cognito_wasm::protocol::jwk::{parse_jwks, Jwk, JwksState, Step};
+use cognito_wasm::protocol::verify::jwk::{parse_jwks, Jwk, JwksState, Step};
 use cognito_wasm::protocol::{JwtVerifier, Options, SignatureCheck};
 use rsa::{BigUint, Pkcs1v15Sign, RsaPublicKey};
 use serde_json::Value;
@@ -23,7 +23,8 @@ pub fn now() -> f64 {
 
 fn rsa_verify(jwk: &Jwk, check: &SignatureCheck<'_>) -> Result<(), Error> {
     let int = |v: &Option<String>| {
-        let bytes = cognito_wasm::protocol::b64::decode(v.as_deref().unwrap().as_bytes()).unwrap();
+        let bytes =
+            cognito_wasm::protocol::codec::b64::decode(v.as_deref().unwrap().as_bytes()).unwrap();
         BigUint::from_bytes_be(&bytes)
     };
     let key = RsaPublicKey::new(int(&jwk.n), int(&jwk.e))
