@@ -2,7 +2,7 @@
 //! all-of requirements of `scope` and `groups` obey their set laws.
 #![cfg(not(target_arch = "wasm32"))]
 
-use cognito_wasm::protocol::claims::Match;
+use cognito_wasm::protocol::verify::claims::Match;
 use cognito_wasm::protocol::{Claims, JwtVerifier, Options};
 use proptest::prelude::*;
 

@@ -9,7 +9,7 @@
 pub mod oracle;
 
 pub use cognito_wasm::protocol::error::{Error, SignatureError};
-use cognito_wasm::protocol::jwk::{parse_jwks, Jwk, JwksState, Step};
+use cognito_wasm::protocol::verify::jwk::{parse_jwks, Jwk, JwksState, Step};
 use cognito_wasm::protocol::{JwtVerifier, Options, SignatureCheck};
 use rsa::{BigUint, Pkcs1v15Sign, RsaPublicKey};
 use serde_json::Value;
@@ -25,7 +25,7 @@ pub fn now() -> f64 {
 }
 
 fn bytes(v: &Option<String>) -> Vec<u8> {
-    cognito_wasm::protocol::b64::decode(v.as_deref().unwrap().as_bytes()).unwrap()
+    cognito_wasm::protocol::codec::b64::decode(v.as_deref().unwrap().as_bytes()).unwrap()
 }
 
 fn rsa_verify(jwk: &Jwk, check: &SignatureCheck<'_>) -> Result<(), Error> {

@@ -8,7 +8,6 @@
 
 use super::claims::{CognitoRules, Rules};
 use super::cognito;
-use super::error::{Error, OptionsError};
 use super::jwk::{JwksCache, JwksPolicy, DEFAULT_PENALTY_BOX_SECONDS};
 use super::jwt::{Alg, SignatureCheck, SignedHeader, UntrustedJwt};
 use super::limits::Limits;
@@ -16,6 +15,7 @@ use super::options::{
     detail, Options, Setting, DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_FETCH_TIMEOUT_MS,
     DEFAULT_JWKS_MAX_BYTES,
 };
+use crate::protocol::error::{Error, OptionsError};
 
 /// Tokens longer than this (bytes) have their signature checked before their payload is read,
 /// where the verifier allows it ([`JwtVerifier::signature_first`]). Shorter ones are parsed
@@ -356,8 +356,8 @@ fn required<T>(s: &Setting<T>, missing: OptionsError) -> Result<Option<&T>, Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::claims::TokenUse;
     use crate::protocol::error::KeyError;
+    use crate::protocol::verify::claims::TokenUse;
 
     fn cognito(json: &str) -> Result<JwtVerifier, OptionsError> {
         JwtVerifier::cognito(Options::parse_list(json)?)
@@ -393,7 +393,7 @@ mod tests {
 
     #[test]
     fn signature_first_for_long_tokens_of_one_key_set() {
-        let enc = |s: &str| crate::protocol::b64::encode(s.as_bytes());
+        let enc = |s: &str| crate::protocol::codec::b64::encode(s.as_bytes());
         let long = |header: &str| {
             let payload = "!".repeat(SIGNATURE_FIRST_BYTES);
             format!("{}.{payload}.c2ln", enc(header))
