@@ -20,7 +20,8 @@
 //! 2. [`JwtVerifier::rules`]: create-time options merged with verify-time overrides.
 //! 3. [`JwksState::lookup`]: the key, or "fetch now" / "wait for the fetch in flight" / an error.
 //! 4. [`Prepared::signature_check`]: what the crypto backend must verify.
-//! 5. [`Rules::validate`]: the claim checks.
+//! 5. [`Prepared::verified`] with the backend's answer: a [`VerifiedJwt`], the only way to
+//!    [`VerifiedJwt::check_claims`], so a claim error can only come after a good signature.
 
 pub mod codec;
 #[cfg(feature = "edge")]
@@ -36,4 +37,4 @@ pub use verify::claims::{Claims, Rules};
 pub use verify::jwk::{parse_discovery, parse_jwks, JwksCache, JwksState, Step};
 pub use verify::jwt::{Alg, SignatureCheck, UntrustedJwt};
 pub use verify::options::Options;
-pub use verify::verifier::{JwtVerifier, Prepared};
+pub use verify::verifier::{JwtVerifier, Prepared, VerifiedJwt};

@@ -65,12 +65,12 @@ pub fn verify(
         theirs.signature,
         "the core's signature verdict {ours:?} against jwt-compact's {theirs:?}"
     );
-    ours?;
+    let verified = prepared.verified(ours.is_ok())?;
     let payload = &prepared.jwt.payload_json;
     if let Some(claims) = &theirs.claims {
         oracle::assert_same_claims(payload, claims, token);
     }
-    resolved.rules.validate(&prepared.jwt.claims, now)?;
+    verified.check_claims(&resolved.rules, now)?;
     assert!(
         theirs.claims.is_some(),
         "the core accepted claims jwt-compact cannot decode: {payload}"

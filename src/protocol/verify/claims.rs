@@ -211,8 +211,15 @@ fn asserted(v: Option<&[String]>) -> Asserted {
 }
 
 impl Rules<'_> {
+    /// Whether `c` passes every claim check at `now`, with no error to report: for choosing a
+    /// path before the signature is checked (the hot path) and for property tests. A claim error
+    /// is reported only through [`super::verifier::VerifiedJwt::check_claims`].
+    pub fn admits(&self, c: &Claims, now: f64) -> bool {
+        self.validate(c, now).is_ok()
+    }
+
     /// Runs every claim check at time `now` (seconds since the epoch).
-    pub fn validate(&self, c: &Claims, now: f64) -> Result<(), ClaimError> {
+    pub(crate) fn validate(&self, c: &Claims, now: f64) -> Result<(), ClaimError> {
         let exp = c.exp.ok_or(ClaimError::MissingExp)?;
         if exp + self.grace_seconds <= now {
             return Err(ClaimError::Expired {
