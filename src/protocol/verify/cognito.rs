@@ -1,7 +1,7 @@
 //! Cognito user pool IDs and what derives from them (docs/cognito.md#identifiers,
 //! #issuers-and-jwks).
 
-use super::error::OptionsError;
+use crate::protocol::error::OptionsError;
 
 /// Checks `user_pool_id` against aws-jwt-verify's
 /// `^(?<region>[a-z]{2}-(gov-)?[a-z]+-\d)_[a-zA-Z0-9]+$` and returns the region.
