@@ -163,9 +163,9 @@ export interface VerifyProperties<P extends JwtPayload = JwtPayload> {
   customJwtCheck?: CustomJwtCheck<P>;
   /** Required scopes, matched against the space-separated `scope` claim. Unset or `null`: not checked. */
   scope?: ClaimMatch | null;
-  /** Seconds of leeway for `exp` and `nbf` (default 0). */
+  /** Seconds of leeway for `exp` and `nbf` (default: docs/verifier-api.md, "Options"). */
   graceSeconds?: number;
-  /** Reject tokens whose `iat` lies more than this many seconds in the future (default 30). */
+  /** Reject tokens whose `iat` lies more than this many seconds in the future (default: docs/verifier-api.md, "Options"). */
   clockSkewSeconds?: number;
   /**
    * Attach the decoded header and payload (`rawJwt`) to claim errors. Only claim errors carry it,
@@ -201,17 +201,17 @@ export interface VerifierProperties {
   fetch?: FetchFunction;
   /** Accepted header `alg` values (default `["RS256"]`; `none`, HS* and ES* are never accepted). */
   algorithms?: readonly ("RS256" | "RS384" | "RS512")[];
-  /** Abort a JWKS fetch after this many milliseconds (default 3000). */
+  /** Abort a JWKS fetch after this many milliseconds (default: docs/verifier-api.md, "Options"). */
   jwksFetchTimeoutMs?: number;
-  /** Reject JWKS (or discovery) responses larger than this many bytes (default 262144). */
+  /** Reject JWKS (or discovery) responses larger than this many bytes (default: docs/verifier-api.md, "Options"). */
   jwksMaxBytes?: number;
-  /** After a `kid` was not found even in a fresh JWKS, or a fetch failed, reject unknown kids for this long (default 10). */
+  /** After a `kid` was not found even in a fresh JWKS, or a fetch failed, reject unknown kids for this many seconds (default: docs/verifier-api.md, "Options"). */
   penaltyBoxSeconds?: number;
   /** Refetch keys older than this before use (default: never; keys are kept until an unknown kid or `hydrate`). */
   jwksMaxAgeSeconds?: number;
-  /** Reject longer tokens before decoding them (default 65536 characters). */
+  /** Reject longer tokens before decoding them (default: docs/verifier-api.md, "Options"). */
   maxTokenLength?: number;
-  /** Reject header or payload JSON nested deeper than this (default 128, at most 256). */
+  /** Reject header or payload JSON nested deeper than this (at most 256; default: docs/verifier-api.md, "Options"). */
   maxJsonDepth?: number;
 }
 
@@ -625,7 +625,7 @@ export interface CognitoAuthOptions {
   storage?: AuthStorage;
   /** Where the PKCE transaction waits for the callback. Default sessionStorage (this tab). */
   transactionStorage?: AuthStorage;
-  /** Refresh when the access token expires within this many seconds. Default 60. */
+  /** Refresh when the access token expires within this many seconds (default: docs/verifier-api.md, "Defaults of the other APIs"). */
   refreshMarginSeconds?: number;
   /** JWKS URL override for the verifier (e.g. a local emulator). */
   jwksUri?: string;
@@ -733,8 +733,8 @@ export interface TokenVerifier {
 
 /** Bounded LRU of verified tokens (keyed by the whole token, each entry until the token's `exp`). */
 export declare class TokenCache {
-  /** At most `maxEntries` tokens, and at most `maxBytes` (default 4 MiB) of tokens plus payloads
-   * (as JSON) in all (`0` caches nothing). */
+  /** At most `maxEntries` tokens, and at most `maxBytes` of tokens plus payloads (as JSON) in all
+   * (`0` caches nothing; default: docs/verifier-api.md, "Defaults of the other APIs"). */
   constructor(maxEntries: number, maxBytes?: number);
   /** The payload cached for `token` as the verifier with id `owner` verified it while its JWKS
    * was at generation `jwks` (an entry from an earlier generation is dropped). */
@@ -749,7 +749,7 @@ export declare class TokenCache {
 export declare const DEFAULT_TOKEN_CACHE_ENTRIES: number;
 /** Milliseconds the introspection handler's live userInfo check may take by default. */
 export declare const DEFAULT_USER_INFO_TIMEOUT_MS: number;
-/** Bytes of an introspection request body read at most by default (16 KiB). */
+/** Bytes of an introspection request body read at most by default. */
 export declare const DEFAULT_INTROSPECTION_MAX_BODY_BYTES: number;
 
 export interface RequireAuthOptions {
@@ -784,13 +784,13 @@ export interface IntrospectionOptions {
     denyList?: { has(originJti: string): boolean | Promise<boolean> };
     /** The pool's `/oauth2/userInfo`: a live check per request (fails closed). */
     userInfoEndpoint?: string;
-    /** Milliseconds the live check may take, else the token is inactive (default `DEFAULT_USER_INFO_TIMEOUT_MS`, 5000). */
+    /** Milliseconds the live check may take, else the token is inactive (default `DEFAULT_USER_INFO_TIMEOUT_MS`). */
     timeoutMs?: number;
   };
   tokenCache?: TokenCache | false | null;
   /** `fetch` for the live check (default `globalThis.fetch`). */
   fetch?: typeof fetch;
-  /** Longest request body read (default `DEFAULT_INTROSPECTION_MAX_BODY_BYTES`, 16 KiB): a longer one,
+  /** Longest request body read (default `DEFAULT_INTROSPECTION_MAX_BODY_BYTES`): a longer one,
    * by `content-length` or while streaming, is answered 413 `invalid_request` unread. */
   maxBodyBytes?: number;
 }
@@ -867,7 +867,7 @@ export interface EdgeAuthOptions<Env = unknown> {
   tokenHeaders?: { accessToken?: string; idToken?: string };
   /** Origins besides the request's own allowed to make state-changing requests to protected paths. */
   allowedOrigins?: string[];
-  /** Refresh when the session expires within this many seconds (default 60). */
+  /** Refresh when the session expires within this many seconds (default: docs/verifier-api.md, "Defaults of the other APIs"). */
   refreshMarginSeconds?: number;
   /** Where passed requests go (default `fetch(request)`). */
   origin?: (request: Request, env: Env, ctx: unknown) => Response | Promise<Response>;

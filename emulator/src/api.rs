@@ -1,5 +1,6 @@
 //! The user-pool JSON API subset: `POST /` with `X-Amz-Target:
-//! AWSCognitoIdentityProviderService.*` (reference §9.5, §13.1).
+//! AWSCognitoIdentityProviderService.*` (docs/cognito.md#api-issued-tokens,
+//! #introspection-and-revocation).
 
 use base64ct::{Base64, Encoding};
 use hmac::{Hmac, Mac};

@@ -1,5 +1,6 @@
-//! `/oauth2/authorize`, `/login`, `/logout` and `/error` (reference §2, §3, §7), plus the
-//! functions the federation module finishes its sign-ins with.
+//! `/oauth2/authorize`, `/login`, `/logout` and `/error` (docs/cognito.md#authorize-endpoint,
+//! #login-page, #logout-endpoint), plus the functions the federation module finishes its sign-ins
+//! with.
 
 use pretoken::TriggerSource;
 
@@ -101,7 +102,7 @@ impl Rejection {
     }
 }
 
-/// `302 /error?error=…&client_id=…` (reference §2.4 step 1).
+/// `302 /error?error=…&client_id=…` (docs/cognito.md#authorize-errors step 1).
 pub fn error_page_redirect(error: &str, client_id: &str) -> Response {
     Response::redirect(&format!(
         "/error?{}",
@@ -110,7 +111,7 @@ pub fn error_page_redirect(error: &str, client_id: &str) -> Response {
 }
 
 /// The error redirect to the app for a validated request (e.g. `login_required`, or a federation
-/// failure: `error=invalid_request&error_description=…`, reference §8.3).
+/// failure: `error=invalid_request&error_description=…`, docs/cognito.md#federation-errors).
 pub fn error_redirect(req: &AuthorizeRequest, error: &str, description: Option<&str>) -> Response {
     Rejection::Redirect {
         redirect_uri: req.redirect_uri.clone(),
@@ -127,7 +128,7 @@ fn is_pkce_value(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
-/// Validates authorize parameters in the order of reference §2.4.
+/// Validates authorize parameters in the order of docs/cognito.md#authorize-errors.
 pub fn validate(ctx: &Ctx, params: &Params) -> Result<AuthorizeRequest, Rejection> {
     let client_id = params.get("client_id").unwrap_or("").to_owned();
     let Some(client) = ctx.config.client(&client_id) else {
@@ -207,7 +208,7 @@ pub fn validate(ctx: &Ctx, params: &Params) -> Result<AuthorizeRequest, Rejectio
 
 type ScopeError = (&'static str, Option<&'static str>);
 
-/// Reference §2.2 / §14.3 step 1.
+/// docs/cognito.md#scopes / #token-minting step 1.
 fn resolve_scopes(
     ctx: &Ctx,
     client: &AppClient,
@@ -536,7 +537,7 @@ pub fn login_without_browser(
     }
 }
 
-/// `GET /logout` (reference §7).
+/// `GET /logout` (docs/cognito.md#logout-endpoint).
 pub fn handle_logout(ctx: &Ctx, request: &Request) -> Response {
     let params = &request.query;
     let client_id = params.get("client_id").unwrap_or("");

@@ -1,4 +1,5 @@
-//! The emulator's configuration, in Cognito's own API names (reference §14.1).
+//! The emulator's configuration, in Cognito's own API names
+//! (docs/cognito.md#emulator-configuration).
 //!
 //! Parsing is strict: unknown keys are rejected so that a typo in a fixture fails loudly instead of
 //! silently falling back to a default. [`Config::validate`] checks cross-references (clients →
@@ -11,7 +12,8 @@ use pretoken::{Response, Version};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// Cognito's maximum length of an attribute value (reference §9.8, §11.5).
+/// Cognito's maximum length of an attribute value (docs/cognito.md#lifetimes-and-limits,
+/// #attribute-mapping-and-idp-tokens).
 pub const MAX_ATTRIBUTE_LENGTH: usize = 2048;
 
 /// The whole emulator configuration file.
@@ -172,10 +174,11 @@ pub struct ResourceServerScope {
 pub struct PreTokenGenerationConfig {
     #[serde(default)]
     pub lambda_version: Version,
-    /// `POST`ed the event JSON (reference §10.3); answers with the event carrying `response`
-    /// (or with the bare `response` object).
+    /// `POST`ed the event JSON (docs/cognito.md#trigger-event); answers with the event carrying
+    /// `response` (or with the bare `response` object).
     pub hook_url: Option<String>,
-    /// A fixed `response` object (reference §10.4), applied to every token generation.
+    /// A fixed `response` object (docs/cognito.md#trigger-response), applied to every token
+    /// generation.
     pub response: Option<Response>,
 }
 
@@ -418,35 +421,41 @@ pub struct ProviderDetails {
     pub jwks_uri: Option<String>,
 }
 
-/// Behaviours the reference marks [?] (§15), switchable per test.
+/// Behaviours nobody has confirmed (docs/cognito.md#open-questions), switchable per test.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields, default)]
 pub struct Quirks {
-    /// `error` on `/error` for an unknown `client_id` (§15 #1).
+    /// `error` on `/error` for an unknown `client_id` (docs/cognito.md#open-questions item 1).
     pub unknown_client_error: String,
-    /// What a scope outside `AllowedOAuthScopes` does at authorize (§2.2, §15 #3).
+    /// What a scope outside `AllowedOAuthScopes` does at authorize (docs/cognito.md#scopes,
+    /// #open-questions item 3).
     pub disallowed_scope: DisallowedScope,
-    /// What a disallowed scope does at `client_credentials` (§4.2).
+    /// What a disallowed scope does at `client_credentials` (docs/cognito.md#grants).
     pub client_credentials_disallowed_scope: DisallowedScope,
-    /// HTTP status of `invalid_client` at the token endpoint (§15 #4).
+    /// HTTP status of `invalid_client` at the token endpoint
+    /// (docs/cognito.md#open-questions item 4).
     pub token_invalid_client_status: u16,
-    /// Add `error_description` to token-endpoint errors (§15 #5).
+    /// Add `error_description` to token-endpoint errors (docs/cognito.md#open-questions item 5).
     pub token_error_descriptions: bool,
-    /// userInfo answers 401 to an access token without `openid` (§15 #6).
+    /// userInfo answers 401 to an access token without `openid` (docs/cognito.md#open-questions
+    /// item 6).
     pub user_info_requires_openid: bool,
-    /// Send `Access-Control-Allow-Origin: *` on userInfo, revoke, JWKS and discovery (§15 #7).
+    /// Send `Access-Control-Allow-Origin: *` on userInfo, revoke, JWKS and discovery
+    /// (docs/cognito.md#open-questions item 7).
     pub cors_everywhere: bool,
-    /// `/logout` appends `state` to `logout_uri` (§15 #13).
+    /// `/logout` appends `state` to `logout_uri` (docs/cognito.md#open-questions item 13).
     pub logout_appends_state: bool,
-    /// Lowercase federated usernames when the pool is case-insensitive (§15 #14).
+    /// Lowercase federated usernames when the pool is case-insensitive
+    /// (docs/cognito.md#open-questions item 14).
     pub lowercase_federated_usernames: bool,
-    /// `at_hash` in ID tokens issued by the JSON API (§15 #9).
+    /// `at_hash` in ID tokens issued by the JSON API (docs/cognito.md#open-questions item 9).
     pub api_id_token_at_hash: bool,
-    /// Escape `/` as `\/` inside token payloads, as Cognito does (§9.1).
+    /// Escape `/` as `\/` inside token payloads, as Cognito does (docs/cognito.md#token-format).
     pub escape_slashes: bool,
-    /// Discovery document variant (§14.2).
+    /// Discovery document variant (docs/cognito.md#emulator-issuer-and-keys).
     pub discovery: DiscoveryVariant,
-    /// `error` sent to the app when the pre-token trigger fails on the OAuth path (§10.4 item 7).
+    /// `error` sent to the app when the pre-token trigger fails on the OAuth path
+    /// (docs/cognito.md#trigger-response item 7).
     pub trigger_failure_error: String,
 }
 
@@ -486,7 +495,8 @@ pub enum DiscoveryVariant {
     /// Without `end_session_endpoint` and `revocation_endpoint` (older pools).
     Legacy,
     /// A pool without a domain: placeholder endpoints on the issuer host, without `oauth2/`
-    /// (reference §1.4); they do not work, as in Cognito. `jwks_uri` stays local.
+    /// (docs/cognito.md#domains-and-endpoints); they do not work, as in Cognito. `jwks_uri` stays
+    /// local.
     NoDomain,
 }
 
@@ -564,7 +574,7 @@ impl Config {
         }
     }
 
-    /// The token issuer (reference §1.2).
+    /// The token issuer (docs/cognito.md#issuers-and-jwks).
     pub fn issuer(&self) -> String {
         let host = match self.user_pool.issuer_format {
             IssuerFormat::Original => "cognito-idp",

@@ -1,4 +1,5 @@
-//! Federation with external OpenID Connect identity providers (reference §8, §11).
+//! Federation with external OpenID Connect identity providers
+//! (docs/cognito.md#federation-endpoints, #federation-with-oidc-providers).
 //!
 //! The emulator plays Cognito's part as an intermediate relying party:
 //!
@@ -11,9 +12,9 @@
 //!    ([`crate::user::plan_federated_user`]).
 //!
 //! Every IdP fault becomes a [`FederationError`] whose `Display` is the `error_description` sent to
-//! the app (reference §8.3); nothing here panics on IdP input, and no token or secret is ever part
-//! of an error. Deviation from Cognito: the IdP may be plain `http://` (meant for loopback test IdPs
-//! such as `tests/idp/server.mjs`), on any port.
+//! the app (docs/cognito.md#federation-errors); nothing here panics on IdP input, and no token or
+//! secret is ever part of an error. Deviation from Cognito: the IdP may be plain `http://` (meant
+//! for loopback test IdPs such as `tests/idp/server.mjs`), on any port.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -112,7 +113,8 @@ struct IdpTokens {
     access_token: String,
 }
 
-/// Optional pass-through parameters of the app's authorize request (reference §11.3 step 2).
+/// Optional pass-through parameters of the app's authorize request
+/// (docs/cognito.md#federated-sign-in-flow step 2).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Passthrough<'a> {
     pub login_hint: Option<&'a str>,
@@ -139,8 +141,8 @@ pub fn start(ctx: &Ctx, idp: &IdentityProvider, req: &AuthorizeRequest) -> Respo
 
 /// `GET /oauth2/idpresponse`: the IdP's answer. An unknown, reused or expired `state` goes to the
 /// `/error` page (there is no trustworthy app to redirect to); every later failure is an error
-/// redirect to the app (reference §8.3); success creates or updates the federated user and
-/// completes the sign-in with a Cognito code (or tokens).
+/// redirect to the app (docs/cognito.md#federation-errors); success creates or updates the
+/// federated user and completes the sign-in with a Cognito code (or tokens).
 pub fn handle_idpresponse(ctx: &Ctx, request: &Request) -> Response {
     let pending = request
         .query
@@ -181,12 +183,13 @@ pub fn handle_idpresponse(ctx: &Ctx, request: &Request) -> Response {
         Ok(username) => username,
         Err(error) => return fail(&req, &error.0),
     };
-    // Without an app nonce, the ID token carries Cognito's own (reference §9.2).
+    // Without an app nonce, the ID token carries Cognito's own (docs/cognito.md#id-token-claims).
     req.nonce.get_or_insert(pending.nonce);
     complete_sign_in(ctx, &req, &username)
 }
 
-/// The `/error` page (reference §8.3 observed "Invalid state"): no trustworthy app to go back to.
+/// The `/error` page (docs/cognito.md#federation-errors observed "Invalid state"): no trustworthy
+/// app to go back to.
 fn invalid_state_page() -> Response {
     error_page_redirect("Invalid state", "")
 }
@@ -215,8 +218,8 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// The IdP authorize URL for a new federated sign-in (reference §11.3 step 2), carrying the
-/// emulator's own `state` and `nonce`.
+/// The IdP authorize URL for a new federated sign-in
+/// (docs/cognito.md#federated-sign-in-flow step 2), carrying the emulator's own `state` and `nonce`.
 pub fn authorize_url(
     idp: &IdentityProvider,
     idpresponse_uri: &str,
@@ -408,7 +411,7 @@ fn read(
     Ok((status, response.body_mut().read_to_string()?))
 }
 
-/// The IdP authorize URL (reference §11.3 step 2).
+/// The IdP authorize URL (docs/cognito.md#federated-sign-in-flow step 2).
 fn build_authorize_url(
     endpoints: &OidcEndpoints,
     details: &ProviderDetails,

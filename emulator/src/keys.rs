@@ -1,5 +1,5 @@
 //! The pool's two RS256 signing keys (one for ID tokens, one for access tokens), their JWKS and
-//! rotation (reference §1.6, §9.1, §14.2).
+//! rotation (docs/cognito.md#jwks-document, #token-format, #emulator-issuer-and-keys).
 
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 use jwt_compact::alg::{Rsa, RsaPrivateKey, RsaPublicKey, RsaSignature};

@@ -1,6 +1,6 @@
 //! A local stand-in for an Amazon Cognito user pool: hosted UI, OAuth 2.0 / OIDC endpoints, the
 //! user-pool JSON API subset, the pre-token-generation trigger, and test-only controls. It follows
-//! `shared/docs/cognito-reference.md`; see `emulator/README.md` for the manual.
+//! `docs/cognito.md`; see `emulator/README.md` for the manual.
 //!
 //! ```no_run
 //! let config = cognito_emulator::config::Config::from_file("emulator/config/default.json".as_ref())?;

@@ -1,4 +1,5 @@
-//! Token minting (reference §9, §14.3): base claims per grant, the pre-token trigger, signing.
+//! Token minting (docs/cognito.md#tokens, #token-minting): base claims per grant, the pre-token
+//! trigger, signing.
 
 use std::collections::HashMap;
 

@@ -219,7 +219,8 @@ pub fn federation_start(ctx: &Ctx, idp: &IdentityProvider, req: &AuthorizeReques
     crate::federation::start(ctx, idp, req)
 }
 
-/// Without the federation module, an IdP-named authorize fails the §8.3 way.
+/// Without the federation module, an IdP-named authorize fails as docs/cognito.md#federation-errors
+/// says.
 #[cfg(not(emulator_federation))]
 pub fn federation_start(_ctx: &Ctx, idp: &IdentityProvider, req: &AuthorizeRequest) -> Response {
     authorize::error_redirect(

@@ -11,11 +11,12 @@ use crate::config::{Config, IdentityProvider, JsonObject};
 use crate::keys::KeySet;
 use crate::user::{plan_federated_user, FederatedSignIn, FederationUserError, User};
 
-/// Authorization codes live 5 minutes (reference §2.3).
+/// Authorization codes live 5 minutes (docs/cognito.md#authorize-success).
 pub const CODE_TTL: i64 = 300;
-/// The hosted-UI session cookie lives 1 hour (reference §2.5).
+/// The hosted-UI session cookie lives 1 hour (docs/cognito.md#hosted-ui-session).
 pub const SESSION_TTL: i64 = 3600;
-/// A federated round trip must finish within 5 minutes (reference §3, §11.3).
+/// A federated round trip must finish within 5 minutes (docs/cognito.md#login-page,
+/// #federated-sign-in-flow).
 pub const FEDERATION_TTL: i64 = 300;
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "cognito";

@@ -1,4 +1,5 @@
-//! `POST /oauth2/token` (reference §4) and `POST /oauth2/revoke` (reference §6).
+//! `POST /oauth2/token` (docs/cognito.md#token-endpoint) and `POST /oauth2/revoke`
+//! (docs/cognito.md#revoke-endpoint).
 
 use std::collections::HashMap;
 
@@ -248,7 +249,7 @@ fn authorization_code(
     Ok(token_response(&minted, Some(&refresh)))
 }
 
-/// Reference §4.2: a granted `email` (`phone`) scope whose client can read `email`
+/// docs/cognito.md#grants: a granted `email` (`phone`) scope whose client can read `email`
 /// (`phone_number`) but not its `*_verified` companion makes the exchange fail.
 fn unreadable_verified_attribute(client: &AppClient, scopes: &[String]) -> Option<&'static str> {
     [
@@ -423,7 +424,7 @@ fn client_credentials(
     }
     let metadata = match form.get("aws_client_metadata") {
         None => None,
-        // ClientMetadata is a map of strings (reference §10.3).
+        // ClientMetadata is a map of strings (docs/cognito.md#trigger-event).
         Some(text) => match serde_json::from_str::<HashMap<String, String>>(text) {
             Ok(map) => Some(map),
             Err(_) => {
@@ -460,7 +461,7 @@ fn client_credentials(
     Ok(token_response(&minted, None))
 }
 
-/// `POST /oauth2/revoke` (reference §6).
+/// `POST /oauth2/revoke` (docs/cognito.md#revoke-endpoint).
 pub fn handle_revoke(ctx: &Ctx, request: &Request) -> Response {
     let respond = |status: u16, code: Option<&str>| {
         let response = match code {

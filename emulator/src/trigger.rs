@@ -1,6 +1,6 @@
-//! The pre-token-generation trigger (reference §10): the event sent to the handler and its
-//! response, for event versions 1, 2 and 3, through the trigger kit's own types (`pretoken`), so
-//! the emulator and a trigger checked with the kit cannot disagree.
+//! The pre-token-generation trigger (docs/cognito.md#pre-token-generation-trigger): the event sent
+//! to the handler and its response, for event versions 1, 2 and 3, through the trigger kit's own
+//! types (`pretoken`), so the emulator and a trigger checked with the kit cannot disagree.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -31,7 +31,7 @@ pub struct EventInput<'a> {
     pub client_metadata: Option<&'a HashMap<String, String>>,
 }
 
-/// The event (reference §10.3).
+/// The event (docs/cognito.md#trigger-event).
 pub fn build_event(input: &EventInput<'_>) -> Event {
     let mut event = Event::new(input.version, input.trigger_source);
     let header = &mut event.header;

@@ -1,5 +1,6 @@
-//! Users, their attributes, and how attributes surface in tokens and userInfo (reference §5, §9.2,
-//! §9.6, §11.4, §11.5).
+//! Users, their attributes, and how attributes surface in tokens and userInfo
+//! (docs/cognito.md#userinfo-endpoint, #id-token-claims, #the-identities-claim,
+//! #federated-users, #attribute-mapping-and-idp-tokens).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,7 +10,8 @@ use sha2::{Digest, Sha256};
 use crate::config::{Config, IdentityProvider, JsonObject, UserConfig, MAX_ATTRIBUTE_LENGTH};
 use crate::http::format_uuid;
 
-/// The exact error Cognito gives when an attribute value is too long (reference §11.5).
+/// The exact error Cognito gives when an attribute value is too long
+/// (docs/cognito.md#attribute-mapping-and-idp-tokens).
 pub const ATTRIBUTE_TOO_LONG: &str = "String attributes cannot have a length of more than 2048";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,7 +110,8 @@ pub const PROFILE: [&str; 15] = [
     "address",
 ];
 
-/// Whether `scopes` (None: API-issued, no scope filter) reveal `attribute` (reference §5 table).
+/// Whether `scopes` (None: API-issued, no scope filter) reveal `attribute`
+/// (docs/cognito.md#userinfo-endpoint).
 pub fn scope_reveals(scopes: Option<&[String]>, attribute: &str) -> bool {
     // `identities` links a federated user to its IdP: it is in every ID token, whatever the scope.
     let Some(scopes) = scopes.filter(|_| attribute != "identities") else {
@@ -160,7 +163,7 @@ pub fn token_claim(name: &str, value: &str) -> Value {
 }
 
 /// `identities` attribute (JSON string, `primary` bool, `dateCreated` number) → token form (array,
-/// `primary` and `dateCreated` strings) (reference §9.6).
+/// `primary` and `dateCreated` strings) (docs/cognito.md#the-identities-claim).
 pub fn identities_token_form(attribute: &str) -> Value {
     let Ok(Value::Array(entries)) = serde_json::from_str::<Value>(attribute) else {
         return json!(attribute);
@@ -220,10 +223,11 @@ impl FederatedSignIn<'_> {
     }
 }
 
-/// Creates or updates the federated user `{Provider}_{sub}` (reference §11.4, §11.5):
-/// mapped attributes are rewritten at every sign-in (missing claims keep old values), immutable
-/// custom attributes are only set at creation, values over the limit fail with
-/// [`ATTRIBUTE_TOO_LONG`], the user joins `{poolId}_{ProviderName}`, and `identities` is recorded.
+/// Creates or updates the federated user `{Provider}_{sub}` (docs/cognito.md#federated-users,
+/// #attribute-mapping-and-idp-tokens): mapped attributes are rewritten at every sign-in (missing
+/// claims keep old values), immutable custom attributes are only set at creation, values over the
+/// limit fail with [`ATTRIBUTE_TOO_LONG`], the user joins `{poolId}_{ProviderName}`, and
+/// `identities` is recorded.
 pub fn plan_federated_user(
     sign_in: &FederatedSignIn<'_>,
     existing: Option<&User>,

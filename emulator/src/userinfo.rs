@@ -1,5 +1,5 @@
-//! `/oauth2/userInfo` (reference §5) and the issuer's `.well-known` documents (reference §1.5,
-//! §1.6).
+//! `/oauth2/userInfo` (docs/cognito.md#userinfo-endpoint) and the issuer's `.well-known` documents
+//! (docs/cognito.md#discovery-document, docs/cognito.md#jwks-document).
 
 use serde_json::{json, Value};
 
@@ -116,9 +116,9 @@ pub fn handle_discovery(ctx: &Ctx) -> Response {
     cors(ctx, Response::json(200, &doc))
 }
 
-/// `POST /_emulator/introspect`: RFC 7662 over Cognito access tokens (reference §13.2, §13.3).
-/// The caller authenticates like at the token endpoint; anything but a live access token of this
-/// pool is `{"active": false}`.
+/// `POST /_emulator/introspect`: RFC 7662 over Cognito access tokens
+/// (docs/cognito.md#introspection-response-mapping). The caller authenticates like at the token
+/// endpoint; anything but a live access token of this pool is `{"active": false}`.
 pub fn handle_introspect(ctx: &Ctx, request: &Request) -> Response {
     let form = request.form();
     if crate::token::authenticate_client(ctx, request, &form).is_err() {

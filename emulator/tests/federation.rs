@@ -1,7 +1,9 @@
-//! Federation over real HTTP (reference §8, §11, §14.4): the emulator in-process, mock OIDC IdPs on
-//! loopback (tiny_http) that sign the user in at once, and a client walking the redirects. Every IdP
-//! fault must come back to the app as a §8.3 error redirect, never as a 500.
-//! (`tests/emulator/federation.test.mjs` runs the same flow against a real `oidc-provider`.)
+//! Federation over real HTTP (docs/cognito.md#federation-endpoints,
+//! #federation-with-oidc-providers, #behaviours-under-test): the emulator in-process, mock OIDC
+//! IdPs on loopback (tiny_http) that sign the user in at once, and a client walking the redirects.
+//! Every IdP fault must come back to the app as an error redirect
+//! (docs/cognito.md#federation-errors), never a 500. (`tests/emulator/federation.test.mjs` runs the
+//! same flow against a real `oidc-provider`.)
 
 mod common;
 

@@ -1,4 +1,5 @@
-//! The hosted-UI and OAuth endpoints over real HTTP (reference §14.4 checklist).
+//! The hosted-UI and OAuth endpoints over real HTTP (docs/cognito.md#behaviours-under-test
+//! checklist).
 
 mod common;
 
@@ -949,7 +950,8 @@ fn revoke_cascades_by_origin_jti() {
         200,
         "other sessions live"
     );
-    // Local verification still accepts the revoked token (reference §13.4).
+    // Local verification still accepts the revoked token
+    // (docs/cognito.md#revocation-and-local-verification).
     assert!(verify(base, first["access_token"].as_str().unwrap()).is_ok());
 
     let again = post_form(&url, &[("token", rt), ("client_id", "public1")], &[]);

@@ -1,7 +1,7 @@
-//! The trigger event (reference §10.3). The header and the request's group configuration are
-//! `aws_lambda_events`' own types; the rest is ours because the crate's pre-token types stop
-//! short: they split the request by version with `scopes` required (so one type cannot read V1
-//! and V2 events), have no V3 event, and their trigger source has no `ClientCredentials`.
+//! The trigger event (docs/cognito.md#trigger-event). The header and the request's group
+//! configuration are `aws_lambda_events`' own types; the rest is ours because the crate's pre-token
+//! types stop short: they split the request by version with `scopes` required (so one type cannot
+//! read V1 and V2 events), have no V3 event, and their trigger source has no `ClientCredentials`.
 
 use std::collections::HashMap;
 
@@ -43,7 +43,7 @@ impl Version {
     }
 }
 
-/// `triggerSource` (reference §10.2).
+/// `triggerSource` (docs/cognito.md#trigger-sources).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TriggerSource {
     #[serde(rename = "TokenGeneration_HostedAuth")]

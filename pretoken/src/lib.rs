@@ -1,8 +1,9 @@
-//! Write and check Amazon Cognito pre-token-generation triggers (reference §10): the event and
-//! response types for V1_0, V2_0 and V3_0 ([`Event`], [`Response`]), a [`ResponseBuilder`], and
-//! [`validate`], Cognito's documented rules, each broken rule a [`Violation`] saying what Cognito
-//! does about it. The emulator applies responses through the same types
-//! ([`Response::apply_claims`]), so it and a trigger checked here cannot disagree.
+//! Write and check Amazon Cognito pre-token-generation triggers
+//! (docs/cognito.md#pre-token-generation-trigger): the event and response types for V1_0, V2_0 and
+//! V3_0 ([`Event`], [`Response`]), a [`ResponseBuilder`], and [`validate`], Cognito's documented
+//! rules, each broken rule a [`Violation`] saying what Cognito does about it. The emulator applies
+//! responses through the same types ([`Response::apply_claims`]), so it and a trigger checked here
+//! cannot disagree.
 
 mod event;
 mod response;

@@ -1,4 +1,5 @@
-//! The trigger's `response` (reference §10.4), its builder, and how Cognito applies it.
+//! The trigger's `response` (docs/cognito.md#trigger-response), its builder, and how Cognito
+//! applies it.
 //!
 //! Ours, not `aws_lambda_events`': there, a default response serialises `groupOverrideDetails`
 //! as an empty object (which Cognito reads as "remove every group"), omitted and `null` groups

@@ -1,5 +1,5 @@
-//! Cognito's rules for a trigger response (reference §10.4), each broken rule a [`Violation`]
-//! saying what Cognito does about it.
+//! Cognito's rules for a trigger response (docs/cognito.md#trigger-response), each broken rule a
+//! [`Violation`] saying what Cognito does about it.
 
 use std::fmt;
 

@@ -233,7 +233,8 @@ impl Introspector {
         out.into()
     }
 
-    /// The answer for a payload that verified: active per reference §13.3, else inactive.
+    /// The answer for a payload that verified: active per
+    /// docs/cognito.md#introspection-response-mapping, else inactive.
     pub fn respond(&self, payload: &JsValue) -> String {
         json_string(payload)
             .and_then(|json| active_response(&json, clock()))

@@ -1,5 +1,6 @@
 // Federation end to end: a real oidc-provider (tests/idp) on loopback as the external IdP, the
-// emulator federating to it, and the app receiving Cognito tokens (reference §8, §9.6, §11).
+// emulator federating to it, and the app receiving Cognito tokens
+// (docs/cognito.md#federation-endpoints, #the-identities-claim, #federation-with-oidc-providers).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 

@@ -134,17 +134,17 @@ const ALLOWED = {
   // InitiateAuth with tokens: real Cognito sends "ChallengeParameters": {} beside
   // AuthenticationResult (the InitiateAuth API reference's example response); moto leaves it out.
   initiateAuth: { ChallengeParameters: 'Cognito sends an empty object; moto omits it' },
-  // Access-token claims: the emulator follows real Cognito (reference §9.3, §9.9 captured
-  // tokens); moto omits these two.
+  // Access-token claims: the emulator follows real Cognito (docs/cognito.md#access-token-claims,
+  // #example-payloads captured tokens); moto omits these two.
   accessClaims: { event_id: 'Cognito puts an event_id in user tokens; moto does not', version: 'Cognito access tokens carry version 2; moto does not' },
   // ID-token claims: moto puts no user attributes in its ID token; Cognito does.
   idClaims: {
-    event_id: 'as in access tokens', email: 'moto puts no user attributes in ID tokens (Cognito does, reference §9.2)', email_verified: 'as email', name: 'as email',
+    event_id: 'as in access tokens', email: 'moto puts no user attributes in ID tokens (Cognito does, docs/cognito.md#id-token-claims)', email_verified: 'as email', name: 'as email',
     'custom:tenant_id': 'emulator user only', 'cognito:groups': 'emulator user only (group member)',
     'cognito:roles': 'emulator user only', 'cognito:preferred_role': 'emulator user only', at_hash: 'as email',
   },
   // USER_SRP_AUTH: moto adds a Session; the emulator keeps the challenge under SECRET_BLOCK and
-  // sends none. Whether Cognito sends one here is not in our reference (open); Amplify passes a
+  // sends none. Whether Cognito sends one here is not known (open); Amplify passes a
   // Session back only when it got one, so either works with it.
   srpChallenge: { Session: 'moto returns one; the emulator none' },
   // GetUser: moto adds MFA fields that real Cognito returns only once MFA is set up (GetUser API

@@ -134,7 +134,8 @@ test('signinSilent refreshes with the refresh token; revokeTokens(["refresh_toke
   const after = await postForm(`${emulator.url}/oauth2/token`, { grant_type: 'refresh_token', client_id: SPA, refresh_token: first.refresh_token });
   assert.equal(after.status, 400);
   assert.equal((await after.json()).error, 'invalid_grant');
-  // Access tokens of that refresh token die at Cognito's endpoints too (reference §6).
+  // Access tokens of that refresh token die at Cognito's endpoints too
+  // (docs/cognito.md#revoke-endpoint).
   const info = await fetch(`${emulator.url}/oauth2/userInfo`, { headers: { authorization: `Bearer ${refreshed.access_token}` } });
   assert.equal(info.status, 401);
   await page.close();
@@ -143,11 +144,11 @@ test('signinSilent refreshes with the refresh token; revokeTokens(["refresh_toke
 test('signoutRedirect with Cognito /logout parameters returns to logout_uri and ends the hosted-UI session', async () => {
   const page = await newPage();
   await signIn(page);
-  // Cognito's /logout needs client_id and logout_uri (reference §7; the AWS quick-start's sign-out
-  // for oidc-client-ts builds the same URL) and ignores OIDC's id_token_hint and
-  // post_logout_redirect_uri, which are all oidc-client-ts sends by itself: without client_id the
-  // emulator, like Cognito, shows /error?error=Required+parameters+missing. So the app adds both
-  // through extraQueryParams.
+  // Cognito's /logout needs client_id and logout_uri (docs/cognito.md#logout-endpoint; the AWS
+  // quick-start's sign-out for oidc-client-ts builds the same URL) and ignores OIDC's id_token_hint
+  // and post_logout_redirect_uri, which are all oidc-client-ts sends by itself: without client_id
+  // the emulator, like Cognito, shows /error?error=Required+parameters+missing. So the app adds
+  // both through extraQueryParams.
   const logout = page.waitForRequest((request) => new URL(request.url()).pathname === '/logout');
   await navigate(page, (url) => url.pathname === '/signed-out', 'signoutRedirect', [{ extraQueryParams: { client_id: SPA, logout_uri: `${app.url}/signed-out` } }]);
   const sent = new URL((await logout).url());

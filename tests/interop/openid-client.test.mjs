@@ -74,7 +74,8 @@ test('discovery: the document served for the real-format issuer is accepted', as
   assert.equal(new URL(meta.token_endpoint).pathname, '/oauth2/token');
   assert.equal(new URL(meta.userinfo_endpoint).pathname, '/oauth2/userInfo');
   assert.equal(new URL(meta.revocation_endpoint).pathname, '/oauth2/revoke');
-  // Cognito does not advertise PKCE (reference §1.5); it supports S256 all the same.
+  // Cognito does not advertise PKCE (docs/cognito.md#discovery-document); it supports S256 all the
+  // same.
   assert.equal(meta.supportsPKCE(), false);
 });
 
@@ -129,8 +130,9 @@ test('userInfo: the stored attribute strings, and the subject checked by openid-
   assert.equal(info.sub, sub);
   assert.equal(info.username, 'jdoe');
   assert.equal(info.email, 'jdoe@example.com');
-  // Cognito's userInfo returns booleans as the stored strings (reference §5, a real capture:
-  // {"email_verified":"true", ...}); openid-client passes the value through unchanged.
+  // Cognito's userInfo returns booleans as the stored strings (docs/cognito.md#userinfo-endpoint, a
+  // real capture: {"email_verified":"true", ...}); openid-client passes the value through
+  // unchanged.
   assert.equal(info.email_verified, 'true');
   await assert.rejects(client.fetchUserInfo(config, tokens.access_token, 'another-sub'),
     (error) => error instanceof client.ClientError && /"sub"/.test(error.cause?.message));
@@ -148,12 +150,13 @@ test('refresh (public client, no rotation) and revocation: the revoked refresh t
   await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token),
     (error) => error instanceof client.ResponseBodyError && error.error === 'invalid_grant');
   // Cognito's userInfo 401 carries `WWW-Authenticate: error="invalid_token", ...` with no `Bearer`
-  // scheme (AWS "The user attributes endpoint", error responses; reference §5). openid-client
-  // cannot read that as an RFC 6750 challenge, so it reports the bare 401.
+  // scheme (AWS "The user attributes endpoint", error responses;
+  // docs/cognito.md#userinfo-endpoint). openid-client cannot read that as an RFC 6750 challenge, so
+  // it reports the bare 401.
   await assert.rejects(client.fetchUserInfo(config, refreshed.access_token, client.skipSubjectCheck),
     (error) => error instanceof client.ClientError && error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' && error.cause.status === 401
       && error.cause.headers.get('www-authenticate').startsWith('error="invalid_token"'));
-  // Revoking an access token is unsupported_token_type (reference §6).
+  // Revoking an access token is unsupported_token_type (docs/cognito.md#revoke-endpoint).
   await assert.rejects(client.tokenRevocation(config, tokens.access_token),
     (error) => error instanceof client.ResponseBodyError && error.error === 'unsupported_token_type');
 });
@@ -167,7 +170,7 @@ test('confidential client (client_secret_basic): code flow, and a refresh that r
   await client.tokenRevocation(config, refreshed.refresh_token);
   await assert.rejects(client.refreshTokenGrant(config, refreshed.refresh_token), (error) => error.error === 'invalid_grant');
   const wrong = await discover(WEB.id, 'not-the-secret', client.ClientSecretBasic('not-the-secret'));
-  // invalid_client is HTTP 400 in Cognito's token-endpoint docs (reference §4.4).
+  // invalid_client is HTTP 400 in Cognito's token-endpoint docs (docs/cognito.md#token-errors).
   await assert.rejects(client.refreshTokenGrant(wrong, tokens.refresh_token),
     (error) => error instanceof client.ResponseBodyError && error.error === 'invalid_client' && error.status === 400);
 });
@@ -182,7 +185,7 @@ test('end session: buildEndSessionUrl with Cognito /logout parameters signs the 
   const { cookies } = await hostedUiSignIn(url.href, USER);
   const session = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   // Cognito's /logout takes client_id + logout_uri, not OIDC's post_logout_redirect_uri
-  // (reference §7); openid-client puts client_id in by itself.
+  // (docs/cognito.md#logout-endpoint); openid-client puts client_id in by itself.
   const logout = client.buildEndSessionUrl(config, { logout_uri: 'http://localhost:5173/' });
   assert.equal(logout.searchParams.get('client_id'), SPA);
   const response = await fetch(logout, { redirect: 'manual', headers: { cookie: session } });

@@ -51,7 +51,7 @@ export function spyOnVerifies(t, { nodeFails = false } = {}) {
   return calls;
 }
 
-/** Cognito-shaped claims (reference §9.2/§9.3) for an ID or access token, valid for an hour. */
+/** Cognito-shaped claims (docs/cognito.md#id-token-claims, #access-token-claims) for an ID or access token, valid for an hour. */
 export function claims(tokenUse, extra = {}) {
   const t = now();
   const common = { sub: randomUUID(), iss: issuer, token_use: tokenUse, auth_time: t, iat: t, exp: t + 3600, jti: randomUUID() };

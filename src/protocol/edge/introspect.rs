@@ -1,6 +1,8 @@
-//! RFC 7662 token introspection for Cognito access tokens (reference §13): reading the request
-//! (form POST, `token_type_hint`, caller credentials), authenticating `client_secret_basic` and
-//! `client_secret_post` callers, and mapping a verified access token onto the response (§13.3).
+//! RFC 7662 token introspection for Cognito access tokens
+//! (docs/cognito.md#introspection-and-revocation): reading the request (form POST,
+//! `token_type_hint`, caller credentials), authenticating `client_secret_basic` and
+//! `client_secret_post` callers, and mapping a verified access token onto the response
+//! (docs/cognito.md#introspection-response-mapping).
 //!
 //! Bearer callers and the token itself are verified by the caller of this module (they need
 //! crypto); everything here is pure.
@@ -363,11 +365,12 @@ impl<'a> AccessToken<'a> {
     }
 }
 
-/// Maps the payload of a token **that already verified** onto the response of reference §13.3.
-/// `None` (answer [`INACTIVE`]) unless it is an access token (`token_use` = `access`) with
-/// `exp` > `now` and every member an active answer must carry: `sub`, `exp`, `iss`, `client_id`,
-/// `scope`. `aud` is passed through only when the token has one (resource binding); it is never
-/// made up from `client_id`. Members follow RFC 7662's, then Cognito's extension members.
+/// Maps the payload of a token **that already verified** onto the response of
+/// docs/cognito.md#introspection-response-mapping. `None` (answer [`INACTIVE`]) unless it is an
+/// access token (`token_use` = `access`) with `exp` > `now` and every member an active answer must
+/// carry: `sub`, `exp`, `iss`, `client_id`, `scope`. `aud` is passed through only when the token
+/// has one (resource binding); it is never made up from `client_id`. Members follow RFC 7662's,
+/// then Cognito's extension members.
 pub fn active_response(payload_json: &str, now: f64) -> Option<String> {
     let t = AccessToken::parse(payload_json).ok()?;
     let (exp, exp_value) = t.exp?;

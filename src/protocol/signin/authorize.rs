@@ -1,6 +1,8 @@
 //! The hosted-UI URLs of a public SPA client and its callback: configuration, the
-//! `/oauth2/authorize` URL (reference §2.1), callback parsing (§2.3, §2.4) and the Cognito
-//! `/logout` URL (§7). Randomness comes in as [`Transaction`] values made by the binding.
+//! `/oauth2/authorize` URL (docs/cognito.md#authorize-parameters), callback parsing
+//! (docs/cognito.md#authorize-success, #authorize-errors) and the Cognito `/logout` URL
+//! (docs/cognito.md#logout-endpoint). Randomness comes in as [`Transaction`] values made by the
+//! binding.
 
 use super::pkce::s256_challenge;
 use crate::protocol::codec::constant_time_eq;
@@ -238,7 +240,8 @@ fn query_and_fragment(url: &str) -> (&str, &str) {
 /// The callback parameters the core reads.
 const CALLBACK_KEYS: [&str; 5] = ["code", "state", "error", "error_description", "error_uri"];
 
-/// Callback parameters, from the query and then the fragment (reference §0.2: look in both).
+/// Callback parameters, from the query and then the fragment
+/// (docs/cognito.md#the-spa-flow-in-brief: look in both).
 #[derive(Default)]
 struct Callback {
     values: [Option<String>; 5],

@@ -1,6 +1,7 @@
 //! The upstream IdP's tokens that Cognito copies into `custom:id_token` / `custom:access_token`
-//! through attribute mapping (reference §11.5, §11.6): decoded when they are JWTs, flagged
-//! `truncated` when Cognito's 2,048-character attribute limit cut them (or they do not parse).
+//! through attribute mapping (docs/cognito.md#attribute-mapping-and-idp-tokens): decoded when they
+//! are JWTs, flagged `truncated` when Cognito's 2,048-character attribute limit cut them (or they
+//! do not parse).
 
 use super::token::{exp_of, payload_json};
 use crate::protocol::codec::json::{document_error, read_fields, Field};

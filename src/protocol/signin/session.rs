@@ -42,9 +42,9 @@ impl Session {
 
     /// The session after `tokens` arrived at `now`, keeping the previous refresh token (and ID
     /// token) unless new ones were returned: Cognito returns a refresh token on refresh only
-    /// with rotation enabled (reference §4.2). It expires with the access token (`expires_in`),
-    /// or with the ID token when that one's `exp` comes first (their validities are separate
-    /// client settings).
+    /// with rotation enabled (docs/cognito.md#refresh-grant-and-rotation). It expires with the
+    /// access token (`expires_in`), or with the ID token when that one's `exp` comes first (their
+    /// validities are separate client settings).
     pub fn merge(previous: Option<Session>, tokens: TokenSet, now: f64) -> Session {
         let (old_id, old_refresh) =
             previous.map_or((None, None), |p| (p.id_token, p.refresh_token));
@@ -86,13 +86,15 @@ impl Session {
     }
 }
 
-/// The only scope of an access token from InitiateAuth / AdminInitiateAuth (reference §9.5).
+/// The only scope of an access token from InitiateAuth / AdminInitiateAuth
+/// (docs/cognito.md#api-issued-tokens).
 pub const API_SCOPE: &str = "aws.cognito.signin.user.admin";
 
 /// True for an access token issued by the user-pool API rather than the OAuth endpoints: its
 /// `scope` has `aws.cognito.signin.user.admin` and no `openid`. The API issues exactly that one
-/// scope (reference §9.5), but a V2/V3 pre-token-generation trigger may add custom scopes to it; a
-/// hosted-UI sign-in that grants `aws.cognito.signin.user.admin` always carries `openid` too.
+/// scope (docs/cognito.md#api-issued-tokens), but a V2/V3 pre-token-generation trigger may add
+/// custom scopes to it; a hosted-UI sign-in that grants `aws.cognito.signin.user.admin` always
+/// carries `openid` too.
 pub fn is_api_issued(scope: &str) -> bool {
     let has = |name: &str| scope.split(' ').any(|s| s == name);
     has(API_SCOPE) && !has("openid")

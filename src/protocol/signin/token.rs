@@ -1,6 +1,7 @@
-//! `/oauth2/token` and `/oauth2/revoke` as a public client: form bodies (reference §4.1, §6),
-//! token and error responses (§4.3, §4.4), and the ID-token checks the verifier does not make
-//! (`nonce`, `at_hash`; §0.2 step 4).
+//! `/oauth2/token` and `/oauth2/revoke` as a public client: form bodies
+//! (docs/cognito.md#token-requests, #revoke-endpoint), token and error responses
+//! (docs/cognito.md#token-responses, #token-errors), and the ID-token checks the verifier does not
+//! make (`nonce`, `at_hash`; docs/cognito.md#the-spa-flow-in-brief step 4).
 
 use super::authorize::{form, AuthConfig, Transaction};
 use super::pkce::sha256;

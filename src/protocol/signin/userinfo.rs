@@ -1,6 +1,6 @@
-//! `/oauth2/userInfo` (reference §5): Cognito returns stored attribute strings, so the
-//! `*_verified` booleans arrive as `"true"` / `"false"`. The core names the values to turn into
-//! booleans; the caller keeps the raw response next to the normalised one.
+//! `/oauth2/userInfo` (docs/cognito.md#userinfo-endpoint): Cognito returns stored attribute
+//! strings, so the `*_verified` booleans arrive as `"true"` / `"false"`. The core names the values
+//! to turn into booleans; the caller keeps the raw response next to the normalised one.
 
 use crate::protocol::codec::json::read_object;
 use crate::protocol::error::{AuthError, Error};

@@ -1,5 +1,5 @@
-//! Typed claims and their checks (reference §9, §12.2, §12.3). No `serde_json::Value`: only the
-//! claims we check are deserialized; everything else is skipped.
+//! Typed claims and their checks (docs/cognito.md#tokens, #verification). No `serde_json::Value`:
+//! only the claims we check are deserialized; everything else is skipped.
 //!
 //! Types follow aws-jwt-verify: `exp`/`nbf`/`iat` numbers, `iss`/`sub`/`scope`/`jti` strings, `aud`
 //! a string or an array of strings; a wrong type is a parse error ([`ParseError::ClaimType`]).

@@ -1,4 +1,5 @@
-//! Cognito user pool IDs and what derives from them (reference §1.1, §1.2).
+//! Cognito user pool IDs and what derives from them (docs/cognito.md#identifiers,
+//! #issuers-and-jwks).
 
 use crate::protocol::error::OptionsError;
 
