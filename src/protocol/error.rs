@@ -3,106 +3,14 @@
 //! Every failure has a stable `ERR_*` code ([`Error::code`]) and the class name that
 //! aws-jwt-verify uses for the same failure ([`Error::js_name`]), or our own `*Error` name for
 //! checks aws-jwt-verify does not make. [`CATALOG`] lists every `(code, name, parent)` so the JS
-//! side can build its class hierarchy. `Display` is lowercase and never contains token text.
+//! side can build its class hierarchy; both come from `errors/catalog.json`. `Display` is lowercase
+//! and never contains token text.
 
 use std::fmt;
 
-/// JS base classes that have no code of their own (aws-jwt-verify's abstract classes).
-/// `JwtBaseError extends Error`, `FailedAssertionError extends JwtBaseError`,
-/// `JwtInvalidClaimError extends FailedAssertionError`.
-pub const BASE_CLASSES: [(&str, &str); 3] = [
-    ("JwtBaseError", "Error"),
-    ("FailedAssertionError", "JwtBaseError"),
-    ("JwtInvalidClaimError", "FailedAssertionError"),
-];
-
-macro_rules! codes {
-    ($($variant:ident => $code:literal, $name:literal, $parent:literal;)+) => {
-        /// Stable identity of a failure: its code, JS class name and JS parent class.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        #[non_exhaustive]
-        pub enum Code { $($variant,)+ }
-
-        /// Every code with its JS class name and parent class.
-        pub const CATALOG: &[Code] = &[$(Code::$variant,)+];
-
-        impl Code {
-            /// The stable `ERR_*` string.
-            pub fn code(self) -> &'static str {
-                match self { $(Code::$variant => $code,)+ }
-            }
-            /// The JS class name (aws-jwt-verify's where it has one).
-            pub fn js_name(self) -> &'static str {
-                match self { $(Code::$variant => $name,)+ }
-            }
-            /// The JS parent class of [`Code::js_name`].
-            pub fn parent(self) -> &'static str {
-                match self { $(Code::$variant => $parent,)+ }
-            }
-        }
-    };
-}
-
-codes! {
-    InvalidOptions => "ERR_PARAM_INVALID_OPTIONS", "ParameterValidationError", "JwtBaseError";
-    InvalidUserPoolId => "ERR_PARAM_INVALID_USER_POOL_ID", "ParameterValidationError", "JwtBaseError";
-    MissingTokenUse => "ERR_PARAM_MISSING_TOKEN_USE", "ParameterValidationError", "JwtBaseError";
-    MissingClientId => "ERR_PARAM_MISSING_CLIENT_ID", "ParameterValidationError", "JwtBaseError";
-    MissingAudience => "ERR_PARAM_MISSING_AUDIENCE", "ParameterValidationError", "JwtBaseError";
-    UnsupportedAlgorithm => "ERR_PARAM_UNSUPPORTED_ALGORITHM", "ParameterValidationError", "JwtBaseError";
-    IssuerNotConfigured => "ERR_PARAM_ISSUER_NOT_CONFIGURED", "ParameterValidationError", "JwtBaseError";
-    TooLarge => "ERR_JWT_TOO_LARGE", "JwtTooLargeError", "JwtParseError";
-    TooDeep => "ERR_JWT_JSON_TOO_DEEP", "JwtJsonTooDeepError", "JwtParseError";
-    Malformed => "ERR_JWT_MALFORMED", "JwtParseError", "JwtBaseError";
-    Base64 => "ERR_JWT_BASE64", "JwtParseError", "JwtBaseError";
-    Json => "ERR_JWT_JSON", "JwtParseError", "JwtBaseError";
-    DuplicateKey => "ERR_JWT_DUPLICATE_KEY", "JwtParseError", "JwtBaseError";
-    ClaimType => "ERR_JWT_CLAIM_TYPE", "JwtParseError", "JwtBaseError";
-    Crit => "ERR_JWT_CRIT", "JwtCritHeaderError", "JwtParseError";
-    AlgNotAllowed => "ERR_JWT_ALG_NOT_ALLOWED", "JwtInvalidSignatureAlgorithmError", "FailedAssertionError";
-    AlgJwkMismatch => "ERR_JWT_ALG_JWK_MISMATCH", "JwtInvalidSignatureAlgorithmError", "FailedAssertionError";
-    MissingKid => "ERR_JWT_MISSING_KID", "JwtWithoutValidKidError", "JwtBaseError";
-    JwksInvalid => "ERR_JWKS_INVALID", "JwksValidationError", "JwtBaseError";
-    DiscoveryInvalid => "ERR_DISCOVERY_INVALID", "DiscoveryValidationError", "JwtBaseError";
-    JwkInvalid => "ERR_JWK_INVALID", "JwkValidationError", "JwtBaseError";
-    JwkWeak => "ERR_JWK_WEAK_KEY", "JwkWeakKeyError", "JwkValidationError";
-    JwkInvalidUse => "ERR_JWK_INVALID_USE", "JwkInvalidUseError", "FailedAssertionError";
-    JwkInvalidKty => "ERR_JWK_INVALID_KTY", "JwkInvalidKtyError", "FailedAssertionError";
-    KidNotFound => "ERR_JWKS_KID_NOT_FOUND", "KidNotFoundInJwksError", "JwtBaseError";
-    PenaltyBox => "ERR_JWKS_PENALTY_BOX", "WaitPeriodNotYetEndedJwkError", "JwtBaseError";
-    InvalidSignature => "ERR_JWT_INVALID_SIGNATURE", "JwtInvalidSignatureError", "JwtBaseError";
-    Crypto => "ERR_CRYPTO", "CryptoError", "JwtBaseError";
-    Expired => "ERR_JWT_EXPIRED", "JwtExpiredError", "JwtInvalidClaimError";
-    MissingExp => "ERR_JWT_MISSING_EXP", "JwtMissingExpirationError", "JwtInvalidClaimError";
-    NotBefore => "ERR_JWT_NOT_BEFORE", "JwtNotBeforeError", "JwtInvalidClaimError";
-    IatInFuture => "ERR_JWT_IAT_IN_FUTURE", "JwtIssuedInFutureError", "JwtInvalidClaimError";
-    InvalidIssuer => "ERR_JWT_INVALID_ISSUER", "JwtInvalidIssuerError", "JwtInvalidClaimError";
-    InvalidAudience => "ERR_JWT_INVALID_AUDIENCE", "JwtInvalidAudienceError", "JwtInvalidClaimError";
-    InvalidScope => "ERR_JWT_INVALID_SCOPE", "JwtInvalidScopeError", "JwtInvalidClaimError";
-    InvalidGroup => "ERR_JWT_INVALID_GROUP", "CognitoJwtInvalidGroupError", "JwtInvalidClaimError";
-    InvalidTokenUse => "ERR_JWT_INVALID_TOKEN_USE", "CognitoJwtInvalidTokenUseError", "JwtInvalidClaimError";
-    InvalidClientId => "ERR_JWT_INVALID_CLIENT_ID", "CognitoJwtInvalidClientIdError", "JwtInvalidClaimError";
-    Fetch => "ERR_FETCH", "FetchError", "JwtBaseError";
-    FetchTimeout => "ERR_FETCH_TIMEOUT", "FetchError", "JwtBaseError";
-    FetchStatus => "ERR_FETCH_STATUS", "NonRetryableFetchError", "FetchError";
-    FetchTooLarge => "ERR_FETCH_TOO_LARGE", "NonRetryableFetchError", "FetchError";
-    AuthInvalidResponse => "ERR_AUTH_INVALID_RESPONSE", "CognitoAuthError", "JwtBaseError";
-    AuthOAuth => "ERR_AUTH_OAUTH_ERROR", "OAuthError", "CognitoAuthError";
-    AuthInvalidGrant => "ERR_AUTH_INVALID_GRANT", "InvalidGrantError", "OAuthError";
-    AuthNetwork => "ERR_AUTH_NETWORK", "AuthNetworkError", "CognitoAuthError";
-    AuthNoTransaction => "ERR_AUTH_NO_TRANSACTION", "AuthNoTransactionError", "CognitoAuthError";
-    AuthStateMismatch => "ERR_AUTH_STATE_MISMATCH", "AuthStateMismatchError", "CognitoAuthError";
-    AuthNonceMismatch => "ERR_AUTH_NONCE_MISMATCH", "AuthNonceMismatchError", "CognitoAuthError";
-    AuthAtHashMismatch => "ERR_AUTH_AT_HASH_MISMATCH", "AuthAtHashMismatchError", "CognitoAuthError";
-    AuthIdpTokensMissing => "ERR_AUTH_IDP_TOKENS_MISSING", "IdpTokensMissingError", "CognitoAuthError";
-    AuthApiTokenScope => "ERR_AUTH_API_TOKEN_SCOPE", "ApiIssuedTokenScopeError", "CognitoAuthError";
-    // The edge sign-in gateway's answers (js/edge-auth.js; issue 14): JS raises them, the core
-    // only lists them so that every code has one catalog entry.
-    EdgeUnauthenticated => "ERR_EDGE_UNAUTHENTICATED", "EdgeAuthError", "CognitoAuthError";
-    EdgeCsrf => "ERR_EDGE_CSRF", "EdgeAuthError", "CognitoAuthError";
-    EdgeSessionTooLarge => "ERR_EDGE_SESSION_TOO_LARGE", "EdgeAuthError", "CognitoAuthError";
-    EdgeInternal => "ERR_EDGE_INTERNAL", "EdgeAuthError", "CognitoAuthError";
-}
+// `BASE_CLASSES`, the `Code` enum, `CATALOG` and `Code::{code, js_name, parent}`, written by
+// scripts/gen-errors.mjs from the one error table, errors/catalog.json.
+include!(concat!(env!("CARGO_MANIFEST_DIR"), "/errors/catalog.rs"));
 
 /// A value in a failed assertion (aws-jwt-verify's `failedAssertion.{expected,actual}`).
 #[derive(Debug, Clone, PartialEq)]
