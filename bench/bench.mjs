@@ -2,7 +2,8 @@
 // package next to this file first. Runs core.mjs in Node, then in headless Chromium (a page served
 // on loopback, driven by playwright-core with the system Chromium), for an access token and a
 // ~4 KB ID token, and prints µs per verify, the ratio to the floor (crypto.subtle.verify with a
-// cached CryptoKey) with the Node target (issue 13), the cold start in Node (fresh processes) and
+// cached CryptoKey) with the Node target (issue 13), the cold start in Node (fresh processes) and in
+// workerd (fresh Miniflare instances, cold-workerd.mjs), and
 // the gzip -9 size of what a browser loads.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -15,6 +16,7 @@ import * as awsJwtVerify from "aws-jwt-verify";
 import * as nodeCrypto from "node:crypto";
 import { makeToken, median, runBench } from "./core.mjs";
 import { entryDir, withBenchPage } from "./browser.mjs";
+import { coldStartWorkerd } from "./cold-workerd.mjs";
 
 const pkg = entryDir("cognito-wasm");
 const options = { rounds: Number(process.env.BENCH_ROUNDS ?? 30), batchMs: Number(process.env.BENCH_BATCH_MS ?? 60) };
@@ -89,6 +91,7 @@ for (const [tokenUse, what] of Object.entries(tokens)) {
 }
 for (const [tokenUse, what] of Object.entries(tokens)) print(`Chromium (headless), ${what}`, await inChromium(tokenUse));
 await coldStart();
+await coldStartWorkerd({ ...(await makeToken()), packageDir: pkg });
 sizes(".");
 sizes("verify");
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);

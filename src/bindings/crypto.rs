@@ -6,29 +6,19 @@ use super::error::set;
 use crate::protocol::error::{Error, SignatureError};
 use crate::protocol::jwk::Jwk;
 use crate::protocol::Alg;
-use js_sys::{Array, Function, Object, Promise, Uint8Array};
+use js_sys::{Array, Function, Object, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, SubtleCrypto};
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["globalThis", "crypto", "subtle"], js_name = importKey, catch)]
-    fn import_key(
-        format: &str,
-        key: &Object,
-        algorithm: &Object,
-        extractable: bool,
-        usages: &Array,
-    ) -> Result<Promise, JsValue>;
-
-    #[wasm_bindgen(js_namespace = ["globalThis", "crypto", "subtle"], js_name = verify, catch)]
-    fn subtle_verify(
-        algorithm: &Object,
-        key: &JsValue,
-        signature: &[u8],
-        data: &[u8],
-    ) -> Result<Promise, JsValue>;
+    /// `globalThis.crypto.subtle` (never `window`'s), typed by web-sys. Every runtime the package
+    /// supports has `globalThis.crypto` (Node ≥ 20, browsers, workerd); where `subtle` is missing
+    /// (a page outside a secure context) each call below fails with a caught error.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["globalThis", "crypto"], js_name = subtle)]
+    static SUBTLE: SubtleCrypto;
 }
 
 const RSA: &str = "RSASSA-PKCS1-v1_5";
@@ -92,7 +82,9 @@ pub(crate) async fn import(jwk: &Object, alg: Alg) -> Result<JsValue, Error> {
     let params = verify_algorithm();
     set(&params, "hash", &JsValue::from_str(alg.hash()));
     let usages = Array::of1(&JsValue::from_str("verify"));
-    let promise = import_key("jwk", jwk, &params, false, &usages).map_err(crypto_failed)?;
+    let promise = SUBTLE
+        .with(|subtle| subtle.import_key_with_object("jwk", jwk, &params, false, &usages))
+        .map_err(crypto_failed)?;
     JsFuture::from(promise).await.map_err(crypto_failed)
 }
 
@@ -108,7 +100,12 @@ pub(crate) async fn verify(
     if let Some(valid) = installed_check(key, signature, data) {
         return Ok(valid);
     }
-    let promise = subtle_verify(algorithm, key, signature, data).map_err(crypto_failed)?;
+    let key: &CryptoKey = key.unchecked_ref();
+    let promise = SUBTLE
+        .with(|subtle| {
+            subtle.verify_with_object_and_u8_array_and_u8_array(algorithm, key, signature, data)
+        })
+        .map_err(crypto_failed)?;
     let ok = JsFuture::from(promise).await.map_err(crypto_failed)?;
     Ok(ok.is_truthy())
 }

@@ -2,6 +2,10 @@
 //! client that never follows redirects, and token verification against the served JWKS.
 #![allow(dead_code)] // Each test binary uses a different subset.
 
+// The library's native runner: the core beside the jwt-compact oracle.
+#[path = "../../../tests/native/mod.rs"]
+mod native;
+
 use std::sync::OnceLock;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
@@ -125,7 +129,15 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-fn finish(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
+fn finish(url: &str, result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
+    let response = finish_raw(result);
+    for token in served_tokens(&response) {
+        judge(url, &token);
+    }
+    response
+}
+
+fn finish_raw(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
     let mut response = result.expect("HTTP exchange");
     let headers = response
         .headers()
@@ -141,16 +153,73 @@ fn finish(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp
     }
 }
 
+/// The JWTs a response serves: a token response's, `AuthenticationResult`'s, and those of a
+/// redirect's query or fragment (the implicit flow).
+fn served_tokens(response: &Resp) -> Vec<String> {
+    const FIELDS: [&str; 4] = ["id_token", "access_token", "IdToken", "AccessToken"];
+    let mut found = Vec::new();
+    if let Ok(body) = serde_json::from_str::<Value>(&response.body) {
+        for doc in [&body, &body["AuthenticationResult"]] {
+            found.extend(
+                FIELDS
+                    .iter()
+                    .filter_map(|f| doc[f].as_str().map(str::to_owned)),
+            );
+        }
+    }
+    if let Some(location) = response.header("location") {
+        found.extend(FIELDS.iter().filter_map(|f| param(location, f)));
+    }
+    found
+}
+
+/// Every token the emulator serves in these tests is verified by the library's core and by
+/// jwt-compact against the pool's JWKS (`tests/native/`): both must find its signature good and
+/// decode the same claims. The core's claim rules are not asked for (token_use and client_id are
+/// not configured; the emulator's clock may have moved).
+fn judge(url: &str, token: &str) {
+    let origin = url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+    let iss = decode(token)["iss"].as_str().expect("an iss").to_owned();
+    let pool = iss.rsplit('/').next().unwrap();
+    let jwks = finish_raw(
+        agent()
+            .get(format!("{origin}/{pool}/.well-known/jwks.json"))
+            .call(),
+    );
+    assert_eq!(jwks.status, 200, "{jwks:?}");
+    let verifier = native::verifier(&json!({
+        "verifier": {"userPoolId": pool, "tokenUse": null, "clientId": null}
+    }));
+    let result = native::verify_fresh(&verifier, jwks.body.as_bytes(), token);
+    if let Err(e) = &result {
+        assert!(
+            matches!(e, native::Error::Claim(_)),
+            "the core refuses a served token: {e}"
+        );
+    }
+    let jwks: Value = serde_json::from_str(&jwks.body).unwrap();
+    let theirs = native::compare("served token", token, &result, &jwks).expect("a verdict");
+    assert!(
+        theirs.signature && theirs.claims.is_some(),
+        "jwt-compact: {theirs:?}"
+    );
+    println!(
+        "jwt-compact oracle: a served token, {} verdicts",
+        native::oracle::checked()
+    );
+}
+
 pub fn get(url: &str, headers: &[(&str, &str)]) -> Resp {
     let mut request = agent().get(url);
     for (k, v) in headers {
         request = request.header(*k, *v);
     }
-    finish(request.call())
+    finish(url, request.call())
 }
 
 pub fn options(url: &str) -> Resp {
     finish(
+        url,
         agent()
             .options(url)
             .header("Origin", "https://app.test")
@@ -168,7 +237,7 @@ pub fn post(url: &str, content_type: &str, body: &str, headers: &[(&str, &str)])
     for (k, v) in headers {
         request = request.header(*k, *v);
     }
-    finish(request.send(body))
+    finish(url, request.send(body))
 }
 
 pub fn form(pairs: &[(&str, &str)]) -> String {
