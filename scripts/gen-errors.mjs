@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Writes every copy of the error catalogue from its one table, errors/catalog.json:
-//   errors/catalog.rs    the Rust `Code` enum, `CATALOG`, `BASE_CLASSES` (included by the core's
+//   errors/catalog.rs    the Rust `Code` and `Message` enums, `CATALOG`, `BASE_CLASSES` (included by the core's
 //                        error module; `Error::kind()` maps the core's errors onto it)
 //   js/errors.js         the class table and the named exports (between generated markers)
+//   js/verifier.js       the message templates, by the core's message id (between generated markers)
 //   js/index.d.ts        the declarations of the classes with codes, `errorClasses`,
 //                        `AnyCognitoWasmError` (between generated markers)
 //   js/verify/index.d.ts the export list of cognito-wasm/verify (between generated markers)
@@ -49,6 +50,17 @@ for (const { name } of classes) {
   if (!codes.some((entry) => entry.class === name)) fail(`class ${name} has no code`);
 }
 
+// The message templates, in order: [id, template]; an entry's `message` has the id of its
+// variant, `messages` names its own.
+const messages = codes.flatMap((entry) =>
+  entry.messages ? Object.entries(entry.messages) : entry.message ? [[entry.variant, entry.message]] : [],
+);
+{
+  const ids = messages.map(([id]) => id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) fail(`message id ${twice} is listed twice`);
+}
+
 const parentOf = new Map([...bases, ...classes].map(({ name, parent }) => [name, parent]));
 const classOf = (entry) => classes.find((c) => c.name === entry.class);
 const descends = (name, ancestor) => name === ancestor || (parentOf.has(name) && descends(parentOf.get(name), ancestor));
@@ -87,8 +99,25 @@ impl Code {
         match self { ${arms((entry) => classOf(entry).parent)} }
     }
 }
+
+/// The message of a core error: its template has \`{name}\` for each parameter. The wasm passes
+/// the id (\`Message as u32\`) and the parameters; the JS wrapper formats the text from its copy
+/// of the templates (js/verifier.js), so these texts stay out of the wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Message { ${messages.map(([id]) => id).join(", ")} }
+
+impl Message {
+    /// The template of this message.
+    pub fn template(self) -> &'static str {
+        match self { ${messages.map(([id, text]) => `Message::${id} => ${JSON.stringify(text)},`).join("\n")} }
+    }
+}
 `;
   return execFileSync("rustfmt", ["--edition", "2021", "--emit", "stdout"], { input: text, encoding: "utf8" });
+}
+
+function messageTable() {
+  return ["const messages = [", ...messages.map(([, text]) => `  ${JSON.stringify(text)},`), "];"].join("\n");
 }
 
 function errorsTable() {
@@ -191,6 +220,7 @@ function replaceRegions(path, text, regions) {
 const outputs = {
   "errors/catalog.rs": () => rust(),
   "js/errors.js": (text) => replaceRegions("js/errors.js", text, { "error-table": errorsTable(), "error-exports": errorsExports() }),
+  "js/verifier.js": (text) => replaceRegions("js/verifier.js", text, { "error-messages": messageTable() }),
   "js/index.d.ts": (text) => replaceRegions("js/index.d.ts", text, { "error-classes": declarations() }),
   "js/verify/index.d.ts": (text) => replaceRegions("js/verify/index.d.ts", text, { "verify-exports": verifyExports() }),
   "README.md": (text) =>

@@ -88,3 +88,16 @@ test("an error thrown by either entry is an instance of both entries' classes (o
     assert.equal(verify.errorClasses, full.errorClasses, `${format}: one table of classes`);
   }
 });
+
+test("a core error's message is its catalog template with the core's parameters (made in JS, not in the wasm)", async () => {
+  const verifier = api.JwtVerifier.create({ issuer: "https://issuer.example", audience: null, maxTokenLength: 100 });
+  const tooLarge = await verifier.verify(`${"a".repeat(60)}.${"b".repeat(60)}.c`).then(assert.fail, (error) => error);
+  assert.equal(tooLarge.code, "ERR_JWT_TOO_LARGE");
+  assert.equal(tooLarge.message, "jwt is 123 characters long, the maximum is 100");
+  assert.equal(tooLarge.messageId, undefined);
+  assert.equal(tooLarge.messageArgs, undefined);
+  assert.throws(() => api.JwtVerifier.create({ issuer: "https://issuer.example", audience: null, algorithms: ["HS256"] }), {
+    code: "ERR_PARAM_UNSUPPORTED_ALGORITHM",
+    message: "unsupported algorithm in options: HS256",
+  });
+});
