@@ -3,7 +3,7 @@
 // HttpOnly cookies and hands the origin verified claims in headers. The protocol decisions are
 // the SPA client's (RawAuth in the wasm core: URLs, state/nonce/PKCE, token bodies, the
 // rotation-aware merge, the refresh decision, nonce and at_hash); the cookie framing and chunking
-// is the core's too (src/protocol/edge_session.rs). This file owns WebCrypto, cookies, the
+// is the core's too (src/protocol/edge/edge_session.rs). This file owns WebCrypto, cookies, the
 // in-isolate refresh coordination and the Requests and Responses.
 import { RawAuth, TokenCache, edgeSessionCookies, edgeSessionRead } from "./cognito_wasm.js";
 import { persistJwksCache } from "./edge.js";

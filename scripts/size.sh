@@ -76,7 +76,7 @@ while (p < b.length) {
 const part = (n) => {
   // an export's shim, with what got inlined into it: grouped by class (rawverifier_verify -> rawverifier)
   if (/ shim/.test(n)) return `exports of ${n.split(/[_ ]/)[0]} (bodies inlined)`;
-  const own = n.match(/cognito_wasm::(protocol|bindings)::(\w+)/);
+  const own = n.match(/cognito_wasm::(protocol(?:::(?:codec|verify|signin|edge))?|bindings)::(\w+)/);
   if (own) return `${own[1]}::${own[2]}`;
   if (/dlmalloc|__rdl|__rust_(alloc|dealloc|realloc)/.test(n)) return "allocator (dlmalloc)";
   if (/dec2flt|flt2dec|bignum|f64 as/.test(n)) return "float parsing/printing (core)";

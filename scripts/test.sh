@@ -91,6 +91,9 @@ stage_lint() {
   check clippy-wasm cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
   # the verify-only module of cognito-wasm/verify (scripts/build-pkg.sh)
   check clippy-wasm-verify cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
+  # each feature alone gates its own core modules (src/protocol/signin, src/protocol/edge)
+  check clippy-wasm-sign-in cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features sign-in -- -D warnings
+  check clippy-wasm-edge cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features edge -- -D warnings
 }
 
 stage_cargo_tests() {

@@ -1,13 +1,15 @@
 //! Properties of the sign-in helpers: PKCE values and challenges (RFC 7636), form/URL encoding
 //! round trips, and callback parsing of whatever code and state the server sends.
-#![cfg(not(target_arch = "wasm32"))]
+#![cfg(all(not(target_arch = "wasm32"), feature = "sign-in", feature = "edge"))]
 
-use cognito_wasm::protocol::authorize::{
+use cognito_wasm::protocol::codec::b64;
+use cognito_wasm::protocol::codec::constant_time_eq;
+use cognito_wasm::protocol::codec::form::form_decode;
+use cognito_wasm::protocol::edge::introspect::parse_request;
+use cognito_wasm::protocol::signin::authorize::{
     encode_into, form, is_callback, parse_callback, strip_callback, Transaction,
 };
-use cognito_wasm::protocol::b64;
-use cognito_wasm::protocol::introspect::{form_decode, parse_request};
-use cognito_wasm::protocol::pkce::{constant_time_eq, random_value, s256_challenge};
+use cognito_wasm::protocol::signin::pkce::{random_value, s256_challenge};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 

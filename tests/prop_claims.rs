@@ -2,7 +2,7 @@
 //! all-of requirements of `scope` and `groups` obey their set laws.
 #![cfg(not(target_arch = "wasm32"))]
 
-use cognito_wasm::protocol::claims::Match;
+use cognito_wasm::protocol::verify::claims::Match;
 use cognito_wasm::protocol::{Claims, JwtVerifier, Options};
 use proptest::prelude::*;
 
@@ -27,7 +27,7 @@ fn claims(iat: f64, exp: f64, nbf: Option<f64>) -> Claims {
 fn valid_at(grace: f64, c: &Claims, now: f64) -> bool {
     let v = verifier(grace);
     let resolved = v.rules(0, None).unwrap();
-    resolved.rules.validate(c, now).is_ok()
+    resolved.rules.admits(c, now)
 }
 
 /// Epoch seconds between 2001 and 2286, whole or not.

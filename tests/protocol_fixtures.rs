@@ -4,7 +4,7 @@
 
 mod native;
 
-use cognito_wasm::protocol::jwk::parse_jwks;
+use cognito_wasm::protocol::verify::jwk::parse_jwks;
 use native::{check_every_case, now, verifier, verify};
 use serde_json::Value;
 

@@ -5,8 +5,10 @@
 //! state (an `error=` callback's own `error` and `error_description` are shown, by design).
 #![no_main]
 
-use cognito_wasm::protocol::authorize::{is_callback, parse_callback, strip_callback, Transaction};
-use cognito_wasm::protocol::introspect::form_decode;
+use cognito_wasm::protocol::codec::form::form_decode;
+use cognito_wasm::protocol::signin::authorize::{
+    is_callback, parse_callback, strip_callback, Transaction,
+};
 use cognito_wasm_fuzz::{check_code, check_error};
 use libfuzzer_sys::fuzz_target;
 

@@ -3,7 +3,7 @@
 //! request that parses is a POST with a non-empty token, and its refusals are the fixed bodies.
 #![no_main]
 
-use cognito_wasm::protocol::introspect::{parse_request, Caller};
+use cognito_wasm::protocol::edge::introspect::{parse_request, Caller};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

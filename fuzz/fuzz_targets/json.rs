@@ -1,9 +1,9 @@
-//! The core's own JSON reader (`protocol::json`) against serde_json as the reference: the same
+//! The core's own JSON reader (`protocol::codec::json`) against serde_json as the reference: the same
 //! documents are valid (up to the reader's nesting bound), and typed reads of a valid document
 //! give serde_json's values.
 #![no_main]
 
-use cognito_wasm::protocol::json::{JsonError, Reader, MAX_NESTING};
+use cognito_wasm::protocol::codec::json::{JsonError, Reader, MAX_NESTING};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

@@ -3,8 +3,8 @@
 //! stored session reads back as it was written (expiry in whole seconds).
 #![no_main]
 
-use cognito_wasm::protocol::session::Session;
-use cognito_wasm::protocol::token::parse_token_response;
+use cognito_wasm::protocol::signin::session::Session;
+use cognito_wasm::protocol::signin::token::parse_token_response;
 use cognito_wasm_fuzz::{check_code, NOW};
 use libfuzzer_sys::fuzz_target;
 

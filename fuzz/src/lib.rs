@@ -1,7 +1,7 @@
 //! What the fuzz targets share: a fixed verifier and JWKS, the clock, and the invariants every
 //! error must keep.
 
-use cognito_wasm::protocol::jwk::JwkEntry;
+use cognito_wasm::protocol::verify::jwk::JwkEntry;
 use cognito_wasm::protocol::{parse_jwks, Error, JwtVerifier, Options};
 
 /// The clock of every fuzzed verification (2023-11-14).

@@ -27,12 +27,12 @@
 
 use super::error::{invalid_options, set, to_js};
 use super::json_string;
-use crate::protocol::authorize::{self, AuthConfig, SignInParams, Transaction};
 use crate::protocol::error::{AuthError, Error, SignatureError};
-use crate::protocol::idp_tokens::{self, IdpToken};
-use crate::protocol::pkce::{random_value, RANDOM_BYTES};
-use crate::protocol::session::{self, Session};
-use crate::protocol::{token, userinfo};
+use crate::protocol::signin::authorize::{self, AuthConfig, SignInParams, Transaction};
+use crate::protocol::signin::idp_tokens::{self, IdpToken};
+use crate::protocol::signin::pkce::{random_value, RANDOM_BYTES};
+use crate::protocol::signin::session::{self, Session};
+use crate::protocol::signin::{token, userinfo};
 use js_sys::{Object, JSON};
 use wasm_bindgen::prelude::*;
 

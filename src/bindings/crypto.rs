@@ -4,7 +4,7 @@
 
 use super::error::set;
 use crate::protocol::error::{Error, SignatureError};
-use crate::protocol::jwk::Jwk;
+use crate::protocol::verify::jwk::Jwk;
 use crate::protocol::Alg;
 use js_sys::{Array, Function, Object, Uint8Array};
 use std::cell::RefCell;

@@ -18,14 +18,14 @@
 
 use super::error::{invalid_options, set, to_js};
 use super::{clock, get, json_string};
-use crate::protocol::bearer::{parse_authorization, Denial, Grants, Requirement};
-use crate::protocol::claims::Match;
-use crate::protocol::error::Error;
-use crate::protocol::introspect::{
+use crate::protocol::edge::bearer::{parse_authorization, Denial, Grants, Requirement};
+use crate::protocol::edge::introspect::{
     active_response, authorize_caller, check_headers, parse_clients, parse_request,
     ClientCredentials, RequestError, INACTIVE,
 };
-use crate::protocol::token_cache::{Owner, TokenCache as Lru, DEFAULT_MAX_BYTES};
+use crate::protocol::edge::token_cache::{Owner, TokenCache as Lru, DEFAULT_MAX_BYTES};
+use crate::protocol::error::Error;
+use crate::protocol::verify::claims::Match;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 

@@ -1,4 +1,4 @@
-//! The edge session cookie's framing (`crate::protocol::edge_session`) for `js/edge-auth.js`,
+//! The edge session cookie's framing (`crate::protocol::edge::edge_session`) for `js/edge-auth.js`,
 //! which seals and opens the bytes with AES-GCM (WebCrypto):
 //!
 //! ```text
@@ -7,7 +7,7 @@
 //! ```
 
 use super::error::set;
-use crate::protocol::edge_session::{chunk, frame, read};
+use crate::protocol::edge::edge_session::{chunk, frame, read};
 use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 

@@ -3,7 +3,7 @@
 //! signal cannot hang a verification) and a body size cap enforced while streaming.
 
 use crate::protocol::error::{Error, FetchError};
-use crate::protocol::verifier::FetchSettings;
+use crate::protocol::verify::verifier::FetchSettings;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::rc::Rc;

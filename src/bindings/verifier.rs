@@ -20,8 +20,8 @@ use super::error::{invalid_options, set, to_js, Caused, Failure};
 use super::fetch;
 use super::{clock, json_string};
 use crate::protocol::error::{Error, KeyError, OptionsError, ParseError, SignatureError};
-use crate::protocol::jwk::{JwkEntry, JwksCache};
-use crate::protocol::verifier::{IssuerConfig, Prepared, Resolved};
+use crate::protocol::verify::jwk::{JwkEntry, JwksCache};
+use crate::protocol::verify::verifier::{IssuerConfig, Prepared, Resolved, VerifiedJwt};
 use crate::protocol::{parse_discovery, parse_jwks, Alg, JwtVerifier, Options, Step};
 use js_sys::{Array, Function, JsString, Object, Promise, Uint8Array, JSON};
 use std::cell::{Cell, RefCell};
@@ -196,19 +196,20 @@ impl RawVerifier {
     }
 }
 
-/// Runs the claim checks; a failure becomes its JS error, with `rawJwt` when opted in (callers
-/// report it only once the signature verified).
-fn check_claims(resolved: &Resolved<'_>, prepared: &Prepared<'_>, now: f64) -> Result<(), JsValue> {
-    resolved
-        .rules
-        .validate(&prepared.jwt.claims, now)
-        .map_err(|e| {
-            let jwt = &prepared.jwt;
-            let raw = resolved
-                .include_raw_jwt_in_errors
-                .then_some((jwt.header_json.as_str(), jwt.payload_json.as_str()));
-            to_js(&e.into(), raw)
-        })
+/// Runs the claim checks of a verified token; a failure becomes its JS error, with `rawJwt` when
+/// opted in.
+fn check_claims(
+    resolved: &Resolved<'_>,
+    verified: VerifiedJwt<'_, '_>,
+    now: f64,
+) -> Result<(), JsValue> {
+    verified.check_claims(&resolved.rules, now).map_err(|e| {
+        let jwt = verified.jwt();
+        let raw = resolved
+            .include_raw_jwt_in_errors
+            .then_some((jwt.header_json.as_str(), jwt.payload_json.as_str()));
+        to_js(&e.into(), raw)
+    })
 }
 
 /// What to do after looking at the cache.
@@ -367,8 +368,10 @@ impl Inner {
         self.cache.borrow().get(uri)?.cached(prepared.kid(), now)?;
         let key = self.cached_key(uri, prepared.kid(), prepared.alg)?;
         let resolved = self.core.rules(prepared.config, None).ok()?;
-        resolved.rules.validate(&prepared.jwt.claims, now).ok()?;
-        Some(key)
+        resolved
+            .rules
+            .admits(&prepared.jwt.claims, now)
+            .then_some(key)
     }
 
     /// Verifies `job`: the token is parsed once per verification, here or in
@@ -466,8 +469,8 @@ impl Inner {
     ) -> Result<JsValue, Failure> {
         let resolved = self.core.rules(prepared.config, overrides.as_ref())?;
         // the same header's key, of the same (only) pool, whose check passed already
-        let key = match verified {
-            Some(key) if key.kid == prepared.kid() && key.alg == prepared.alg => key,
+        let (key, valid) = match verified {
+            Some(key) if key.kid == prepared.kid() && key.alg == prepared.alg => (key, true),
             _ => {
                 let key = self
                     .key(prepared.config, prepared.kid(), prepared.alg, now)
@@ -480,13 +483,11 @@ impl Inner {
                     check.signing_input,
                 )
                 .await?;
-                if !valid {
-                    return Err(SignatureError::Invalid.into());
-                }
-                key
+                (key, valid)
             }
         };
-        check_claims(&resolved, &prepared, now).map_err(Failure::Js)?;
+        let verified = prepared.verified(valid)?;
+        check_claims(&resolved, verified, now).map_err(Failure::Js)?;
         let jwt = &prepared.jwt;
         let payload = JSON::parse(&jwt.payload_json).map_err(Failure::Js)?;
         let pool = self.core.configs()[prepared.config].pool;

@@ -51,7 +51,7 @@ pub enum OptionsError {
 pub enum ParseError {
     /// The token is longer than `maxTokenLength`.
     TooLarge { max: usize, actual: usize },
-    /// The header segment is longer than [`super::jwt::MAX_HEADER_CHARS`].
+    /// The header segment is longer than [`crate::protocol::verify::jwt::MAX_HEADER_CHARS`].
     HeaderTooLarge { max: usize, actual: usize },
     /// Header or payload JSON nests deeper than `maxJsonDepth`.
     TooDeep { max: usize },

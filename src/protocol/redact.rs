@@ -58,6 +58,7 @@ impl<T: Mask> fmt::Debug for Masked<'_, T> {
 }
 
 /// `impl Debug` for a struct: `redacted_debug!(Type { secret, ...; plain, ... })`.
+#[cfg(any(feature = "sign-in", feature = "edge"))]
 macro_rules! redacted_debug {
     ($ty:ident { $($secret:ident),* ; $($plain:ident),* }) => {
         impl std::fmt::Debug for $ty {
@@ -70,15 +71,16 @@ macro_rules! redacted_debug {
         }
     };
 }
+#[cfg(any(feature = "sign-in", feature = "edge"))]
 pub(crate) use redacted_debug;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sign-in", feature = "edge"))]
 mod tests {
-    use crate::protocol::authorize::Transaction;
-    use crate::protocol::idp_tokens::IdpToken;
-    use crate::protocol::introspect::{Caller, ClientCredentials, IntrospectionRequest};
-    use crate::protocol::session::Session;
-    use crate::protocol::token::TokenSet;
+    use crate::protocol::edge::introspect::{Caller, ClientCredentials, IntrospectionRequest};
+    use crate::protocol::signin::authorize::Transaction;
+    use crate::protocol::signin::idp_tokens::IdpToken;
+    use crate::protocol::signin::session::Session;
+    use crate::protocol::signin::token::TokenSet;
 
     #[test]
     fn debug_output_never_shows_a_secret() {

@@ -9,7 +9,7 @@
 pub mod oracle;
 
 pub use cognito_wasm::protocol::error::{Error, SignatureError};
-use cognito_wasm::protocol::jwk::{parse_jwks, Jwk, JwksState, Step};
+use cognito_wasm::protocol::verify::jwk::{parse_jwks, Jwk, JwksState, Step};
 use cognito_wasm::protocol::{JwtVerifier, Options, SignatureCheck};
 use rsa::{BigUint, Pkcs1v15Sign, RsaPublicKey};
 use serde_json::Value;
@@ -25,7 +25,7 @@ pub fn now() -> f64 {
 }
 
 fn bytes(v: &Option<String>) -> Vec<u8> {
-    cognito_wasm::protocol::b64::decode(v.as_deref().unwrap().as_bytes()).unwrap()
+    cognito_wasm::protocol::codec::b64::decode(v.as_deref().unwrap().as_bytes()).unwrap()
 }
 
 fn rsa_verify(jwk: &Jwk, check: &SignatureCheck<'_>) -> Result<(), Error> {
@@ -65,12 +65,12 @@ pub fn verify(
         theirs.signature,
         "the core's signature verdict {ours:?} against jwt-compact's {theirs:?}"
     );
-    ours?;
+    let verified = prepared.verified(ours.is_ok())?;
     let payload = &prepared.jwt.payload_json;
     if let Some(claims) = &theirs.claims {
         oracle::assert_same_claims(payload, claims, token);
     }
-    resolved.rules.validate(&prepared.jwt.claims, now)?;
+    verified.check_claims(&resolved.rules, now)?;
     assert!(
         theirs.claims.is_some(),
         "the core accepted claims jwt-compact cannot decode: {payload}"

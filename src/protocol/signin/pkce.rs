@@ -1,7 +1,7 @@
 //! PKCE (RFC 7636, S256 only) and the other random values of a sign-in: the binding passes in
 //! random bytes (getrandom), the core only encodes and hashes them.
 
-use super::b64;
+use crate::protocol::codec::b64;
 use sha2::{Digest, Sha256};
 
 /// Random bytes per value: 32 bytes = 256 bits, 43 base64url characters (RFC 7636 §7.1).
@@ -20,15 +20,6 @@ pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
 /// `code_challenge` = base64url(SHA-256(ASCII(code_verifier))), no padding.
 pub fn s256_challenge(verifier: &str) -> String {
     b64::encode(&sha256(verifier.as_bytes()))
-}
-
-/// Compares two strings in time that depends only on their lengths.
-pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 #[cfg(test)]
@@ -56,13 +47,5 @@ mod tests {
         assert!(v
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
-    }
-
-    #[test]
-    fn constant_time_eq_compares_content_and_length() {
-        assert!(constant_time_eq("abc", "abc"));
-        assert!(!constant_time_eq("abc", "abd"));
-        assert!(!constant_time_eq("abc", "abcd"));
-        assert!(!constant_time_eq("", "a"));
     }
 }

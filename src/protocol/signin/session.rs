@@ -1,11 +1,10 @@
 //! The stored session: built from a token response, merged on refresh (rotation-aware), and the
 //! refresh decision; plus the helpers for access tokens issued by the user-pool API.
 
-use super::authorize::{read_fields, Field};
-use super::error::{Asserted, AuthError, ClaimError, Error};
-use super::json::ObjectWriter;
-use super::redact::redacted_debug;
 use super::token::{exp_of, payload_json, TokenSet};
+use crate::protocol::codec::json::{read_fields, Field, ObjectWriter};
+use crate::protocol::error::{Asserted, AuthError, ClaimError, Error};
+use crate::protocol::redact::redacted_debug;
 
 /// What the JS side stores (as JSON: `idToken`, `accessToken`, `refreshToken`, `expiresAt`).
 /// `expires_at` is epoch seconds.
@@ -156,10 +155,10 @@ mod tests {
 
     #[test]
     fn an_id_token_expiring_first_sets_the_expiry() {
-        let id = crate::protocol::token::tests::jwt(r#"{"exp":1300}"#);
+        let id = crate::protocol::signin::token::tests::jwt(r#"{"exp":1300}"#);
         let s = Session::merge(None, tokens(Some(&id), None), 1000.0);
         assert_eq!(s.expires_at, 1300.0);
-        let late = crate::protocol::token::tests::jwt(r#"{"exp":9999}"#);
+        let late = crate::protocol::signin::token::tests::jwt(r#"{"exp":9999}"#);
         let s = Session::merge(None, tokens(Some(&late), None), 1000.0);
         assert_eq!(s.expires_at, 4600.0);
     }

@@ -10,9 +10,8 @@
 //! (`null` is refused), and a Cognito ID token's `aud` must be one string when the client is
 //! checked.
 
-use super::error::{Asserted, ClaimError, ParseError, Part};
-use super::json::{JsonError, Reader, Res};
-use super::jwt::parse_error;
+use crate::protocol::codec::json::{parse_error, JsonError, Reader, Res};
+use crate::protocol::error::{Asserted, ClaimError, ParseError, Part};
 
 /// The claims we check. Unknown claims are validated as JSON and skipped.
 #[derive(Debug, Default)]
@@ -212,8 +211,15 @@ fn asserted(v: Option<&[String]>) -> Asserted {
 }
 
 impl Rules<'_> {
+    /// Whether `c` passes every claim check at `now`, with no error to report: for choosing a
+    /// path before the signature is checked (the hot path) and for property tests. A claim error
+    /// is reported only through [`super::verifier::VerifiedJwt::check_claims`].
+    pub fn admits(&self, c: &Claims, now: f64) -> bool {
+        self.validate(c, now).is_ok()
+    }
+
     /// Runs every claim check at time `now` (seconds since the epoch).
-    pub fn validate(&self, c: &Claims, now: f64) -> Result<(), ClaimError> {
+    pub(crate) fn validate(&self, c: &Claims, now: f64) -> Result<(), ClaimError> {
         let exp = c.exp.ok_or(ClaimError::MissingExp)?;
         if exp + self.grace_seconds <= now {
             return Err(ClaimError::Expired {
@@ -680,7 +686,7 @@ mod tests {
 
     #[test]
     fn a_custom_claim_nested_100_deep_passes_the_default_depth() {
-        use crate::protocol::limits::DEFAULT_MAX_JSON_DEPTH;
+        use crate::protocol::verify::limits::DEFAULT_MAX_JSON_DEPTH;
         let nested = |n: usize| format!("{{\"x\":{}{}}}", "[".repeat(n), "]".repeat(n));
         assert!(Claims::parse(&nested(100), DEFAULT_MAX_JSON_DEPTH).is_ok());
         assert_eq!(
@@ -695,7 +701,7 @@ mod tests {
             r#"{{"exp":1e308,"x":[{}0],"y":{{"a":1.5e300,"b":[0.1e-320]}}}}"#,
             "1e308,9.999e307,".repeat(500)
         );
-        let (c, n) = crate::protocol::json::tests::conversions(|| parse(&junk));
+        let (c, n) = crate::protocol::codec::json::tests::conversions(|| parse(&junk));
         // only `exp`, which a check reads, is converted
         assert_eq!((c.unwrap().exp, n), (Some(1e308), 1));
     }

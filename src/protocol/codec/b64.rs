@@ -56,7 +56,7 @@ pub fn decode(input: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Unpadded base64url encoding (PKCE verifier and challenge, state, nonce).
-pub(crate) fn encode(bytes: &[u8]) -> String {
+pub fn encode(bytes: &[u8]) -> String {
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
         let n = chunk.iter().fold(0u32, |a, &x| a << 8 | u32::from(x)) << (8 * (3 - chunk.len()));

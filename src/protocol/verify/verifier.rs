@@ -8,7 +8,6 @@
 
 use super::claims::{CognitoRules, Rules};
 use super::cognito;
-use super::error::{Error, OptionsError};
 use super::jwk::{JwksCache, JwksPolicy, DEFAULT_PENALTY_BOX_SECONDS};
 use super::jwt::{Alg, SignatureCheck, SignedHeader, UntrustedJwt};
 use super::limits::Limits;
@@ -16,6 +15,7 @@ use super::options::{
     detail, Options, Setting, DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_FETCH_TIMEOUT_MS,
     DEFAULT_JWKS_MAX_BYTES,
 };
+use crate::protocol::error::{ClaimError, Error, OptionsError, SignatureError};
 
 /// Tokens longer than this (bytes) have their signature checked before their payload is read,
 /// where the verifier allows it ([`JwtVerifier::signature_first`]). Shorter ones are parsed
@@ -91,6 +91,36 @@ impl Prepared<'_> {
             signing_input: self.jwt.signing_input.as_bytes(),
             signature: &self.jwt.signature,
         }
+    }
+}
+
+impl<'t> Prepared<'t> {
+    /// This token as verified, given what the check of [`Prepared::signature_check`] answered:
+    /// the only way to its claim checks, so a claim error can only come after a good signature.
+    pub fn verified(&self, valid: bool) -> Result<VerifiedJwt<'_, 't>, SignatureError> {
+        if valid {
+            Ok(VerifiedJwt { prepared: self })
+        } else {
+            Err(SignatureError::Invalid)
+        }
+    }
+}
+
+/// A token whose signature verified ([`Prepared::verified`]).
+#[derive(Debug, Clone, Copy)]
+pub struct VerifiedJwt<'p, 't> {
+    prepared: &'p Prepared<'t>,
+}
+
+impl<'t> VerifiedJwt<'_, 't> {
+    /// The decoded token.
+    pub fn jwt(&self) -> &UntrustedJwt<'t> {
+        &self.prepared.jwt
+    }
+
+    /// The claim checks of `rules` at `now` (seconds since the epoch).
+    pub fn check_claims(&self, rules: &Rules<'_>, now: f64) -> Result<(), ClaimError> {
+        rules.validate(&self.prepared.jwt.claims, now)
     }
 }
 
@@ -356,8 +386,8 @@ fn required<T>(s: &Setting<T>, missing: OptionsError) -> Result<Option<&T>, Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::claims::TokenUse;
     use crate::protocol::error::KeyError;
+    use crate::protocol::verify::claims::TokenUse;
 
     fn cognito(json: &str) -> Result<JwtVerifier, OptionsError> {
         JwtVerifier::cognito(Options::parse_list(json)?)
@@ -393,7 +423,7 @@ mod tests {
 
     #[test]
     fn signature_first_for_long_tokens_of_one_key_set() {
-        let enc = |s: &str| crate::protocol::b64::encode(s.as_bytes());
+        let enc = |s: &str| crate::protocol::codec::b64::encode(s.as_bytes());
         let long = |header: &str| {
             let payload = "!".repeat(SIGNATURE_FIRST_BYTES);
             format!("{}.{payload}.c2ln", enc(header))
@@ -427,6 +457,31 @@ mod tests {
         )
         .unwrap();
         assert!(generic.signature_first(&long(header)).unwrap().is_some());
+    }
+
+    #[test]
+    fn claims_are_checked_only_through_a_verified_token() {
+        let enc = |s: &str| crate::protocol::codec::b64::encode(s.as_bytes());
+        let v =
+            cognito(r#"{"userPoolId":"us-east-1_abc","tokenUse":"id","clientId":"c"}"#).unwrap();
+        // expired: the claim error exists, but only a verified token can report it
+        let t = format!(
+            "{}.{}.c2ln",
+            enc(r#"{"alg":"RS256","kid":"k"}"#),
+            enc(r#"{"iss":"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc","exp":5}"#)
+        );
+        let prepared = v.prepare(&t).unwrap();
+        let rules = v.rules(prepared.config, None).unwrap().rules;
+        assert!(!rules.admits(&prepared.jwt.claims, 10.0));
+        assert_eq!(
+            prepared.verified(false).unwrap_err(),
+            SignatureError::Invalid
+        );
+        let verified = prepared.verified(true).unwrap();
+        assert!(matches!(
+            verified.check_claims(&rules, 10.0),
+            Err(ClaimError::Expired { .. })
+        ));
     }
 
     #[test]

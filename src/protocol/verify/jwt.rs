@@ -5,12 +5,12 @@
 //! `jku`, `x5u` and an embedded `jwk` in the header are ignored (never fetched, never trusted);
 //! `crit` is rejected because we understand no extension.
 
-use super::b64;
 use super::claims::Claims;
-use super::error::{KeyError, ParseError, Part};
-use super::json::{JsonError, Reader, MAX_NESTING};
 use super::limits::Limits;
-use super::redact::Masked;
+use crate::protocol::codec::b64;
+use crate::protocol::codec::json::{parse_error, Reader};
+use crate::protocol::error::{KeyError, ParseError, Part};
+use crate::protocol::redact::Masked;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -287,28 +287,12 @@ fn json_text(bytes: Vec<u8>, part: Part) -> Result<String, ParseError> {
     String::from_utf8(bytes).map_err(|_| ParseError::Json { part })
 }
 
-/// Maps reader errors of `part`, read with depth limit `max_depth`: syntax →
-/// [`ParseError::Json`], type → [`ParseError::ClaimType`], and the limits to theirs.
-pub(crate) fn parse_error(part: Part, max_depth: usize) -> impl Fn(JsonError) -> ParseError {
-    move |e| match e {
-        JsonError::Syntax => ParseError::Json { part },
-        JsonError::Type => ParseError::ClaimType { part },
-        JsonError::TooDeep => ParseError::TooDeep { max: max_depth },
-        JsonError::Duplicate => ParseError::DuplicateKey { part },
-    }
-}
-
-/// [`parse_error`] for documents read with [`Reader::document`].
-pub(crate) fn document_error(part: Part) -> impl Fn(JsonError) -> ParseError {
-    parse_error(part, MAX_NESTING)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn token(header: &str, payload: &str) -> String {
-        let enc = |s: &str| crate::protocol::b64::encode(s.as_bytes());
+        let enc = |s: &str| crate::protocol::codec::b64::encode(s.as_bytes());
         format!("{}.{}.c2ln", enc(header), enc(payload))
     }
 
@@ -318,7 +302,7 @@ mod tests {
 
     #[test]
     fn debug_shows_no_token_signature_or_payload() {
-        use crate::protocol::verifier::Prepared;
+        use crate::protocol::verify::verifier::Prepared;
         let payload = r#"{"sub":"alice-secret-sub","exp":5}"#;
         let t = token(r#"{"alg":"RS256","kid":"k1"}"#, payload);
         let (signing_input, signature) = t.rsplit_once('.').unwrap();

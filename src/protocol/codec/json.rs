@@ -3,6 +3,7 @@
 //! member and read only what they need; every other value is checked and skipped. Strings are
 //! borrowed unless they contain escapes. (serde_json cost ~40 KB of wasm for the same job.)
 
+use crate::protocol::error::{ParseError, Part};
 use std::borrow::Cow;
 
 /// Deepest nesting the reader follows (its recursion bound). `maxJsonDepth` is capped to it.
@@ -933,6 +934,50 @@ impl ObjectWriter {
         self.out.push('}');
         self.out
     }
+}
+
+/// Walks the members of the JSON object `json`; `member` gets each key and must consume its
+/// value (unknown keys: `r.skip()`, or a type error to refuse them).
+pub fn read_object<'a>(
+    json: &'a str,
+    mut member: impl FnMut(&mut Reader<'a>, &str) -> Res<()>,
+) -> Res<()> {
+    Reader::document(json, |r| r.object(|r, key| member(r, &key)))
+}
+
+/// Where [`read_fields`] puts a member's value (`null` counts as absent).
+pub enum Field<'f> {
+    Str(&'f mut Option<String>),
+    Num(&'f mut Option<f64>),
+}
+
+/// Reads the named members of the JSON object `json` into `fields`; other members are
+/// validated and skipped. A member of the wrong type is [`JsonError::Type`].
+pub fn read_fields(json: &str, fields: &mut [(&str, Field<'_>)]) -> Res<()> {
+    read_object(json, |r, key| {
+        match fields.iter_mut().find(|(name, _)| *name == key) {
+            Some((_, Field::Str(slot))) => **slot = r.opt_str()?,
+            Some((_, Field::Num(slot))) => **slot = r.opt_num()?,
+            None => r.skip()?,
+        }
+        Ok(())
+    })
+}
+
+/// Maps reader errors of `part`, read with depth limit `max_depth`: syntax →
+/// [`ParseError::Json`], type → [`ParseError::ClaimType`], and the limits to theirs.
+pub fn parse_error(part: Part, max_depth: usize) -> impl Fn(JsonError) -> ParseError {
+    move |e| match e {
+        JsonError::Syntax => ParseError::Json { part },
+        JsonError::Type => ParseError::ClaimType { part },
+        JsonError::TooDeep => ParseError::TooDeep { max: max_depth },
+        JsonError::Duplicate => ParseError::DuplicateKey { part },
+    }
+}
+
+/// [`parse_error`] for documents read with [`Reader::document`].
+pub fn document_error(part: Part) -> impl Fn(JsonError) -> ParseError {
+    parse_error(part, MAX_NESTING)
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 //! (aws-jwt-verify's rule). See `docs/verifier-api.md` for every option and default.
 
 use super::claims::{Match, TokenUse};
-use super::error::OptionsError;
-use super::json::{JsonError, Reader, Res, MAX_NESTING};
+use crate::protocol::codec::json::{JsonError, Reader, Res, MAX_NESTING};
+use crate::protocol::error::OptionsError;
 
 /// Default `clockSkewSeconds`: how far in the future `iat` may be.
 pub const DEFAULT_CLOCK_SKEW_SECONDS: f64 = 30.0;

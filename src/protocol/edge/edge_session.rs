@@ -6,7 +6,7 @@
 //! decryption: at most [`MAX_CHUNKS`] chunks and [`MAX_SEALED_LEN`] bytes, and anything malformed
 //! counts as no session (a fresh sign-in), never an error.
 
-use super::b64;
+use crate::protocol::codec::b64;
 
 /// The most chunks one session may use (a cookie header carrying more is refused unread).
 pub const MAX_CHUNKS: usize = 8;

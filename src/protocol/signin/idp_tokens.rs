@@ -2,12 +2,12 @@
 //! through attribute mapping (reference §11.5, §11.6): decoded when they are JWTs, flagged
 //! `truncated` when Cognito's 2,048-character attribute limit cut them (or they do not parse).
 
-use super::authorize::{read_fields, Field};
-use super::error::{AuthError, Error, Part};
-use super::jwt::{document_error, UntrustedJwt};
-use super::limits::Limits;
-use super::redact::redacted_debug;
 use super::token::{exp_of, payload_json};
+use crate::protocol::codec::json::{document_error, read_fields, Field};
+use crate::protocol::error::{AuthError, Error, Part};
+use crate::protocol::redact::redacted_debug;
+use crate::protocol::verify::jwt::UntrustedJwt;
+use crate::protocol::verify::limits::Limits;
 
 /// Cognito's limit on an attribute value; a value this long was probably cut.
 pub const ATTRIBUTE_LIMIT: usize = 2048;
@@ -124,7 +124,7 @@ pub fn read(cognito_id_token: &str) -> Result<(Option<IdpToken>, Option<IdpToken
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::token::tests::jwt;
+    use crate::protocol::signin::token::tests::jwt;
 
     fn cognito(claims: &str) -> String {
         jwt(claims)

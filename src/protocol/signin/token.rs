@@ -2,13 +2,14 @@
 //! token and error responses (§4.3, §4.4), and the ID-token checks the verifier does not make
 //! (`nonce`, `at_hash`; §0.2 step 4).
 
-use super::authorize::{form, read_fields, AuthConfig, Field, Transaction};
-use super::b64;
-use super::error::{AuthError, Error, Part};
-use super::jwt::{document_error, UntrustedJwt};
-use super::limits::Limits;
-use super::pkce::{constant_time_eq, sha256};
-use super::redact::redacted_debug;
+use super::authorize::{form, AuthConfig, Transaction};
+use super::pkce::sha256;
+use crate::protocol::codec::json::{document_error, read_fields, Field};
+use crate::protocol::codec::{b64, constant_time_eq};
+use crate::protocol::error::{AuthError, Error, Part};
+use crate::protocol::redact::redacted_debug;
+use crate::protocol::verify::jwt::UntrustedJwt;
+use crate::protocol::verify::limits::Limits;
 
 /// `grant_type=authorization_code` with the PKCE verifier of `tx`.
 pub fn code_body(cfg: &AuthConfig, code: &str, tx: &Transaction) -> String {

@@ -11,10 +11,10 @@
 //! verifications wait for it ([`Step::Wait`]); a miss after a fetch, or a failed fetch, puts the
 //! URI in a penalty box during which unknown kids are rejected at once.
 
-use super::b64;
-use super::error::KeyError;
-use super::json::{JsonError, Reader, Res};
 use super::jwt::Alg;
+use crate::protocol::codec::b64;
+use crate::protocol::codec::json::{JsonError, Reader, Res};
+use crate::protocol::error::KeyError;
 
 /// Default penalty box after a kid miss or a failed fetch, in seconds.
 pub const DEFAULT_PENALTY_BOX_SECONDS: f64 = 10.0;
@@ -438,7 +438,7 @@ mod tests {
     fn modulus(first: u8, len: usize) -> String {
         let mut bytes = vec![0u8; len];
         bytes[0] = first;
-        crate::protocol::b64::encode(&bytes)
+        crate::protocol::codec::b64::encode(&bytes)
     }
 
     fn jwk(kid: &str) -> Jwk {

@@ -2,11 +2,12 @@
 //! `/oauth2/authorize` URL (reference §2.1), callback parsing (§2.3, §2.4) and the Cognito
 //! `/logout` URL (§7). Randomness comes in as [`Transaction`] values made by the binding.
 
-use super::error::{AuthError, Error, OptionsError};
-use super::introspect::form_decode;
-use super::json::{JsonError, Reader, Res};
-use super::pkce::{constant_time_eq, s256_challenge};
-use super::redact::redacted_debug;
+use super::pkce::s256_challenge;
+use crate::protocol::codec::constant_time_eq;
+use crate::protocol::codec::form::form_decode;
+use crate::protocol::codec::json::{read_object, JsonError};
+use crate::protocol::error::{AuthError, Error, OptionsError};
+use crate::protocol::redact::redacted_debug;
 
 /// What `CognitoAuth.create` passes to the core.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -45,34 +46,6 @@ fn invalid(detail: &str) -> Error {
         detail: detail.to_owned(),
     }
     .into()
-}
-
-/// Walks the members of the JSON object `json`; `member` gets each key and must consume its
-/// value (unknown keys: `r.skip()`, or a type error to refuse them).
-pub(crate) fn read_object<'a>(
-    json: &'a str,
-    mut member: impl FnMut(&mut Reader<'a>, &str) -> Res<()>,
-) -> Res<()> {
-    Reader::document(json, |r| r.object(|r, key| member(r, &key)))
-}
-
-/// Where [`read_fields`] puts a member's value (`null` counts as absent).
-pub(crate) enum Field<'f> {
-    Str(&'f mut Option<String>),
-    Num(&'f mut Option<f64>),
-}
-
-/// Reads the named members of the JSON object `json` into `fields`; other members are
-/// validated and skipped. A member of the wrong type is [`JsonError::Type`].
-pub(crate) fn read_fields(json: &str, fields: &mut [(&str, Field<'_>)]) -> Res<()> {
-    read_object(json, |r, key| {
-        match fields.iter_mut().find(|(name, _)| *name == key) {
-            Some((_, Field::Str(slot))) => **slot = r.opt_str()?,
-            Some((_, Field::Num(slot))) => **slot = r.opt_num()?,
-            None => r.skip()?,
-        }
-        Ok(())
-    })
 }
 
 impl AuthConfig {

@@ -3,7 +3,7 @@
 //!
 //! Nothing here ever copies the token into a header or description.
 
-use super::claims::Match;
+use crate::protocol::verify::claims::Match;
 
 /// Why a request gets no access; each maps to the status and challenge of RFC 6750 §3.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! `*_verified` booleans arrive as `"true"` / `"false"`. The core names the values to turn into
 //! booleans; the caller keeps the raw response next to the normalised one.
 
-use super::authorize::read_object;
-use super::error::{AuthError, Error};
+use crate::protocol::codec::json::read_object;
+use crate::protocol::error::{AuthError, Error};
 
 /// The `*_verified` attributes whose value is the string `"true"` or `"false"`, with the boolean
 /// they stand for. Every other attribute stays as Cognito sent it.

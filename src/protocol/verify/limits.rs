@@ -1,7 +1,7 @@
 //! Size limits: the token length, checked before anything is decoded, and the JSON nesting
 //! depth, which the reader enforces on the way down (so 10,000-deep input never recurses past
 //! the limit). Duplicate member names in header and payload are refused too
-//! ([`super::json::Reader::unique_object`]).
+//! ([`crate::protocol::codec::json::Reader::unique_object`]).
 
 /// Default `maxTokenLength`: 64 KiB (a Cognito ID token may carry 50 custom attributes of
 /// 2,048 characters).

@@ -1,6 +1,6 @@
 //! Cognito user pool IDs and what derives from them (reference §1.1, §1.2).
 
-use super::error::OptionsError;
+use crate::protocol::error::OptionsError;
 
 /// Checks `user_pool_id` against aws-jwt-verify's
 /// `^(?<region>[a-z]{2}-(gov-)?[a-z]+-\d)_[a-zA-Z0-9]+$` and returns the region.
