@@ -26,7 +26,8 @@ const roots = { JwtBaseError, FailedAssertionError, JwtInvalidClaimError };
 
 // [name, parent]: one row per class, parents first. Codes are not fixed per class (several codes
 // can share one class, e.g. every ParameterValidationError); the core's errorCatalog() maps each
-// code to its class, and the test suite checks that table against this one.
+// code to its class. Both come from errors/catalog.json.
+// BEGIN generated: error-table (scripts/gen-errors.mjs from errors/catalog.json; do not edit)
 const table = [
   ["JwtBaseError", "Error"],
   ["FailedAssertionError", "JwtBaseError"],
@@ -72,6 +73,7 @@ const table = [
   ["ApiIssuedTokenScopeError", "CognitoAuthError"],
   ["EdgeAuthError", "CognitoAuthError"],
 ];
+// END generated: error-table
 
 /** Every error class, by name. */
 export const errorClasses = {};
@@ -81,6 +83,7 @@ for (const [name, parent] of table) {
   errorClasses[name] = cls;
 }
 
+// BEGIN generated: error-exports (scripts/gen-errors.mjs from errors/catalog.json; do not edit)
 export const {
   ParameterValidationError,
   JwtParseError,
@@ -123,3 +126,4 @@ export const {
   ApiIssuedTokenScopeError,
   EdgeAuthError,
 } = errorClasses;
+// END generated: error-exports

@@ -340,17 +340,19 @@ export declare abstract class JwtInvalidClaimError extends FailedAssertionError 
   readonly code: JwtInvalidClaimErrorCode;
 }
 
+// BEGIN generated: error-classes (scripts/gen-errors.mjs from errors/catalog.json; do not edit)
+/** The codes of the claim errors (every class that extends `JwtInvalidClaimError`). */
 type JwtInvalidClaimErrorCode =
-  | "ERR_JWT_EXPIRED"
-  | "ERR_JWT_MISSING_EXP"
-  | "ERR_JWT_NOT_BEFORE"
-  | "ERR_JWT_IAT_IN_FUTURE"
-  | "ERR_JWT_INVALID_ISSUER"
-  | "ERR_JWT_INVALID_AUDIENCE"
-  | "ERR_JWT_INVALID_SCOPE"
-  | "ERR_JWT_INVALID_GROUP"
-  | "ERR_JWT_INVALID_TOKEN_USE"
-  | "ERR_JWT_INVALID_CLIENT_ID";
+  | JwtExpiredError["code"]
+  | JwtMissingExpirationError["code"]
+  | JwtNotBeforeError["code"]
+  | JwtIssuedInFutureError["code"]
+  | JwtInvalidIssuerError["code"]
+  | JwtInvalidAudienceError["code"]
+  | JwtInvalidScopeError["code"]
+  | CognitoJwtInvalidGroupError["code"]
+  | CognitoJwtInvalidTokenUseError["code"]
+  | CognitoJwtInvalidClientIdError["code"];
 
 export declare class ParameterValidationError extends JwtBaseError {
   readonly code:
@@ -454,8 +456,6 @@ export declare class FetchError extends JwtBaseError {
 export declare class NonRetryableFetchError extends FetchError {
   readonly code: "ERR_FETCH_STATUS" | "ERR_FETCH_TOO_LARGE";
 }
-
-// Sign-in (hosted UI) errors: in the catalog of the same core; the verifier never throws them.
 /** A sign-in (hosted UI, PKCE code flow) failure. */
 export declare class CognitoAuthError extends JwtBaseError {
   readonly code:
@@ -506,15 +506,18 @@ export declare class IdpTokensMissingError extends CognitoAuthError {
 export declare class ApiIssuedTokenScopeError extends CognitoAuthError {
   readonly code: "ERR_AUTH_API_TOKEN_SCOPE";
 }
-
 /** An answer of the edge sign-in gateway (`createEdgeAuth`): no session on a protected path
- * (`ERR_EDGE_UNAUTHENTICATED`), a failed `Origin` check (`ERR_EDGE_CSRF`), tokens too large for
- * the session cookies (`ERR_EDGE_SESSION_TOO_LARGE`), or an unexpected failure (`ERR_EDGE_INTERNAL`). */
+ * (`ERR_EDGE_UNAUTHENTICATED`), a failed `Origin` check (`ERR_EDGE_CSRF`), tokens too large for the
+ * session cookies (`ERR_EDGE_SESSION_TOO_LARGE`), or an unexpected failure (`ERR_EDGE_INTERNAL`). */
 export declare class EdgeAuthError extends CognitoAuthError {
-  readonly code: "ERR_EDGE_UNAUTHENTICATED" | "ERR_EDGE_CSRF" | "ERR_EDGE_SESSION_TOO_LARGE" | "ERR_EDGE_INTERNAL";
+  readonly code:
+    | "ERR_EDGE_UNAUTHENTICATED"
+    | "ERR_EDGE_CSRF"
+    | "ERR_EDGE_SESSION_TOO_LARGE"
+    | "ERR_EDGE_INTERNAL";
 }
 
-/** Every concrete error class, by name. */
+/** Every error class, by name. */
 export declare const errorClasses: {
   readonly JwtBaseError: typeof JwtBaseError;
   readonly FailedAssertionError: typeof FailedAssertionError;
@@ -591,6 +594,7 @@ export type AnyCognitoWasmError =
 
 /** Every `ERR_*` code. */
 export type CognitoWasmErrorCode = AnyCognitoWasmError["code"];
+// END generated: error-classes
 
 // ---------------------------------------------------------------------------------------------
 // Sign-in for SPAs (js/auth.js): authorization code + PKCE against the hosted UI / managed login

@@ -4,8 +4,74 @@
 import { RawVerifier, errorCatalog, fastMaxUnits, fastOut, fastScratch, invalidSignatureError, setSignatureCheck, wasmMemory } from "./cognito_wasm.js";
 import { FailedAssertionError, errorClasses } from "./errors.js";
 
-const ownFields = new Set(["name", "code", "message", "stack"]);
+const ownFields = new Set(["name", "code", "message", "stack", "messageId", "messageArgs"]);
 let classByCode;
+
+// The core's error messages by id: the wasm passes `messageId` and `messageArgs` (`{name}` in the
+// template), and the text is made here, so that the texts are not in the wasm.
+// BEGIN generated: error-messages (scripts/gen-errors.mjs from errors/catalog.json; do not edit)
+const messages = [
+  "invalid options: {detail}",
+  "invalid cognito user pool id",
+  "tokenUse must be provided or set to null explicitly",
+  "clientId must be provided or set to null explicitly",
+  "audience must be provided or set to null explicitly",
+  "unsupported algorithm in options: {alg}",
+  "issuer not configured",
+  "jwt is {actual} characters long, the maximum is {max}",
+  "jwt header is {actual} characters long, the maximum is {max}",
+  "jwt json nests deeper than {max} levels",
+  "jwt is not three base64url segments",
+  "jwt segment is not valid base64url",
+  "jwt {part} is not a json object",
+  "jwt {part} has a duplicate key",
+  "jwt {part} has a field of the wrong type",
+  "jwt header has unsupported crit extensions",
+  "jwt signature algorithm not allowed",
+  "jwt signature algorithm does not match the jwk",
+  "jwt header has no valid kid",
+  "jwks is not valid",
+  "oidc discovery document is not valid",
+  "jwk is not a valid rsa public key",
+  "jwk modulus is {bits} bits, at least 2048 required",
+  "jwk use is not sig, or its key_ops lack verify",
+  "jwk kty is not RSA",
+  "kid not found in jwks",
+  "jwks refetch is not allowed yet after a recent miss",
+  "invalid signature",
+  "crypto operation failed",
+  "token expired",
+  "token has no exp claim",
+  "token not valid yet",
+  "token issued in the future",
+  "issuer not allowed",
+  "audience not allowed",
+  "scope not allowed",
+  "cognito group not allowed",
+  "token use not allowed",
+  "client id not allowed",
+  "fetch failed",
+  "fetch timed out after {ms} ms",
+  "fetch returned status {status}",
+  "fetched document is larger than {max} bytes",
+  "invalid {what}",
+  "oauth error: {error}",
+  "oauth error: invalid_grant (code or refresh token expired, reused or revoked)",
+  "the cognito endpoint could not be reached",
+  "no sign-in is pending in this tab (callback replayed, or started elsewhere)",
+  "callback state does not match",
+  "id token nonce does not match",
+  "id token at_hash does not match the access token",
+  "the id token has no custom:id_token or custom:access_token: map the identity provider's id_token/access_token to these custom attributes (attribute mapping), make them readable by this app client, and sign in through that identity provider",
+  "access token from the user pool api (InitiateAuth, scope aws.cognito.signin.user.admin) lacks {missing}: only the oauth endpoints (hosted ui / managed login) or a pre token generation v2 trigger (scopesToAdd) add custom scopes",
+];
+// END generated: error-messages
+
+/** The message of an error from the core (its code when the id is not one of ours). */
+const messageOf = ({ messageId, messageArgs, message }) =>
+  typeof messageId === "number" && messageId < messages.length
+    ? messages[messageId].replace(/\{(\w+)\}/g, (_, name) => String(messageArgs?.[name]))
+    : message;
 
 /**
  * Rebuilds an error thrown by the wasm core as an instance of the class that errorCatalog() names
@@ -18,8 +84,8 @@ export function fromWasmError(error) {
   const options = error.cause === undefined ? undefined : { cause: error.cause };
   const converted =
     cls.prototype instanceof FailedAssertionError
-      ? new cls(error.message, error.failedAssertion?.actual, error.failedAssertion?.expected, options)
-      : new cls(error.message, options);
+      ? new cls(messageOf(error), error.failedAssertion?.actual, error.failedAssertion?.expected, options)
+      : new cls(messageOf(error), options);
   converted.code = error.code;
   for (const key of Object.keys(error)) {
     if (!ownFields.has(key)) converted[key] = error[key];

@@ -6,7 +6,8 @@
 #   2. pkg/ is assembled from that output plus the hand-written wrapper in js/: entry points per
 #      runtime (node.js / node.cjs, web.js, workerd.js), the wrapper, the .d.ts and package.json.
 #   3. pkg/verify/ (`cognito-wasm/verify`): a second .wasm and glue built without the `sign-in`
-#      and `edge` features, with the same entry points over the verifier and errors only.
+#      and `edge` features, with the same entry points over the verifier and errors only; its
+#      error classes are the package's own (errors.js / errors.cjs at the root, one copy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -30,7 +31,9 @@ node js/make-cjs.mjs pkg
 
 mkdir -p pkg/verify
 cp "$verify_staging/cognito_wasm_bg.wasm" "$verify_staging/cognito_wasm.js" pkg/verify/
-cp js/errors.js js/verifier.js js/node-crypto.js js/verify/index.js js/verify/index.d.ts js/entry/*.js pkg/verify/
+# verify/errors.js re-exports ../errors.js (verify/node.cjs requires ../errors.cjs): one set of
+# error classes for both entries.
+cp js/verifier.js js/node-crypto.js js/verify/errors.js js/verify/index.js js/verify/index.d.ts js/entry/*.js pkg/verify/
 node js/make-cjs.mjs pkg/verify
 cp README.md pkg/README.md
 [ -f LICENSE ] && cp LICENSE pkg/

@@ -15,8 +15,11 @@ import { gzipSync } from "node:zlib";
 // Per entry: what its web.js loads (itself, index.js and every module index.js re-exports).
 for (const dir of ["pkg", "pkg/verify"]) {
   const gz = (f) => gzipSync(readFileSync(`${dir}/${f}`), { level: 9 }).length;
-  const modules = [...readFileSync(`${dir}/index.js`, "utf8").matchAll(/^export (?:\*|\{[^}]*\}) from "\.\/([^"]+)";/gm)].map((m) => m[1]);
-  const files = ["cognito_wasm_bg.wasm", "cognito_wasm.js", "web.js", "index.js", ...modules];
+  const reexports = (file) => [...readFileSync(`${dir}/${file}`, "utf8").matchAll(/^export (?:\*|\{[^}]*\}) from "(\.\.?\/[^"]+)";/gm)].map((m) => m[1].replace(/^\.\//, ""));
+  const modules = reexports("index.js");
+  // and what those re-export from the package root (verify/errors.js: ../errors.js)
+  const shared = modules.flatMap(reexports).filter((f) => f.startsWith("../"));
+  const files = ["cognito_wasm_bg.wasm", "cognito_wasm.js", "web.js", "index.js", ...modules, ...shared];
   console.log(`gzip -9 of what a browser loads (${dir}/)`);
   let total = 0;
   for (const f of files) {

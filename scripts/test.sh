@@ -85,6 +85,8 @@ wasm_tests() { run "$1" "$2" "${@:3}"; }
 # Stages.
 stage_lint() {
   check fmt cargo fmt --all -- --check
+  # every copy of the error catalogue (Rust, errors.js, .d.ts, README) is current with errors/catalog.json
+  check errors-catalog node scripts/gen-errors.mjs --check
   check clippy cargo clippy --workspace --all-targets -- -D warnings
   check clippy-wasm cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
   # the verify-only module of cognito-wasm/verify (scripts/build-pkg.sh)

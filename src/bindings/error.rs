@@ -1,5 +1,5 @@
 //! Core errors as JS `Error` objects: `name` (aws-jwt-verify's class name), `code`, `message`
-//! (never token text), `failedAssertion: {actual, expected}` when the class has one, and
+//! (the code; js/verifier.js makes the text from `messageId` and `messageArgs`, never token text), `failedAssertion: {actual, expected}` when the class has one, and
 //! `rawJwt: {header, payload}` only for claim errors when the caller opted in (claim checks run
 //! after the signature verified).
 
@@ -31,10 +31,19 @@ pub(crate) type RawJwt<'a> = Option<(&'a str, &'a str)>;
 
 /// Builds the JS error for `e`; `raw` is attached to claim errors only.
 pub(crate) fn to_js(e: &Error, raw: RawJwt<'_>) -> JsValue {
-    let err = js_sys::Error::new(&e.to_string());
+    // The message is the code here; the JS wrapper (fromWasmError) makes the text from
+    // `messageId` and `messageArgs`, so that the catalog's texts are not in the wasm.
+    let err = js_sys::Error::new(e.code());
     err.set_name(e.js_name());
     let err = JsValue::from(err);
     set(&err, "code", &JsValue::from_str(e.code()));
+    let (message, args) = e.message();
+    set(&err, "messageId", &JsValue::from(message as u32));
+    let values = Object::new();
+    for (name, value) in &args {
+        set(&values, name, &JsValue::from_str(value));
+    }
+    set(&err, "messageArgs", &values);
     if let Some((expected, actual)) = e.failed_assertion() {
         let fa = Object::new();
         set(&fa, "actual", &asserted(&actual));

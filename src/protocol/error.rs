@@ -3,106 +3,14 @@
 //! Every failure has a stable `ERR_*` code ([`Error::code`]) and the class name that
 //! aws-jwt-verify uses for the same failure ([`Error::js_name`]), or our own `*Error` name for
 //! checks aws-jwt-verify does not make. [`CATALOG`] lists every `(code, name, parent)` so the JS
-//! side can build its class hierarchy. `Display` is lowercase and never contains token text.
+//! side can build its class hierarchy; both come from `errors/catalog.json`. `Display` is lowercase
+//! and never contains token text.
 
 use std::fmt;
 
-/// JS base classes that have no code of their own (aws-jwt-verify's abstract classes).
-/// `JwtBaseError extends Error`, `FailedAssertionError extends JwtBaseError`,
-/// `JwtInvalidClaimError extends FailedAssertionError`.
-pub const BASE_CLASSES: [(&str, &str); 3] = [
-    ("JwtBaseError", "Error"),
-    ("FailedAssertionError", "JwtBaseError"),
-    ("JwtInvalidClaimError", "FailedAssertionError"),
-];
-
-macro_rules! codes {
-    ($($variant:ident => $code:literal, $name:literal, $parent:literal;)+) => {
-        /// Stable identity of a failure: its code, JS class name and JS parent class.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        #[non_exhaustive]
-        pub enum Code { $($variant,)+ }
-
-        /// Every code with its JS class name and parent class.
-        pub const CATALOG: &[Code] = &[$(Code::$variant,)+];
-
-        impl Code {
-            /// The stable `ERR_*` string.
-            pub fn code(self) -> &'static str {
-                match self { $(Code::$variant => $code,)+ }
-            }
-            /// The JS class name (aws-jwt-verify's where it has one).
-            pub fn js_name(self) -> &'static str {
-                match self { $(Code::$variant => $name,)+ }
-            }
-            /// The JS parent class of [`Code::js_name`].
-            pub fn parent(self) -> &'static str {
-                match self { $(Code::$variant => $parent,)+ }
-            }
-        }
-    };
-}
-
-codes! {
-    InvalidOptions => "ERR_PARAM_INVALID_OPTIONS", "ParameterValidationError", "JwtBaseError";
-    InvalidUserPoolId => "ERR_PARAM_INVALID_USER_POOL_ID", "ParameterValidationError", "JwtBaseError";
-    MissingTokenUse => "ERR_PARAM_MISSING_TOKEN_USE", "ParameterValidationError", "JwtBaseError";
-    MissingClientId => "ERR_PARAM_MISSING_CLIENT_ID", "ParameterValidationError", "JwtBaseError";
-    MissingAudience => "ERR_PARAM_MISSING_AUDIENCE", "ParameterValidationError", "JwtBaseError";
-    UnsupportedAlgorithm => "ERR_PARAM_UNSUPPORTED_ALGORITHM", "ParameterValidationError", "JwtBaseError";
-    IssuerNotConfigured => "ERR_PARAM_ISSUER_NOT_CONFIGURED", "ParameterValidationError", "JwtBaseError";
-    TooLarge => "ERR_JWT_TOO_LARGE", "JwtTooLargeError", "JwtParseError";
-    TooDeep => "ERR_JWT_JSON_TOO_DEEP", "JwtJsonTooDeepError", "JwtParseError";
-    Malformed => "ERR_JWT_MALFORMED", "JwtParseError", "JwtBaseError";
-    Base64 => "ERR_JWT_BASE64", "JwtParseError", "JwtBaseError";
-    Json => "ERR_JWT_JSON", "JwtParseError", "JwtBaseError";
-    DuplicateKey => "ERR_JWT_DUPLICATE_KEY", "JwtParseError", "JwtBaseError";
-    ClaimType => "ERR_JWT_CLAIM_TYPE", "JwtParseError", "JwtBaseError";
-    Crit => "ERR_JWT_CRIT", "JwtCritHeaderError", "JwtParseError";
-    AlgNotAllowed => "ERR_JWT_ALG_NOT_ALLOWED", "JwtInvalidSignatureAlgorithmError", "FailedAssertionError";
-    AlgJwkMismatch => "ERR_JWT_ALG_JWK_MISMATCH", "JwtInvalidSignatureAlgorithmError", "FailedAssertionError";
-    MissingKid => "ERR_JWT_MISSING_KID", "JwtWithoutValidKidError", "JwtBaseError";
-    JwksInvalid => "ERR_JWKS_INVALID", "JwksValidationError", "JwtBaseError";
-    DiscoveryInvalid => "ERR_DISCOVERY_INVALID", "DiscoveryValidationError", "JwtBaseError";
-    JwkInvalid => "ERR_JWK_INVALID", "JwkValidationError", "JwtBaseError";
-    JwkWeak => "ERR_JWK_WEAK_KEY", "JwkWeakKeyError", "JwkValidationError";
-    JwkInvalidUse => "ERR_JWK_INVALID_USE", "JwkInvalidUseError", "FailedAssertionError";
-    JwkInvalidKty => "ERR_JWK_INVALID_KTY", "JwkInvalidKtyError", "FailedAssertionError";
-    KidNotFound => "ERR_JWKS_KID_NOT_FOUND", "KidNotFoundInJwksError", "JwtBaseError";
-    PenaltyBox => "ERR_JWKS_PENALTY_BOX", "WaitPeriodNotYetEndedJwkError", "JwtBaseError";
-    InvalidSignature => "ERR_JWT_INVALID_SIGNATURE", "JwtInvalidSignatureError", "JwtBaseError";
-    Crypto => "ERR_CRYPTO", "CryptoError", "JwtBaseError";
-    Expired => "ERR_JWT_EXPIRED", "JwtExpiredError", "JwtInvalidClaimError";
-    MissingExp => "ERR_JWT_MISSING_EXP", "JwtMissingExpirationError", "JwtInvalidClaimError";
-    NotBefore => "ERR_JWT_NOT_BEFORE", "JwtNotBeforeError", "JwtInvalidClaimError";
-    IatInFuture => "ERR_JWT_IAT_IN_FUTURE", "JwtIssuedInFutureError", "JwtInvalidClaimError";
-    InvalidIssuer => "ERR_JWT_INVALID_ISSUER", "JwtInvalidIssuerError", "JwtInvalidClaimError";
-    InvalidAudience => "ERR_JWT_INVALID_AUDIENCE", "JwtInvalidAudienceError", "JwtInvalidClaimError";
-    InvalidScope => "ERR_JWT_INVALID_SCOPE", "JwtInvalidScopeError", "JwtInvalidClaimError";
-    InvalidGroup => "ERR_JWT_INVALID_GROUP", "CognitoJwtInvalidGroupError", "JwtInvalidClaimError";
-    InvalidTokenUse => "ERR_JWT_INVALID_TOKEN_USE", "CognitoJwtInvalidTokenUseError", "JwtInvalidClaimError";
-    InvalidClientId => "ERR_JWT_INVALID_CLIENT_ID", "CognitoJwtInvalidClientIdError", "JwtInvalidClaimError";
-    Fetch => "ERR_FETCH", "FetchError", "JwtBaseError";
-    FetchTimeout => "ERR_FETCH_TIMEOUT", "FetchError", "JwtBaseError";
-    FetchStatus => "ERR_FETCH_STATUS", "NonRetryableFetchError", "FetchError";
-    FetchTooLarge => "ERR_FETCH_TOO_LARGE", "NonRetryableFetchError", "FetchError";
-    AuthInvalidResponse => "ERR_AUTH_INVALID_RESPONSE", "CognitoAuthError", "JwtBaseError";
-    AuthOAuth => "ERR_AUTH_OAUTH_ERROR", "OAuthError", "CognitoAuthError";
-    AuthInvalidGrant => "ERR_AUTH_INVALID_GRANT", "InvalidGrantError", "OAuthError";
-    AuthNetwork => "ERR_AUTH_NETWORK", "AuthNetworkError", "CognitoAuthError";
-    AuthNoTransaction => "ERR_AUTH_NO_TRANSACTION", "AuthNoTransactionError", "CognitoAuthError";
-    AuthStateMismatch => "ERR_AUTH_STATE_MISMATCH", "AuthStateMismatchError", "CognitoAuthError";
-    AuthNonceMismatch => "ERR_AUTH_NONCE_MISMATCH", "AuthNonceMismatchError", "CognitoAuthError";
-    AuthAtHashMismatch => "ERR_AUTH_AT_HASH_MISMATCH", "AuthAtHashMismatchError", "CognitoAuthError";
-    AuthIdpTokensMissing => "ERR_AUTH_IDP_TOKENS_MISSING", "IdpTokensMissingError", "CognitoAuthError";
-    AuthApiTokenScope => "ERR_AUTH_API_TOKEN_SCOPE", "ApiIssuedTokenScopeError", "CognitoAuthError";
-    // The edge sign-in gateway's answers (js/edge-auth.js; issue 14): JS raises them, the core
-    // only lists them so that every code has one catalog entry.
-    EdgeUnauthenticated => "ERR_EDGE_UNAUTHENTICATED", "EdgeAuthError", "CognitoAuthError";
-    EdgeCsrf => "ERR_EDGE_CSRF", "EdgeAuthError", "CognitoAuthError";
-    EdgeSessionTooLarge => "ERR_EDGE_SESSION_TOO_LARGE", "EdgeAuthError", "CognitoAuthError";
-    EdgeInternal => "ERR_EDGE_INTERNAL", "EdgeAuthError", "CognitoAuthError";
-}
+// `BASE_CLASSES`, the `Code` enum, `CATALOG` and `Code::{code, js_name, parent}`, written by
+// scripts/gen-errors.mjs from the one error table, errors/catalog.json.
+include!(concat!(env!("CARGO_MANIFEST_DIR"), "/errors/catalog.rs"));
 
 /// A value in a failed assertion (aws-jwt-verify's `failedAssertion.{expected,actual}`).
 #[derive(Debug, Clone, PartialEq)]
@@ -467,127 +375,111 @@ impl fmt::Display for Part {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// This failure's message: its catalog id and the values of the template's `{name}`s. The
+    /// wasm passes both to JS, which formats the text; natively, `Display` does.
+    pub fn message(&self) -> (Message, Vec<(&'static str, String)>) {
+        use Message as M;
+        let arg = |name: &'static str, value: &dyn fmt::Display| vec![(name, value.to_string())];
+        let none = Vec::new();
         match self {
             Error::Options(e) => match e {
-                OptionsError::Invalid { detail } => write!(f, "invalid options: {detail}"),
-                OptionsError::InvalidUserPoolId => f.write_str("invalid cognito user pool id"),
-                OptionsError::MissingTokenUse => {
-                    f.write_str("tokenUse must be provided or set to null explicitly")
-                }
-                OptionsError::MissingClientId => {
-                    f.write_str("clientId must be provided or set to null explicitly")
-                }
-                OptionsError::MissingAudience => {
-                    f.write_str("audience must be provided or set to null explicitly")
-                }
+                OptionsError::Invalid { detail } => (M::InvalidOptions, arg("detail", detail)),
+                OptionsError::InvalidUserPoolId => (M::InvalidUserPoolId, none),
+                OptionsError::MissingTokenUse => (M::MissingTokenUse, none),
+                OptionsError::MissingClientId => (M::MissingClientId, none),
+                OptionsError::MissingAudience => (M::MissingAudience, none),
                 OptionsError::UnsupportedAlgorithm { alg } => {
-                    write!(f, "unsupported algorithm in options: {alg}")
+                    (M::UnsupportedAlgorithm, arg("alg", alg))
                 }
-                OptionsError::IssuerNotConfigured => f.write_str("issuer not configured"),
+                OptionsError::IssuerNotConfigured => (M::IssuerNotConfigured, none),
             },
             Error::Parse(e) => match e {
-                ParseError::TooLarge { max, actual } => {
-                    write!(f, "jwt is {actual} characters long, the maximum is {max}")
-                }
-                ParseError::HeaderTooLarge { max, actual } => {
-                    write!(
-                        f,
-                        "jwt header is {actual} characters long, the maximum is {max}"
-                    )
-                }
-                ParseError::TooDeep { max } => {
-                    write!(f, "jwt json nests deeper than {max} levels")
-                }
-                ParseError::Malformed => f.write_str("jwt is not three base64url segments"),
-                ParseError::Base64 => f.write_str("jwt segment is not valid base64url"),
-                ParseError::Json { part } => write!(f, "jwt {part} is not a json object"),
-                ParseError::DuplicateKey { part } => write!(f, "jwt {part} has a duplicate key"),
-                ParseError::ClaimType { part } => {
-                    write!(f, "jwt {part} has a field of the wrong type")
-                }
-                ParseError::Crit => f.write_str("jwt header has unsupported crit extensions"),
+                ParseError::TooLarge { max, actual } => (
+                    M::TooLarge,
+                    vec![("actual", actual.to_string()), ("max", max.to_string())],
+                ),
+                ParseError::HeaderTooLarge { max, actual } => (
+                    M::HeaderTooLarge,
+                    vec![("actual", actual.to_string()), ("max", max.to_string())],
+                ),
+                ParseError::TooDeep { max } => (M::TooDeep, arg("max", max)),
+                ParseError::Malformed => (M::Malformed, none),
+                ParseError::Base64 => (M::Base64, none),
+                ParseError::Json { part } => (M::Json, arg("part", part)),
+                ParseError::DuplicateKey { part } => (M::DuplicateKey, arg("part", part)),
+                ParseError::ClaimType { part } => (M::ClaimType, arg("part", part)),
+                ParseError::Crit => (M::Crit, none),
             },
             Error::Key(e) => match e {
-                KeyError::AlgNotAllowed { .. } => {
-                    f.write_str("jwt signature algorithm not allowed")
-                }
-                KeyError::AlgJwkMismatch { .. } => {
-                    f.write_str("jwt signature algorithm does not match the jwk")
-                }
-                KeyError::MissingKid => f.write_str("jwt header has no valid kid"),
-                KeyError::JwksInvalid => f.write_str("jwks is not valid"),
-                KeyError::DiscoveryInvalid => f.write_str("oidc discovery document is not valid"),
-                KeyError::JwkInvalid => f.write_str("jwk is not a valid rsa public key"),
-                KeyError::JwkWeak { bits } => {
-                    write!(f, "jwk modulus is {bits} bits, at least 2048 required")
-                }
-                KeyError::JwkInvalidUse { .. } => {
-                    f.write_str("jwk use is not sig, or its key_ops lack verify")
-                }
-                KeyError::JwkInvalidKty { .. } => f.write_str("jwk kty is not RSA"),
-                KeyError::KidNotFound => f.write_str("kid not found in jwks"),
-                KeyError::PenaltyBox { .. } => {
-                    f.write_str("jwks refetch is not allowed yet after a recent miss")
-                }
+                KeyError::AlgNotAllowed { .. } => (M::AlgNotAllowed, none),
+                KeyError::AlgJwkMismatch { .. } => (M::AlgJwkMismatch, none),
+                KeyError::MissingKid => (M::MissingKid, none),
+                KeyError::JwksInvalid => (M::JwksInvalid, none),
+                KeyError::DiscoveryInvalid => (M::DiscoveryInvalid, none),
+                KeyError::JwkInvalid => (M::JwkInvalid, none),
+                KeyError::JwkWeak { bits } => (M::JwkWeak, arg("bits", bits)),
+                KeyError::JwkInvalidUse { .. } => (M::JwkInvalidUse, none),
+                KeyError::JwkInvalidKty { .. } => (M::JwkInvalidKty, none),
+                KeyError::KidNotFound => (M::KidNotFound, none),
+                KeyError::PenaltyBox { .. } => (M::PenaltyBox, none),
             },
-            Error::Signature(e) => f.write_str(match e {
-                SignatureError::Invalid => "invalid signature",
-                SignatureError::Crypto => "crypto operation failed",
-            }),
-            Error::Claim(e) => f.write_str(match e {
-                ClaimError::Expired { .. } => "token expired",
-                ClaimError::MissingExp => "token has no exp claim",
-                ClaimError::NotBefore { .. } => "token not valid yet",
-                ClaimError::IatInFuture { .. } => "token issued in the future",
-                ClaimError::Issuer { .. } => "issuer not allowed",
-                ClaimError::Audience { .. } => "audience not allowed",
-                ClaimError::Scope { .. } => "scope not allowed",
-                ClaimError::Group { .. } => "cognito group not allowed",
-                ClaimError::TokenUse { .. } => "token use not allowed",
-                ClaimError::ClientId { .. } => "client id not allowed",
-            }),
+            Error::Signature(e) => match e {
+                SignatureError::Invalid => (M::InvalidSignature, none),
+                SignatureError::Crypto => (M::Crypto, none),
+            },
+            Error::Claim(e) => match e {
+                ClaimError::Expired { .. } => (M::Expired, none),
+                ClaimError::MissingExp => (M::MissingExp, none),
+                ClaimError::NotBefore { .. } => (M::NotBefore, none),
+                ClaimError::IatInFuture { .. } => (M::IatInFuture, none),
+                ClaimError::Issuer { .. } => (M::InvalidIssuer, none),
+                ClaimError::Audience { .. } => (M::InvalidAudience, none),
+                ClaimError::Scope { .. } => (M::InvalidScope, none),
+                ClaimError::Group { .. } => (M::InvalidGroup, none),
+                ClaimError::TokenUse { .. } => (M::InvalidTokenUse, none),
+                ClaimError::ClientId { .. } => (M::InvalidClientId, none),
+            },
             Error::Fetch(e) => match e {
-                FetchError::Failed => f.write_str("fetch failed"),
+                FetchError::Failed => (M::Fetch, none),
                 // whole milliseconds: formatting an f64 would link the float printer
-                FetchError::Timeout { ms } => write!(f, "fetch timed out after {} ms", *ms as u64),
-                FetchError::Status { status } => write!(f, "fetch returned status {status}"),
-                FetchError::TooLarge { max } => {
-                    write!(f, "fetched document is larger than {max} bytes")
-                }
+                FetchError::Timeout { ms } => (M::FetchTimeout, arg("ms", &(*ms as u64))),
+                FetchError::Status { status } => (M::FetchStatus, arg("status", status)),
+                FetchError::TooLarge { max } => (M::FetchTooLarge, arg("max", max)),
             },
             Error::Auth(e) => match e {
-                AuthError::InvalidResponse { what } => write!(f, "invalid {what}"),
-                AuthError::OAuth { error, .. } => write!(f, "oauth error: {error}"),
-                AuthError::InvalidGrant { .. } => f.write_str(
-                    "oauth error: invalid_grant (code or refresh token expired, reused or revoked)",
-                ),
-                AuthError::Network => f.write_str("the cognito endpoint could not be reached"),
-                AuthError::NoTransaction => f.write_str(
-                    "no sign-in is pending in this tab (callback replayed, or started elsewhere)",
-                ),
-                AuthError::StateMismatch => f.write_str("callback state does not match"),
-                AuthError::NonceMismatch => f.write_str("id token nonce does not match"),
-                AuthError::AtHashMismatch => {
-                    f.write_str("id token at_hash does not match the access token")
+                AuthError::InvalidResponse { what } => (M::AuthInvalidResponse, arg("what", what)),
+                AuthError::OAuth { error, .. } => (M::AuthOAuth, arg("error", error)),
+                AuthError::InvalidGrant { .. } => (M::AuthInvalidGrant, none),
+                AuthError::Network => (M::AuthNetwork, none),
+                AuthError::NoTransaction => (M::AuthNoTransaction, none),
+                AuthError::StateMismatch => (M::AuthStateMismatch, none),
+                AuthError::NonceMismatch => (M::AuthNonceMismatch, none),
+                AuthError::AtHashMismatch => (M::AuthAtHashMismatch, none),
+                AuthError::IdpTokensMissing => (M::AuthIdpTokensMissing, none),
+                AuthError::ApiTokenScope { missing } => {
+                    (M::AuthApiTokenScope, arg("missing", &missing.join(" ")))
                 }
-                AuthError::IdpTokensMissing => f.write_str(
-                    "the id token has no custom:id_token or custom:access_token: map the identity \
-                     provider's id_token/access_token to these custom attributes (attribute \
-                     mapping), make them readable by this app client, and sign in through that \
-                     identity provider",
-                ),
-                AuthError::ApiTokenScope { missing } => write!(
-                    f,
-                    "access token from the user pool api (InitiateAuth, scope \
-                     aws.cognito.signin.user.admin) lacks {}: only the oauth endpoints \
-                     (hosted ui / managed login) or a pre token generation v2 trigger \
-                     (scopesToAdd) add custom scopes",
-                    missing.join(" ")
-                ),
             },
         }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (message, args) = self.message();
+        let mut rest = message.template();
+        while let Some(open) = rest.find('{') {
+            let close = open + rest[open..].find('}').unwrap_or(0);
+            let name = &rest[open + 1..close];
+            f.write_str(&rest[..open])?;
+            match args.iter().find(|(n, _)| *n == name) {
+                Some((_, value)) => f.write_str(value)?,
+                None => f.write_str(&rest[open..=close])?,
+            }
+            rest = &rest[close + 1..];
+        }
+        f.write_str(rest)
     }
 }
 
@@ -635,6 +527,21 @@ mod tests {
             e.failed_assertion(),
             Some((Asserted::Num(10.0), Asserted::Num(5.0)))
         );
+        let header: Error = ParseError::HeaderTooLarge {
+            max: 8192,
+            actual: 9000,
+        }
+        .into();
+        assert_eq!(header.code(), "ERR_JWT_TOO_LARGE");
+        assert_eq!(
+            header.to_string(),
+            "jwt header is 9000 characters long, the maximum is 8192"
+        );
+        let scope: Error = AuthError::ApiTokenScope {
+            missing: vec!["a".into(), "b".into()],
+        }
+        .into();
+        assert!(scope.to_string().contains(" lacks a b: only "), "{scope}");
         let p: Error = ParseError::Malformed.into();
         assert!(p.failed_assertion().is_none());
         assert!(!p.is_claim_error());
