@@ -50,7 +50,9 @@ fn verify(v: &JwtVerifier, token: &str) -> Result<(), Error> {
     };
     entry.usable_for(prepared.alg)?;
     // no crypto here: the claim checks as if the signature had verified
-    prepared.verified(true)?.check_claims(&resolved.rules, NOW)?;
+    prepared
+        .verified(true)?
+        .check_claims(&resolved.rules, NOW)?;
     Ok(())
 }
 
