@@ -7,11 +7,11 @@
 //
 //   coldStartWorkerd({ token, jwks, packageDir, samples })
 import { build } from "esbuild";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { clientId, median, userPoolId } from "./core.mjs";
+// run from bench/out/ (scripts/bench.sh copies the benchmarks there)
+import { packageModules } from "../../examples/cloudflare-worker/dev.mjs";
 
 const worker = (library) => `
 ${library ? `import { CognitoJwtVerifier } from "${library}";` : ""}
@@ -31,13 +31,7 @@ export default {
 /** The modules of each worker: cognito-wasm's workerd entry and files as wrangler would load them,
  * aws-jwt-verify bundled by esbuild for the browser (its WebCrypto build), and no library at all. */
 async function workers(packageDir) {
-  const pkgModules = readdirSync(packageDir)
-    .filter((f) => /\.(js|wasm)$/.test(f))
-    .map((f) => ({
-      type: f.endsWith(".wasm") ? "CompiledWasm" : "ESModule",
-      path: `/w/${f === "workerd.js" ? "cognito-wasm" : f}`,
-      contents: readFileSync(join(packageDir, f)),
-    }));
+  const pkgModules = packageModules(packageDir, "/w");
   const bundled = await build({
     stdin: { contents: worker("aws-jwt-verify"), resolveDir: fileURLToPath(new URL(".", import.meta.url)) },
     bundle: true,

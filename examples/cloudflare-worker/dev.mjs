@@ -55,6 +55,21 @@ function packageDir() {
  * UI of the bff environment); `script` replaces the main module and `also` adds modules beside it (both
  * by file name, e.g. a wrapper that imports "./worker.js"). Returns {url, mf, dispose()}.
  */
+/**
+ * The package in `pkgDir` as Miniflare modules under `dir`: its workerd entry registered as
+ * `dir/cognito-wasm`, its other files beside it (what wrangler's bundler does with the `workerd`
+ * export condition), each `.wasm` compiled by the runtime.
+ */
+export function packageModules(pkgDir, dir) {
+  return readdirSync(pkgDir)
+    .filter((f) => /\.(js|wasm)$/.test(f))
+    .map((f) => ({
+      type: f.endsWith(".wasm") ? "CompiledWasm" : "ESModule",
+      path: join(dir, f === "workerd.js" ? "cognito-wasm" : f),
+      contents: readFileSync(join(pkgDir, f)),
+    }));
+}
+
 export async function startWorker({
   vars = {},
   emulator,
@@ -74,17 +89,9 @@ export async function startWorker({
     if ("COGNITO_DOMAIN" in bindings) bindings.COGNITO_DOMAIN = emulator;
   }
   Object.assign(bindings, vars);
-  // workerd resolves a bare specifier beside the importing module: the package's workerd entry is
-  // registered as src/cognito-wasm, its other files beside it (what wrangler's bundler does with
-  // the `workerd` export condition).
+  // workerd resolves a bare specifier beside the importing module: the package goes beside src/'s.
   const src = join(here, "src");
-  const pkgModules = readdirSync(pkgDir)
-    .filter((f) => /\.(js|wasm)$/.test(f))
-    .map((f) => ({
-      type: f.endsWith(".wasm") ? "CompiledWasm" : "ESModule",
-      path: join(src, f === "workerd.js" ? "cognito-wasm" : f),
-      contents: readFileSync(join(pkgDir, f)),
-    }));
+  const pkgModules = packageModules(pkgDir, src);
   const own = [script, ...also].map((p) => ({ type: "ESModule", path: join(src, basename(p)), contents: readFileSync(p) }));
   const mf = new Miniflare({
     modulesRoot: here,

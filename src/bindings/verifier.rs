@@ -429,14 +429,7 @@ impl Inner {
     /// JWKS is asked never depends on the token's payload.
     async fn pool_key(&self, kid: &str, alg: Alg, now: f64) -> Result<Rc<CachedKey>, Failure> {
         let configs = self.core.configs();
-        let distinct: Vec<usize> = (0..configs.len())
-            .filter(|&i| {
-                !configs[..i]
-                    .iter()
-                    .any(|c| c.jwks_uri == configs[i].jwks_uri)
-            })
-            .collect();
-        let holder = distinct.iter().copied().find(|&i| {
+        let holder = self.core.distinct_jwks().find(|&i| {
             let cache = self.cache.borrow();
             cache
                 .get(&configs[i].jwks_uri)
@@ -446,7 +439,7 @@ impl Inner {
             return self.key(i, kid, alg, now).await;
         }
         let mut first = None;
-        for i in distinct {
+        for i in self.core.distinct_jwks() {
             match self.key(i, kid, alg, now).await {
                 Ok(key) => return Ok(key),
                 Err(e) => {
@@ -668,11 +661,8 @@ impl Inner {
     }
 
     async fn hydrate(&self) -> Result<(), Failure> {
-        let configs = self.core.configs();
-        for (i, cfg) in configs.iter().enumerate() {
-            if configs[..i].iter().any(|c| c.jwks_uri == cfg.jwks_uri) {
-                continue;
-            }
+        for i in self.core.distinct_jwks() {
+            let cfg = &self.core.configs()[i];
             let start = self
                 .cache
                 .borrow_mut()

@@ -251,6 +251,13 @@ impl JwtVerifier {
         self.limits
     }
 
+    /// The index of the first configuration of each distinct JWKS URI, in order (configurations
+    /// may share one: a Cognito pool with `jwksUri` set).
+    pub fn distinct_jwks(&self) -> impl Iterator<Item = usize> + '_ {
+        let c = &self.configs;
+        (0..c.len()).filter(move |&i| !c[..i].iter().any(|o| o.jwks_uri == c[i].jwks_uri))
+    }
+
     /// An empty JWKS cache with one state per JWKS URI.
     pub fn new_cache(&self) -> JwksCache {
         let mut cache = JwksCache::default();
