@@ -33,7 +33,7 @@ mkdir -p pkg/verify
 cp "$verify_staging/cognito_wasm_bg.wasm" "$verify_staging/cognito_wasm.js" pkg/verify/
 # verify/errors.js re-exports ../errors.js (verify/node.cjs requires ../errors.cjs): one set of
 # error classes for both entries.
-cp js/verifier.js js/node-crypto.js js/verify/errors.js js/verify/index.js js/verify/index.d.ts js/entry/*.js pkg/verify/
+cp js/verifier.js js/driver.js js/node-crypto.js js/verify/errors.js js/verify/index.js js/verify/index.d.ts js/entry/*.js pkg/verify/
 node js/make-cjs.mjs pkg/verify
 cp README.md pkg/README.md
 [ -f LICENSE ] && cp LICENSE pkg/
