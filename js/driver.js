@@ -70,8 +70,20 @@ export function verifyWith(host, token, overrides) {
   }
 }
 
-/** Runs the steps of verification `v` (a RawVerification) to the end. */
+/**
+ * Runs the steps of verification `v` (a RawVerification) to the end, then frees it: its wasm
+ * memory (the token, its decoded parts) is returned at once, never left to the garbage collector,
+ * which does not see wasm memory and could let junk tokens pile up in it.
+ */
 export async function drive(host, v, customJwtCheck) {
+  try {
+    return await steps(host, v, customJwtCheck);
+  } finally {
+    v.free();
+  }
+}
+
+async function steps(host, v, customJwtCheck) {
   let input;
   for (;;) {
     switch (v.next(input, Date.now())) {

@@ -493,6 +493,27 @@ describe("warm cache (the hot path: the signature check started from JS)", () =>
     assert.equal(started, 2, "the hot path was not taken after the memory grew");
   });
 
+  test("the wasm memory stays bounded over thousands of driven verifications (each frees its state)", async () => {
+    // Every verification the hot path cannot finish is a wasm object holding the token's decoded
+    // parts; the garbage collector does not see wasm memory, so each must be freed when it ends.
+    const glue = await import(new URL("cognito_wasm.js", import.meta.resolve("cognito-wasm")).href);
+    const verifier = accessVerifier();
+    verifier.cacheJwks({ keys: [keys.a.jwk] });
+    const expired = await sign(keys.a, claims("access", { exp: now() - 60, blob: "e".repeat(6_000) }));
+    const big = await sign(keys.a, claims("access", { blob: "b".repeat(40_000) }));
+    const junk = `${big.split(".")[0]}.${"A".repeat(60_000)}.${big.split(".")[2]}`;
+    assert.equal((await verifier.verify(big)).blob.length, 40_000);
+    const before = glue.wasmMemory().buffer.byteLength;
+    for (let i = 0; i < 1_500; i += 1) {
+      assert.equal((await rejection(verifier.verify(expired))).code, "ERR_JWT_EXPIRED");
+      assert.equal((await rejection(verifier.verify(junk))).code, "ERR_JWT_INVALID_SIGNATURE");
+      if (i % 100 === 0) assert.equal((await verifier.verify(big)).blob.length, 40_000);
+    }
+    // without the frees: 1,500 × (~8 KB + ~60 KB + …) ≈ 100 MB more
+    const grown = glue.wasmMemory().buffer.byteLength - before;
+    assert.ok(grown < 8 * 1024 * 1024, `the wasm memory grew by ${grown} bytes`);
+  });
+
   test("tokens longer than the hot path takes, and non-ASCII input, still verify or fail properly", async () => {
     const verifier = accessVerifier();
     verifier.cacheJwks({ keys: [keys.a.jwk] });
