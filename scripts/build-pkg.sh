@@ -4,7 +4,11 @@
 #   1. wasm-pack (release, --target web) builds one .wasm and one JS glue into target/pkg-staging/;
 #      wasm-opt comes from node_modules/.bin (npm binaryen), never from Debian.
 #   2. pkg/ is assembled from that output plus the hand-written wrapper in js/: entry points per
-#      runtime (node.js / node.cjs, web.js, workerd.js), the wrapper, the .d.ts and package.json.
+#      runtime (node.js / node.cjs, web.js, workerd.js), the wrapper and package.json. The types
+#      come from the wrapper itself: tsc emits declarations from the checked JSDoc of js/*.js (with
+#      js/*.d.ts for what has no JS implementation: the data shapes, the error classes generated
+#      from errors/catalog.json, the wasm glue), and scripts/bundle-dts.mjs joins them into
+#      pkg/index.d.ts and pkg/verify/index.d.ts.
 #   3. pkg/verify/ (`cognito-wasm/verify`): a second .wasm and glue built without the `sign-in`
 #      and `edge` features, with the same entry points over the verifier and errors only; its
 #      error classes are the package's own (errors.js / errors.cjs at the root, one copy).
@@ -18,14 +22,19 @@ command -v wasm-opt >/dev/null && [ "$(command -v wasm-opt)" = "$root/node_modul
 
 staging=target/pkg-staging
 verify_staging=target/pkg-staging-verify
-rm -rf "$staging" "$verify_staging" pkg
+declarations=target/pkg-declarations
+rm -rf "$staging" "$verify_staging" "$declarations" pkg
+# First the declarations (seconds, and a JSDoc type error stops the build before the wasm does).
+node node_modules/typescript/bin/tsc -p js/tsconfig.json --noEmit false --declaration --emitDeclarationOnly --outDir "$declarations"
+cp js/*.d.ts "$declarations/"
 wasm-pack --quiet build --release --target web --no-pack --out-dir "$root/$staging" --out-name cognito_wasm .
 wasm-pack --quiet build --release --target web --no-pack --out-dir "$root/$verify_staging" --out-name cognito_wasm . \
   -- --no-default-features
 
 mkdir -p pkg
 cp "$staging/cognito_wasm_bg.wasm" "$staging/cognito_wasm.js" pkg/
-cp js/*.js js/*.d.ts pkg/
+cp js/*.js pkg/
+node scripts/bundle-dts.mjs "$declarations" js index.d.ts pkg/index.d.ts
 cp js/entry/*.js pkg/
 node js/make-cjs.mjs pkg
 
@@ -33,7 +42,9 @@ mkdir -p pkg/verify
 cp "$verify_staging/cognito_wasm_bg.wasm" "$verify_staging/cognito_wasm.js" pkg/verify/
 # verify/errors.js re-exports ../errors.js (verify/node.cjs requires ../errors.cjs): one set of
 # error classes for both entries.
-cp js/verifier.js js/node-crypto.js js/verify/errors.js js/verify/index.js js/verify/index.d.ts js/entry/*.js pkg/verify/
+cp js/verifier.js js/node-crypto.js js/verify/errors.js js/verify/index.js js/entry/*.js pkg/verify/
+# its types: the package root's declarations, the values limited to what verify/index.js exports
+node scripts/bundle-dts.mjs "$declarations" js verify/index.d.ts pkg/verify/index.d.ts --reexport ../index.js
 node js/make-cjs.mjs pkg/verify
 cp README.md pkg/README.md
 [ -f LICENSE ] && cp LICENSE pkg/
