@@ -31,6 +31,23 @@ wasm-pack --quiet build --release --target web --no-pack --out-dir "$root/$stagi
 wasm-pack --quiet build --release --target web --no-pack --out-dir "$root/$verify_staging" --out-name cognito_wasm . \
   -- --no-default-features
 
+# js/cognito_wasm.d.ts (the wasm glue as the wrapper's JSDoc sees it, hand-written) must hold for the
+# glue wasm-pack just wrote: the built glue's declarations are assigned to the hand-written ones.
+glue_check=target/pkg-glue-check
+rm -rf "$glue_check" && mkdir -p "$glue_check"
+cp "$staging/cognito_wasm.d.ts" "$glue_check/glue.d.ts"
+cp js/cognito_wasm.d.ts js/types.d.ts js/errors.d.ts "$glue_check/"
+echo '{ "type": "module" }' >"$glue_check/package.json"
+printf '%s\n' \
+  'import type * as built from "./glue.js";' \
+  'import type * as declared from "./cognito_wasm.js";' \
+  'declare const glue: typeof built;' \
+  'export const wrapperSees: Omit<typeof declared, "default"> = glue;' >"$glue_check/check.ts"
+printf '%s\n' '{ "compilerOptions": { "strict": true, "noEmit": true, "target": "es2022", "module": "nodenext",' \
+  '  "lib": ["es2022", "dom", "esnext.disposable"], "types": [] }, "files": ["check.ts"] }' >"$glue_check/tsconfig.json"
+node node_modules/typescript/bin/tsc -p "$glue_check" \
+  || { echo "build-pkg: js/cognito_wasm.d.ts does not match the glue wasm-pack wrote ($staging/cognito_wasm.d.ts)" >&2; exit 1; }
+
 mkdir -p pkg
 cp "$staging/cognito_wasm_bg.wasm" "$staging/cognito_wasm.js" pkg/
 cp js/*.js pkg/
