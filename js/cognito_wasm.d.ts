@@ -58,8 +58,9 @@ export declare function edgeSessionRead(cookieHeader: string, name: string): any
 export declare function isApiIssued(scope: string): boolean;
 export declare function requireScopes(scope: string | null | undefined, required: string[]): void;
 
-// The verifier's (js/verifier.js).
+// The verifier's (js/verifier.js, js/driver.js).
 export declare const RawVerifier: any;
+export declare const RawVerification: any;
 /** One entry of the core's error catalogue: a code, its class name and that class's parent. */
 export interface ErrorCatalogEntry {
   code: CognitoWasmErrorCode;
@@ -72,7 +73,6 @@ export declare function fastMaxUnits(): number;
 export declare function fastOut(): number;
 export declare function fastScratch(): number;
 export declare function invalidSignatureError(): any;
-export declare function setSignatureCheck(check: Function): void;
 export declare function wasmMemory(): any;
 
 // The loaders (js/entry/*.js).

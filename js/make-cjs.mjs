@@ -15,7 +15,8 @@ const dir = resolve(process.argv[2]);
 // The glue, then the modules index.js re-exports, in its order.
 // (`export * from` or `export { ... } from`; the names themselves come from node.js below).
 const reexported = [...readFileSync(join(dir, "index.js"), "utf8").matchAll(/^export (?:\*|\{[^}]*\}) from "\.\/([^"]+)";/gm)];
-const sources = ["cognito_wasm.js", ...reexported.map((match) => match[1]).filter((file) => file !== "errors.js"), "node-crypto.js"];
+// driver.js, which verifier.js imports, comes before it.
+const sources = ["cognito_wasm.js", "driver.js", ...reexported.map((match) => match[1]).filter((file) => file !== "errors.js"), "node-crypto.js"];
 
 // errors.js: the package's own, or a re-export of the package root's.
 const shared = /^export \* from "\.\.\/errors\.js";$/m.test(readFileSync(join(dir, "errors.js"), "utf8"));
@@ -25,7 +26,7 @@ if (!existsSync(join(errorsDir, "errors.js"))) throw new Error(`make-cjs: no err
 const strip = (file, from = dir) =>
   readFileSync(join(from, file), "utf8")
     .replace(/^import [^;]*? from "\.\/[^"]+";\n/gm, "")
-    .replace(/^export \{[^}]*\};\n/gm, "")
+    .replace(/^export \{[^}]*\}(?: from "\.\/[^"]+")?;\n/gm, "")
     .replace(/^export (?=(?:async )?function |class |const |let )/gm, "")
     .replace(/import\.meta\.url/g, 'require("node:url").pathToFileURL(__filename)');
 

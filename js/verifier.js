@@ -2,7 +2,8 @@
 // `JwtVerifier.create(...)`, with errors rethrown as the classes of ./errors.js. Loading and
 // instantiating the wasm module is the entry point's job (node.js, web.js, workerd.js).
 // @ts-check
-import { RawVerifier, errorCatalog, fastMaxUnits, fastOut, fastScratch, invalidSignatureError, setSignatureCheck, wasmMemory } from "./cognito_wasm.js";
+import { RawVerification, RawVerifier, errorCatalog, fastMaxUnits, fastOut, fastScratch, invalidSignatureError, wasmMemory } from "./cognito_wasm.js";
+import { callerErrors, drive, driverOf, fetchWithin, hydrate, rsa, signatureCheck, verifyWith } from "./driver.js";
 import { FailedAssertionError, errorClasses } from "./errors.js";
 /** @import { ClaimsObject, CognitoAccessTokenPayload, CognitoIdTokenPayload, CognitoJwtPayload, Jwk, Jwks, JwksCacheState, JwtHeader, JwtPayload } from "./types.js" */
 
@@ -159,6 +160,10 @@ import { FailedAssertionError, errorClasses } from "./errors.js";
  * @typedef {Cfg extends GenericConfig ? unknown : [Missing<Cfg>] extends [never] ? unknown : never} OptionalOverrides
  */
 
+
+export { fetchWithin };
+export { useSignatureCheck } from "./driver.js";
+
 const ownFields = new Set(["name", "code", "message", "stack", "messageId", "messageArgs"]);
 let classByCode;
 
@@ -251,28 +256,6 @@ export function fromWasmError(error) {
   return converted;
 }
 
-// Errors thrown by a caller's customJwtCheck travel through the core unchanged; this set
-// remembers them so that they are never mistaken for (and converted into) our own errors.
-const callerErrors = new WeakSet();
-
-function guardCustomCheck(options) {
-  if (options === null || typeof options !== "object" || typeof options.customJwtCheck !== "function") {
-    return options;
-  }
-  const check = options.customJwtCheck;
-  const customJwtCheck = async (jwt) => {
-    try {
-      return await check(jwt);
-    } catch (error) {
-      if (error !== null && (typeof error === "object" || typeof error === "function")) callerErrors.add(error);
-      throw error;
-    }
-  };
-  return { ...options, customJwtCheck };
-}
-
-const guardOptions = (options) => (Array.isArray(options) ? options.map(guardCustomCheck) : guardCustomCheck(options));
-
 const thrown = (error) => (callerErrors.has(error) ? error : fromWasmError(error));
 
 function rethrow(error) {
@@ -287,32 +270,15 @@ function call(fn) {
   }
 }
 
-// The hot path (a verification without overrides), split so that JS holds the promise: the core
-// parses the token in shared wasm memory and checks it up to the signature
-// (RawVerifier.fastStart), JS checks the signature on views of that memory (`signatureCheck`
-// below) and parses the payload. A token that needs more (a key to fetch, a claim error to report,
-// a customJwtCheck) goes on in the core from the parse fastStart did, so no token is parsed twice;
-// only a failure of the crypto itself starts again in RawVerifier.verify.
-const rsa = { name: "RSASSA-PKCS1-v1_5" };
+// The hot path (a verification without overrides): the core parses the token in shared wasm
+// memory and checks it up to the signature (RawVerifier.fastStart), and JS checks the signature
+// on views of that memory and parses the payload, with no promise but the one it returns. A token
+// that needs more (a key to fetch, a claim error to report, a customJwtCheck) goes on in the
+// driver (./driver.js) from the parse fastStart did, so no token is parsed twice; only a throw of
+// the installed signature check starts again from the token.
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 let fast;
-
-/**
- * The hot path's signature step: `crypto.subtle.verify` (browsers, workerd) unless an entry point
- * installed a synchronous one with `useSignatureCheck` (the Node entries: node:crypto, see
- * ./node-crypto.js and docs/verifier-api.md): `(cryptoKey, signature, data)` returns whether the
- * signature is valid; a throw sends the token to the full path.
- */
-let signatureCheck;
-
-/** @internal For the entry points only (not re-exported by index.js): the hot path and the
- * core's own verifications (a key just fetched or imported, a long token) both use `check`.
- * @param {(cryptoKey: CryptoKey, signature: Uint8Array, data: Uint8Array) => boolean} check */
-export function useSignatureCheck(check) {
-  signatureCheck = check;
-  setSignatureCheck(check);
-}
 
 /**
  * The fast path's views of wasm memory, made again when the memory has grown (growing detaches
@@ -334,13 +300,14 @@ function fastViews() {
  * the fast path (too long, or not ASCII: such a token is refused by the full path's parse, done
  * once). `fallback()` verifies again when the signature check itself failed (threw or rejected).
  */
-function fastVerify(raw, token, fallback) {
+function fastVerify(host, token, fallback) {
   let views = fastViews();
   if (token.length > views.max) return undefined;
   const { read, written } = encoder.encodeInto(token, views.input);
   if (read !== token.length || written !== read) return undefined;
-  const started = raw.fastStart(written, Date.now());
-  if (typeof started.then === "function") return started.then(undefined, rethrow);
+  const started = host.raw.fastStart(written, Date.now());
+  if (started instanceof Error) return Promise.reject(thrown(started));
+  if (started instanceof RawVerification) return drive(host, started).then(undefined, rethrow);
   views = fastViews(); // the core may have grown the memory
   const { buffer, result } = views;
   const text = decoder.decode(new Uint8Array(buffer, result[4], result[5]));
@@ -386,16 +353,17 @@ function longAscii(token, max) {
  * @template Cfg
  */
 class Verifier {
-  #raw;
+  #host;
 
   /**
    * Use `create`.
    * @protected
    * @param {any} raw
+   * @param {any} [options]
    */
-  constructor(raw) {
+  constructor(raw, options) {
     if (!(raw instanceof RawVerifier)) throw new TypeError("use the static create() method");
-    this.#raw = raw;
+    this.#host = driverOf(raw, options);
   }
 
   /**
@@ -430,7 +398,7 @@ class Verifier {
   // Not `async`: no extra promise or await on the hot path.
   verify(token, overrides) {
     if (overrides === undefined && typeof token === "string") {
-      const pending = fastVerify(this.#raw, token, () => this.#verify(token));
+      const pending = fastVerify(this.#host, token, () => this.#verify(token));
       if (pending !== undefined) return pending;
     }
     return this.#verify(token, overrides);
@@ -438,16 +406,12 @@ class Verifier {
 
   /** @param {unknown} token @param {object} [overrides] @returns {Promise<any>} */
   #verify(token, overrides) {
-    try {
-      return this.#raw.verify(longAscii(token, this.#raw.maxTokenLength) ?? token, guardOptions(overrides)).then(undefined, rethrow);
-    } catch (error) {
-      return Promise.reject(thrown(error));
-    }
+    return verifyWith(this.#host, longAscii(token, this.#host.raw.maxTokenLength) ?? token, overrides).then(undefined, rethrow);
   }
 
   /** @returns {number} */
   [jwksGeneration]() {
-    return this.#raw.jwksGeneration();
+    return this.#host.raw.jwksGeneration();
   }
 
   /**
@@ -457,7 +421,7 @@ class Verifier {
    */
   async hydrate() {
     try {
-      await this.#raw.hydrate();
+      await hydrate(this.#host);
     } catch (error) {
       rethrow(error);
     }
@@ -471,21 +435,21 @@ class Verifier {
    * @returns {void}
    */
   cacheJwks(jwks, issuer) {
-    call(() => this.#raw.cacheJwks(jwks, issuer));
+    call(() => this.#host.raw.cacheJwks(jwks, issuer));
   }
 
   /** The JWKS cache as JSON-safe data (keys, load time, open penalty box), for importJwksCache()
    * in another isolate.
    * @returns {JwksCacheState} */
   exportJwksCache() {
-    return this.#raw.exportJwksCache();
+    return this.#host.raw.exportJwksCache();
   }
 
   /** Merges what exportJwksCache() returned: newer keys win, a penalty box is kept.
    * @param {JwksCacheState} state
    * @returns {void} */
   importJwksCache(state) {
-    call(() => this.#raw.importJwksCache(state));
+    call(() => this.#host.raw.importJwksCache(state));
   }
 }
 
@@ -516,7 +480,7 @@ export class CognitoJwtVerifier extends Verifier {
    * @returns {CognitoJwtVerifier<any>}
    */
   static create(options) {
-    return new CognitoJwtVerifier(call(() => RawVerifier.cognito(guardOptions(options))));
+    return new CognitoJwtVerifier(call(() => RawVerifier.cognito(options)), options);
   }
 }
 
@@ -531,40 +495,11 @@ export class JwtVerifier extends Verifier {
    * @returns {JwtVerifier}
    */
   static create(options) {
-    return new JwtVerifier(call(() => RawVerifier.generic(guardOptions(options))));
+    return new JwtVerifier(call(() => RawVerifier.generic(options)), options);
   }
 }
 
 export { errorCatalog };
-
-/**
- * `fetchFn(url, init)` then `read(response)`, both within `ms`: on expiry the request is aborted
- * and the promise rejects (a timer is raced as well, in case a custom fetch ignores the signal, or
- * headers arrive with a body that never ends).
- * @template T
- * @param {(url: any, init: any) => Promise<Response>} fetchFn
- * @param {string} url
- * @param {RequestInit} init
- * @param {number} ms
- * @param {(response: Response) => T | Promise<T>} read
- * @returns {Promise<T>}
- */
-export function fetchWithin(fetchFn, url, init, ms, read) {
-  const controller = new AbortController();
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
-  /** @type {Promise<never>} */
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Error("timeout"));
-    }, ms);
-  });
-  const exchange = Promise.resolve()
-    .then(() => fetchFn(url, { ...init, signal: controller.signal }))
-    .then(read);
-  return Promise.race([exchange, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** `fetchWithin` reading the body as text: `{ status, body }`, or a rejection with `failure()`
  * when the exchange failed or timed out (the sign-in clients' calls to Cognito's endpoints).

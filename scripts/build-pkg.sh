@@ -59,7 +59,7 @@ mkdir -p pkg/verify
 cp "$verify_staging/cognito_wasm_bg.wasm" "$verify_staging/cognito_wasm.js" pkg/verify/
 # verify/errors.js re-exports ../errors.js (verify/node.cjs requires ../errors.cjs): one set of
 # error classes for both entries.
-cp js/verifier.js js/node-crypto.js js/verify/errors.js js/verify/index.js js/entry/*.js pkg/verify/
+cp js/verifier.js js/driver.js js/node-crypto.js js/verify/errors.js js/verify/index.js js/entry/*.js pkg/verify/
 # its types: the package root's declarations, the values limited to what verify/index.js exports
 node scripts/bundle-dts.mjs "$declarations" js verify/index.d.ts pkg/verify/index.d.ts --reexport ../index.js
 node js/make-cjs.mjs pkg/verify

@@ -12,14 +12,20 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 node --input-type=module - <<'EOF'
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-// Per entry: what its web.js loads (itself, index.js and every module index.js re-exports).
+import { posix } from "node:path";
+// Per entry: what its web.js loads: the .wasm, and every module web.js reaches through relative
+// imports and re-exports (the glue, index.js, the wrapper, ../errors.js for the verify entry).
 for (const dir of ["pkg", "pkg/verify"]) {
   const gz = (f) => gzipSync(readFileSync(`${dir}/${f}`), { level: 9 }).length;
-  const reexports = (file) => [...readFileSync(`${dir}/${file}`, "utf8").matchAll(/^export (?:\*|\{[^}]*\}) from "(\.\.?\/[^"]+)";/gm)].map((m) => m[1].replace(/^\.\//, ""));
-  const modules = reexports("index.js");
-  // and what those re-export from the package root (verify/errors.js: ../errors.js)
-  const shared = modules.flatMap(reexports).filter((f) => f.startsWith("../"));
-  const files = ["cognito_wasm_bg.wasm", "cognito_wasm.js", "web.js", "index.js", ...modules, ...shared];
+  const files = ["cognito_wasm_bg.wasm"];
+  const visit = (file) => {
+    if (files.includes(file)) return;
+    files.push(file);
+    for (const [, spec] of readFileSync(`${dir}/${file}`, "utf8").matchAll(/^(?:import|export)\b[^;]*?from "(\.\.?\/[^"]+)";/gms)) {
+      visit(posix.normalize(posix.join(posix.dirname(file), spec)));
+    }
+  };
+  visit("web.js");
   console.log(`gzip -9 of what a browser loads (${dir}/)`);
   let total = 0;
   for (const f of files) {

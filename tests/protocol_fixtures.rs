@@ -5,7 +5,7 @@
 mod native;
 
 use cognito_wasm::protocol::verify::jwk::parse_jwks;
-use native::{check_every_case, now, verifier, verify};
+use native::{case_token, check_every_case, now, verifier, verify};
 use serde_json::Value;
 
 const FIXTURE: &str = include_str!("fixtures/tokens.json");
@@ -28,17 +28,7 @@ fn injected_jwks_needs_no_fetch_and_unknown_kids_hit_the_penalty_box() {
     let state = cache.get_mut(&uri).unwrap();
     let jwks = f["jwks"].to_string();
     state.set_keys(parse_jwks(jwks.as_bytes()).unwrap(), now());
-    let token = |name: &str| {
-        f["cases"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == name)
-            .unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let token = |name: &str| case_token(&f, name);
     // no fetch needed: an empty "server" would fail the test
     assert!(verify(&verifier, state, b"{}", &token("valid access token")).is_ok());
     let unknown = token("unknown kid");

@@ -3,7 +3,7 @@
 //! `rawJwt: {header, payload}` only for claim errors when the caller opted in (claim checks run
 //! after the signature verified).
 
-use crate::protocol::error::{Asserted, Error, FetchError, OptionsError};
+use crate::protocol::error::{Asserted, Error, OptionsError};
 use crate::protocol::CATALOG;
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
@@ -59,8 +59,8 @@ pub(crate) fn to_js(e: &Error, raw: RawJwt<'_>) -> JsValue {
     err
 }
 
-/// A failure of a binding call: a core error, or a JS value thrown by user code
-/// (`customJwtCheck`), which propagates unchanged.
+/// A failure of a verification: a core error, or a JS value (a fetch's error, shared by the
+/// verifications that waited for that fetch), which propagates unchanged.
 pub(crate) enum Failure {
     Core(Error),
     Js(JsValue),
@@ -72,54 +72,12 @@ impl<E: Into<Error>> From<E> for Failure {
     }
 }
 
-impl Failure {
-    pub(crate) fn into_js(self) -> JsValue {
-        match self {
-            Failure::Core(e) => to_js(&e, None),
-            Failure::Js(v) => v,
-        }
-    }
-}
-
 /// A `ParameterValidationError` with `detail`.
 pub(crate) fn invalid_options(detail: &str) -> Error {
     OptionsError::Invalid {
         detail: detail.to_owned(),
     }
     .into()
-}
-
-/// A core error with the JS exception behind it, which becomes the JS error's `cause`.
-pub(crate) struct Caused {
-    error: Error,
-    cause: Option<JsValue>,
-}
-
-impl<E: Into<Error>> From<E> for Caused {
-    fn from(e: E) -> Self {
-        Caused {
-            error: e.into(),
-            cause: None,
-        }
-    }
-}
-
-impl Caused {
-    pub(crate) fn into_js(self) -> JsValue {
-        let err = to_js(&self.error, None);
-        if let Some(cause) = self.cause {
-            set(&err, "cause", &cause);
-        }
-        err
-    }
-}
-
-/// A JS exception from `fetch` or the body read becomes a `FetchError` caused by it.
-pub(crate) fn fetch_failed(cause: JsValue) -> Caused {
-    Caused {
-        error: FetchError::Failed.into(),
-        cause: Some(cause),
-    }
 }
 
 /// `errorCatalog()`: every `{code, name, parent}`. Parents that are not a `name` here are

@@ -1,6 +1,7 @@
 //! The thin wasm-bindgen layer: `RawVerifier` and `errorCatalog()`, the contract with the JS
-//! package (see `docs/verifier-api.md`). Crypto and fetch go through `globalThis`, never
-//! `window`, so one build serves pages, workers and Node.
+//! package (see `docs/verifier-api.md`). The verifier does no I/O: the package's driver
+//! (`js/driver.js`) runs the crypto and the fetches the core asks for, so one build serves pages,
+//! workers and Node.
 //!
 //! The features `sign-in` (`RawAuth`, …) and `edge` (`BearerGuard`, `Introspector`,
 //! `TokenCache`) are on by default; the package's verify-only module (`cognito-wasm/verify`) is
@@ -14,7 +15,6 @@ mod edge;
 #[cfg(feature = "edge")]
 mod edge_session;
 mod error;
-mod fetch;
 mod jwks_snapshot;
 mod verifier;
 
@@ -25,7 +25,7 @@ pub use edge::{BearerGuard, Introspector, TokenCache};
 #[cfg(feature = "edge")]
 pub use edge_session::{edge_session_cookies, edge_session_read};
 pub use error::error_catalog;
-pub use verifier::RawVerifier;
+pub use verifier::{RawVerification, RawVerifier};
 
 use wasm_bindgen::JsValue;
 

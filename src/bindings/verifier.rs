@@ -1,65 +1,58 @@
-//! `RawVerifier`: the core verifier with WebCrypto keys, fetch and the JWKS cache state machine.
+//! `RawVerifier` and `RawVerification`: the core's verifier and its verification state machine
+//! ([`crate::protocol::verify::driver`]) for the package's one driver, `js/driver.js`, which
+//! executes the steps (signature checks, key imports, fetches, waits, `customJwtCheck`). Nothing
+//! here awaits: no futures, no closures.
 //!
 //! ```text
 //! class RawVerifier {
 //!   static cognito(options: object | object[]): RawVerifier   // throws coded Error on bad options
 //!   static generic(options: object | object[]): RawVerifier   // {issuer, audience, jwksUri, ...}
-//!   verify(token: string | Uint8Array, overrides?: object): Promise<object> // the payload
+//!   verify(token: string | Uint8Array, overrides?: object): RawVerification  // throws
+//!   fastStart(length: number, nowMs: number): CryptoKey | RawVerification    // the hot path
 //!   readonly maxTokenLength: number
-//!   hydrate(): Promise<void>
+//!   jwksTargets(): number[]; startFetch(config): boolean                     // hydrate
+//!   fetchPlan(config): {uri, discover, timeoutMs, maxBytes, pool}
+//!   discovered(config, body: Uint8Array): string                              // throws
+//!   fetched(config, body: Uint8Array, nowMs): void  // throws; fetchFailed(config, nowMs): void
+//!   fetchError(kind: 0 | 1 | 2 | 3, value: number): Error   // failed, timeout, status, too large
 //!   cacheJwks(jwks: object, issuer?: string): void
 //!   exportJwksCache(): object; importJwksCache(state: object): void
-//!   fastStart(length: number, nowMs: number): CryptoKey | Promise<object>  // the hot path, below
 //!   jwksGeneration(): number                   // JWKS changes so far (token cache stamps)
+//! }
+//! class RawVerification {
+//!   next(input, nowMs): 0 | 1 | 2 | 3 | 4     // verify, import, fetch, wait, done; throws
+//!   key, signature, data, jwk, hash, config, uri, header, payload, pool  // the step's data
 //! }
 //! ```
 //! Options and defaults: `docs/verifier-api.md`.
 
-use super::crypto;
-use super::error::{invalid_options, set, to_js, Caused, Failure};
-use super::fetch;
+use super::crypto::jwk_object;
+use super::error::{invalid_options, to_js, Failure};
 use super::{clock, json_string};
-use crate::protocol::error::{Error, KeyError, OptionsError, ParseError, SignatureError};
-use crate::protocol::verify::jwk::{JwkEntry, JwksCache};
-use crate::protocol::verify::verifier::{IssuerConfig, Prepared, Resolved, VerifiedJwt};
-use crate::protocol::{parse_discovery, parse_jwks, Alg, JwtVerifier, Options, Step};
-use js_sys::{Array, Function, JsString, Object, Promise, Uint8Array, JSON};
-use std::cell::{Cell, RefCell};
+use crate::protocol::error::{Error, FetchError, KeyError, ParseError, SignatureError};
+use crate::protocol::verify::driver::{Action, Engine, Input, Verification};
+use crate::protocol::{JwtVerifier, Options};
+use js_sys::{Array, JsString, Object, Uint8Array};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-/// An imported key, cached per (JWKS URI, kid, alg) until that JWKS is replaced (a key whose import
-/// outlived a JWKS change is never cached: [`Inner::drop_keys`]).
-struct CachedKey {
-    uri: String,
-    kid: String,
-    alg: Alg,
+/// An imported key as JS gave it back, with the JWK object it came from (what `customJwtCheck`
+/// receives).
+#[derive(Clone)]
+struct BoundKey {
     key: JsValue,
     jwk: Object,
 }
 
-/// The function-valued options of one pool/issuer entry.
-struct Hooks {
-    fetch: Option<Function>,
-    custom_check: Option<Function>,
-}
-
 struct Inner {
-    core: JwtVerifier,
-    cache: RefCell<JwksCache>,
-    keys: RefCell<Vec<Rc<CachedKey>>>,
-    /// Bumped whenever a JWKS is replaced (fetch, `cacheJwks`, import).
-    generation: Cell<u64>,
-    /// Fetches in flight: JWKS URI and a promise that resolves (to `undefined` or the fetch
-    /// error) when the fetch is over.
-    in_flight: RefCell<Vec<(String, Promise)>>,
-    hooks: Vec<Hooks>,
-    verify_algorithm: Object,
+    engine: RefCell<Engine<BoundKey>>,
+    /// Per options entry (pool): whether it has a `customJwtCheck` (run by the driver).
+    custom_check: Vec<bool>,
 }
 
-/// Verifies JWTs with WebCrypto; the JS package wraps it as `CognitoJwtVerifier`/`JwtVerifier`.
+/// Verifies JWTs; the JS package wraps it as `CognitoJwtVerifier`/`JwtVerifier`.
 #[wasm_bindgen]
 pub struct RawVerifier {
     inner: Rc<Inner>,
@@ -69,155 +62,352 @@ fn stringify(v: &JsValue, err: Error) -> Result<String, Error> {
     json_string(v).ok_or(err)
 }
 
-/// A function-valued option: absent → `None`, a function → `Some`, anything else → error.
-fn function_option(obj: &JsValue, name: &str) -> Result<Option<Function>, Error> {
-    if !obj.is_object() {
-        return Ok(None);
-    }
-    let v = js_sys::Reflect::get(obj, &JsValue::from_str(name)).unwrap_or_default();
+/// Checks a function-valued option: absent or a function (the driver calls it), else an error.
+/// True when it is set.
+fn function_option(obj: &JsValue, name: &str) -> Result<bool, Error> {
+    let v = super::get(obj, name);
     if v.is_undefined() {
-        return Ok(None);
+        return Ok(false);
     }
-    v.dyn_into::<Function>().map(Some).map_err(|_| {
-        invalid_options(if name == "fetch" {
-            "fetch must be a function"
-        } else {
-            "customJwtCheck must be a function"
-        })
-    })
+    if v.is_function() {
+        return Ok(true);
+    }
+    Err(invalid_options(if name == "fetch" {
+        "fetch must be a function"
+    } else {
+        "customJwtCheck must be a function"
+    }))
+}
+
+fn js_error(e: Error) -> JsValue {
+    to_js(&e, None)
 }
 
 #[wasm_bindgen]
 impl RawVerifier {
     /// A verifier for one Cognito user pool or an array of them.
     pub fn cognito(options: JsValue) -> Result<RawVerifier, JsValue> {
-        Self::create(&options, JwtVerifier::cognito).map_err(|e| to_js(&e, None))
+        Self::create(&options, JwtVerifier::cognito).map_err(js_error)
     }
 
     /// A verifier for one generic OIDC issuer or an array of them.
     pub fn generic(options: JsValue) -> Result<RawVerifier, JsValue> {
-        Self::create(&options, JwtVerifier::generic).map_err(|e| to_js(&e, None))
+        Self::create(&options, JwtVerifier::generic).map_err(js_error)
     }
 
     fn create(
         options: &JsValue,
-        build: fn(Vec<Options>) -> Result<JwtVerifier, OptionsError>,
+        build: fn(Vec<Options>) -> Result<JwtVerifier, crate::protocol::error::OptionsError>,
     ) -> Result<RawVerifier, Error> {
         let entries: Vec<JsValue> = if Array::is_array(options) {
             Array::from(options).iter().collect()
         } else {
             vec![options.clone()]
         };
-        let hooks = entries
-            .iter()
-            .map(|e| {
-                Ok(Hooks {
-                    fetch: function_option(e, "fetch")?,
-                    custom_check: function_option(e, "customJwtCheck")?,
-                })
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
+        let mut custom_check = Vec::with_capacity(entries.len());
+        for e in &entries {
+            function_option(e, "fetch")?;
+            custom_check.push(function_option(e, "customJwtCheck")?);
+        }
         let json = stringify(
             options,
             invalid_options("options must be an object or an array"),
         )?;
         let core = build(Options::parse_list(&json)?)?;
-        let cache = RefCell::new(core.new_cache());
         Ok(RawVerifier {
             inner: Rc::new(Inner {
-                core,
-                cache,
-                keys: RefCell::default(),
-                generation: Cell::new(0),
-                in_flight: RefCell::default(),
-                hooks,
-                verify_algorithm: crypto::verify_algorithm(),
+                engine: RefCell::new(Engine::new(core)),
+                custom_check,
             }),
         })
     }
 
-    /// Verifies `token`; resolves to the payload, rejects with a coded error (or with what
-    /// `customJwtCheck` threw).
-    pub fn verify(&self, token: JsValue, overrides: JsValue) -> Promise {
-        spawn(self.inner.clone(), Job::Token { token, overrides })
+    /// A verification of `token` with verify-time `overrides` (their `customJwtCheck` is the
+    /// driver's to run), for the driver to take step by step.
+    pub fn verify(&self, token: JsValue, overrides: JsValue) -> Result<RawVerification, JsValue> {
+        self.start(&token, &overrides).map_err(js_error)
+    }
+
+    fn start(&self, token: &JsValue, overrides: &JsValue) -> Result<RawVerification, Error> {
+        let engine = self.inner.engine.borrow();
+        let token = token_text(token, engine.core().limits().max_token_length)?;
+        let overrides = if overrides.is_undefined() || overrides.is_null() {
+            None
+        } else {
+            function_option(overrides, "customJwtCheck")?;
+            let json = stringify(overrides, invalid_options("overrides must be an object"))?;
+            Some(Options::parse_overrides(&json)?)
+        };
+        let v = engine.begin(token, overrides)?;
+        Ok(self.verification(v))
+    }
+
+    fn verification(&self, v: Verification<BoundKey, Failure>) -> RawVerification {
+        RawVerification {
+            inner: self.inner.clone(),
+            v,
+            awaiting: None,
+            importing: None,
+        }
     }
 
     /// The longest token (UTF-16 units) this verifier takes (`maxTokenLength`).
     #[wasm_bindgen(getter, js_name = maxTokenLength)]
     pub fn max_token_length(&self) -> usize {
-        self.inner.core.limits().max_token_length
+        self.inner.engine.borrow().core().limits().max_token_length
     }
 
     /// How many times a JWKS of this verifier has changed (fetched, cached, imported): a token
     /// cache stamps its entries with it, so a change that may have dropped a key drops them too.
     #[wasm_bindgen(js_name = jwksGeneration)]
     pub fn jwks_generation(&self) -> f64 {
-        self.inner.generation.get() as f64
+        self.inner.engine.borrow().generation() as f64
     }
 
-    /// Fetches the JWKS of every configured issuer.
-    pub fn hydrate(&self) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            inner.hydrate().await.map_err(Failure::into_js)?;
-            Ok(JsValue::UNDEFINED)
-        })
+    /// The first configuration of each distinct JWKS URI (what `hydrate` fetches).
+    #[wasm_bindgen(js_name = jwksTargets)]
+    pub fn jwks_targets(&self) -> Vec<u32> {
+        let engine = self.inner.engine.borrow();
+        engine.core().distinct_jwks().map(|i| i as u32).collect()
+    }
+
+    /// Marks a fetch of configuration `config`'s JWKS as in flight (`hydrate`); false when one
+    /// is already.
+    #[wasm_bindgen(js_name = startFetch)]
+    pub fn start_fetch(&self, config: usize) -> bool {
+        self.inner.engine.borrow_mut().start_fetch(config)
+    }
+
+    /// How to fetch configuration `config`'s JWKS: `{uri, discover, timeoutMs, maxBytes, pool}`
+    /// (`discover`: `uri` is an OIDC discovery document; `pool`: whose `fetch` option to use).
+    #[wasm_bindgen(js_name = fetchPlan)]
+    pub fn fetch_plan(&self, config: usize) -> JsValue {
+        let engine = self.inner.engine.borrow();
+        let cfg = &engine.core().configs()[config];
+        let plan = Object::new();
+        super::error::set(&plan, "uri", &JsValue::from_str(&cfg.jwks_uri));
+        super::error::set(&plan, "discover", &JsValue::from_bool(cfg.discover));
+        super::error::set(&plan, "timeoutMs", &cfg.fetch.timeout_ms.into());
+        super::error::set(&plan, "maxBytes", &(cfg.fetch.max_bytes as f64).into());
+        super::error::set(&plan, "pool", &(cfg.pool as u32).into());
+        plan.into()
+    }
+
+    /// The JWKS URI named by the discovery document `body` for configuration `config`.
+    pub fn discovered(&self, config: usize, body: &[u8]) -> Result<String, JsValue> {
+        let engine = self.inner.engine.borrow();
+        engine.discovered(config, body).map_err(js_error)
+    }
+
+    /// The fetch of configuration `config`'s JWKS returned `body`; throws (and fails the fetch)
+    /// when it is no JWKS.
+    pub fn fetched(&self, config: usize, body: &[u8], now_ms: f64) -> Result<(), JsValue> {
+        let mut engine = self.inner.engine.borrow_mut();
+        engine
+            .fetched(config, body, now_ms / 1000.0)
+            .map_err(js_error)
+    }
+
+    /// The fetch of configuration `config`'s JWKS failed: the penalty box opens.
+    #[wasm_bindgen(js_name = fetchFailed)]
+    pub fn fetch_failed(&self, config: usize, now_ms: f64) {
+        let mut engine = self.inner.engine.borrow_mut();
+        engine.fetch_failed(config, now_ms / 1000.0)
+    }
+
+    /// The coded error of a fetch that failed (0), timed out after `value` ms (1), returned
+    /// status `value` (2) or a body over `value` bytes (3). The driver sets its `cause`.
+    #[wasm_bindgen(js_name = fetchError)]
+    pub fn fetch_error(&self, kind: u8, value: f64) -> JsValue {
+        let error = match kind {
+            1 => FetchError::Timeout { ms: value },
+            2 => FetchError::Status {
+                status: value as u16,
+            },
+            3 => FetchError::TooLarge {
+                max: value as usize,
+            },
+            _ => FetchError::Failed,
+        };
+        js_error(error.into())
     }
 
     /// Loads `jwks` into the cache of the issuer (or user pool id) `issuer`; without it, of the
     /// only configured pool/issuer. `{keys: []}` empties the cache.
     #[wasm_bindgen(js_name = cacheJwks)]
     pub fn cache_jwks(&self, jwks: JsValue, issuer: Option<String>) -> Result<(), JsValue> {
-        self.inner
-            .cache_jwks(&jwks, issuer.as_deref())
-            .map_err(|e| to_js(&e, None))
+        let json = stringify(&jwks, KeyError::JwksInvalid.into()).map_err(js_error)?;
+        let mut engine = self.inner.engine.borrow_mut();
+        engine
+            .cache_jwks(json.as_bytes(), issuer.as_deref(), clock())
+            .map_err(js_error)
     }
 
     /// The JWKS cache as plain data (`{version: 1, jwks: [...]}`), for `importJwksCache` in
     /// another isolate (format: `src/bindings/jwks_snapshot.rs`).
     #[wasm_bindgen(js_name = exportJwksCache)]
     pub fn export_jwks_cache(&self) -> JsValue {
-        super::jwks_snapshot::snapshots_to_js(self.inner.cache.borrow().export())
+        let engine = self.inner.engine.borrow();
+        super::jwks_snapshot::snapshots_to_js(engine.cache().export())
     }
 
     /// Merges what `exportJwksCache` wrote: newer keys win, a penalty box is kept.
     #[wasm_bindgen(js_name = importJwksCache)]
     pub fn import_jwks_cache(&self, state: JsValue) -> Result<(), JsValue> {
-        let snapshots =
-            super::jwks_snapshot::snapshots_from_js(&state).map_err(|e| to_js(&e, None))?;
+        let snapshots = super::jwks_snapshot::snapshots_from_js(&state).map_err(js_error)?;
         let now = clock();
+        let mut engine = self.inner.engine.borrow_mut();
         for snapshot in snapshots {
-            let uri = snapshot.uri.clone();
-            if self.inner.cache.borrow_mut().import(snapshot, now) {
-                self.inner.drop_keys(|k| k.uri != uri);
-            }
+            engine.import(snapshot, now);
         }
         Ok(())
     }
 }
 
-/// Runs the claim checks of a verified token; a failure becomes its JS error, with `rawJwt` when
-/// opted in.
-fn check_claims(
-    resolved: &Resolved<'_>,
-    verified: VerifiedJwt<'_, '_>,
-    now: f64,
-) -> Result<(), JsValue> {
-    verified.check_claims(&resolved.rules, now).map_err(|e| {
-        let jwt = verified.jwt();
-        let raw = resolved
-            .include_raw_jwt_in_errors
-            .then_some((jwt.header_json.as_str(), jwt.payload_json.as_str()));
-        to_js(&e.into(), raw)
-    })
+/// The token as a Rust string: a JS string, or its UTF-8 bytes (`js/verifier.js` passes a long
+/// ASCII token as bytes, which cross into wasm memory in one copy). Its length is checked before
+/// anything is copied, so an oversized token never reaches wasm memory (UTF-8 is at least as
+/// long as UTF-16).
+fn token_text(token: &JsValue, max: usize) -> Result<String, ParseError> {
+    let too_large = |actual: usize| (actual > max).then_some(ParseError::TooLarge { max, actual });
+    if let Some(bytes) = token.dyn_ref::<Uint8Array>() {
+        if let Some(e) = too_large(bytes.length() as usize) {
+            return Err(e);
+        }
+        return String::from_utf8(bytes.to_vec()).map_err(|_| ParseError::Malformed);
+    }
+    let text: &JsString = token.dyn_ref().ok_or(ParseError::Malformed)?;
+    if let Some(e) = too_large(text.length() as usize) {
+        return Err(e);
+    }
+    text.as_string().ok_or(ParseError::Malformed)
 }
 
-/// What to do after looking at the cache.
-enum Next {
-    Ready(Rc<CachedKey>),
-    Import(Object),
-    Wait,
-    Fetch,
+/// One verification for the driver: `next(input, nowMs)` returns the next step's number
+/// ([`Action`]) and the getters give that step's data.
+#[wasm_bindgen]
+pub struct RawVerification {
+    inner: Rc<Inner>,
+    v: Verification<BoundKey, Failure>,
+    /// The action whose outcome the next `next` brings.
+    awaiting: Option<Action>,
+    /// The JWK object of the key being imported.
+    importing: Option<Object>,
+}
+
+#[wasm_bindgen]
+impl RawVerification {
+    /// Takes the outcome of the last step (`true`/`false` for a signature check, `null` when the
+    /// crypto failed; the key or `null` for an import; `undefined` or the fetch's error for a
+    /// fetch or a wait) and returns the next step. Throws the coded error that ends the
+    /// verification, or a fetch's error unchanged.
+    pub fn next(&mut self, input: JsValue, now_ms: f64) -> Result<u8, JsValue> {
+        let input = match self.awaiting {
+            None => Input::Start,
+            Some(Action::Verify) => Input::Verified(input.as_bool()),
+            Some(Action::Import) => {
+                let jwk = self.importing.take();
+                Input::Imported(
+                    jwk.filter(|_| input.is_object())
+                        .map(|jwk| BoundKey { key: input, jwk }),
+                )
+            }
+            Some(Action::Fetch | Action::Wait) if input.is_undefined() => Input::Settled(Ok(())),
+            Some(Action::Fetch | Action::Wait) => Input::Settled(Err(Failure::Js(input))),
+            Some(Action::Done) => Input::Verified(None),
+        };
+        let mut engine = self.inner.engine.borrow_mut();
+        match engine.next(&mut self.v, input, now_ms / 1000.0) {
+            Ok(action) => {
+                if action == Action::Import {
+                    self.importing = self.v.jwk().map(jwk_object);
+                }
+                self.awaiting = Some(action);
+                Ok(action as u8)
+            }
+            Err(Failure::Core(e)) => {
+                let raw = e
+                    .is_claim_error()
+                    .then(|| self.v.raw_jwt(engine.core()))
+                    .flatten();
+                Err(to_js(&e, raw))
+            }
+            Err(Failure::Js(e)) => Err(e),
+        }
+    }
+
+    /// The key: the one to check the signature with, then the one that verified it.
+    #[wasm_bindgen(getter)]
+    pub fn key(&self) -> JsValue {
+        self.v.key().map(|k| k.key.clone()).unwrap_or_default()
+    }
+
+    /// The signature to check (a copy).
+    #[wasm_bindgen(getter)]
+    pub fn signature(&self) -> Uint8Array {
+        Uint8Array::from(self.v.signed().0)
+    }
+
+    /// The bytes the signature signs (a copy).
+    #[wasm_bindgen(getter)]
+    pub fn data(&self) -> Uint8Array {
+        Uint8Array::from(self.v.signed().1)
+    }
+
+    /// The JWK to import (import step), or the one that verified the token (done).
+    #[wasm_bindgen(getter)]
+    pub fn jwk(&self) -> JsValue {
+        match (&self.importing, self.v.key()) {
+            (Some(jwk), _) => jwk.into(),
+            (None, Some(k)) => k.jwk.clone().into(),
+            (None, None) => JsValue::UNDEFINED,
+        }
+    }
+
+    /// The import's hash (`SHA-256`/`-384`/`-512`).
+    #[wasm_bindgen(getter)]
+    pub fn hash(&self) -> String {
+        self.v.alg().hash().to_owned()
+    }
+
+    /// The configuration whose JWKS to fetch or wait for.
+    #[wasm_bindgen(getter)]
+    pub fn config(&self) -> usize {
+        self.v.config()
+    }
+
+    /// That configuration's JWKS URI (what a wait waits for).
+    #[wasm_bindgen(getter)]
+    pub fn uri(&self) -> String {
+        let engine = self.inner.engine.borrow();
+        engine.core().configs()[self.v.config()].jwks_uri.clone()
+    }
+
+    /// The verified token's header JSON.
+    #[wasm_bindgen(getter)]
+    pub fn header(&self) -> String {
+        let p = self.v.prepared();
+        p.map(|p| p.jwt.header_json.clone()).unwrap_or_default()
+    }
+
+    /// The verified token's payload JSON.
+    #[wasm_bindgen(getter)]
+    pub fn payload(&self) -> String {
+        let p = self.v.prepared();
+        p.map(|p| p.jwt.payload_json.clone()).unwrap_or_default()
+    }
+
+    /// The options entry (pool) of the verified token, whose `customJwtCheck` runs, or -1 when it
+    /// has none.
+    #[wasm_bindgen(getter)]
+    pub fn pool(&self) -> i32 {
+        let engine = self.inner.engine.borrow();
+        self.v
+            .prepared()
+            .map(|p| engine.core().configs()[p.config].pool)
+            .filter(|&pool| self.inner.custom_check[pool])
+            .map_or(-1, |pool| pool as i32)
+    }
 }
 
 /// The fast path's memory, shared by all verifiers (a verification uses it only synchronously):
@@ -269,427 +459,65 @@ pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-#[wasm_bindgen]
-impl RawVerifier {
-    /// The hot path's first half, run by `js/verifier.js` for a call without overrides: parses
-    /// the `len` bytes of token in [`fast_scratch`] and checks it up to the signature, at
-    /// `now_ms` (`Date.now()`). When everything but the signature is known good (claims valid, no
-    /// `customJwtCheck`, key imported, JWKS fresh) it returns the CryptoKey and fills
-    /// [`fast_out`]; JS then runs `crypto.subtle.verify` and, on success, parses the payload.
-    /// Otherwise it returns the promise of the verification going on from the parsed token
-    /// (rejected at once when the token does not parse), so no token is parsed twice.
-    #[wasm_bindgen(js_name = fastStart)]
-    pub fn fast_start(&self, len: usize, now_ms: f64) -> JsValue {
-        let now = now_ms / 1000.0;
-        SCRATCH.with(
-            |s| match self.inner.fast_start(&mut s.borrow_mut(), len, now) {
-                Ok(Fast::Ready(key)) => key,
-                Ok(Fast::Slow(prepared)) => {
-                    let prepared = Box::new((*prepared).into_owned());
-                    spawn(self.inner.clone(), Job::Parsed(prepared, now)).into()
-                }
-                Err(e) => Promise::reject(&to_js(&e, None)).into(),
-            },
-        )
-    }
-}
-
 /// The error of a signature that did not verify (the same for every token), for the fast path.
 #[wasm_bindgen(js_name = invalidSignatureError)]
 pub fn invalid_signature_error() -> JsValue {
-    to_js(&SignatureError::Invalid.into(), None)
+    js_error(SignatureError::Invalid.into())
 }
 
-/// A verification for [`spawn`]: a token as `verify` got it, or one [`Inner::fast_start`] already
-/// parsed (at `now`).
-enum Job {
-    Token { token: JsValue, overrides: JsValue },
-    Parsed(Box<Prepared<'static>>, f64),
-}
-
-/// The promise of `job` (one future type for every verification the core finishes).
-fn spawn(inner: Rc<Inner>, job: Job) -> Promise {
-    future_to_promise(async move { inner.run(job).await.map_err(Failure::into_js) })
-}
-
-/// What [`Inner::fast_start`] found.
-enum Fast<'t> {
-    /// Everything but the signature is good: the key, with [`fast_out`] filled.
-    Ready(JsValue),
-    /// The token parsed, but the verification needs more (a key to fetch or import, a claim
-    /// error to report once the signature verified, a `customJwtCheck`): it goes on from here.
-    Slow(Box<Prepared<'t>>),
-}
-
-impl Inner {
-    fn fast_start<'t>(
-        &self,
-        scratch: &'t mut Scratch,
-        len: usize,
-        now: f64,
-    ) -> Result<Fast<'t>, Error> {
-        let Scratch {
-            token,
-            signature,
-            payload,
-            out,
-        } = scratch;
-        let token = token
-            .get(..len)
-            .and_then(|t| std::str::from_utf8(t).ok())
-            .ok_or(ParseError::Malformed)?;
-        let prepared = self.core.prepare(token)?;
-        let Some(key) = self.hot_key(&prepared, now) else {
-            return Ok(Fast::Slow(Box::new(prepared)));
-        };
-        let data = prepared.jwt.signing_input.as_bytes();
-        *signature = prepared.jwt.signature;
-        *payload = prepared.jwt.payload_json;
-        let at = |p: *const u8| p as usize as u32;
-        *out = [
-            at(signature.as_ptr()),
-            signature.len() as u32,
-            at(data.as_ptr()),
-            data.len() as u32,
-            at(payload.as_ptr()),
-            payload.len() as u32,
-        ];
-        Ok(Fast::Ready(key.key.clone()))
+#[wasm_bindgen]
+impl RawVerifier {
+    /// The hot path's first step, run by `js/verifier.js` for a call without overrides: parses
+    /// the `len` bytes of token in [`fast_scratch`] and checks it up to the signature, at
+    /// `now_ms` (`Date.now()`). When everything but the signature is known good (claims valid, no
+    /// `customJwtCheck`, key imported, JWKS fresh) it returns the key and fills [`fast_out`]; JS
+    /// then checks the signature and, on success, parses the payload. Otherwise it returns the
+    /// verification going on from the parsed token, so no token is parsed twice. A token that does
+    /// not parse gives its coded error (an `Error`, returned, not thrown).
+    #[wasm_bindgen(js_name = fastStart)]
+    pub fn fast_start(&self, len: usize, now_ms: f64) -> JsValue {
+        self.hot(len, now_ms / 1000.0).unwrap_or_else(|e| e)
     }
 
-    /// The imported key for `prepared` when nothing but its signature is left to check: claims
-    /// valid, no `customJwtCheck`, the key imported and its JWKS fresh.
-    fn hot_key(&self, prepared: &Prepared<'_>, now: f64) -> Option<Rc<CachedKey>> {
-        let cfg = &self.core.configs()[prepared.config];
-        if self.hooks[cfg.pool].custom_check.is_some() {
-            return None;
-        }
-        let uri = cfg.jwks_uri.as_str();
-        self.cache.borrow().get(uri)?.cached(prepared.kid(), now)?;
-        let key = self.cached_key(uri, prepared.kid(), prepared.alg)?;
-        let resolved = self.core.rules(prepared.config, None).ok()?;
-        resolved
-            .rules
-            .admits(&prepared.jwt.claims, now)
-            .then_some(key)
-    }
-
-    /// Verifies `job`: the token is parsed once per verification, here or in
-    /// [`Inner::fast_start`].
-    async fn run(&self, job: Job) -> Result<JsValue, Failure> {
-        match job {
-            Job::Token { token, overrides } => {
-                let now = clock();
-                let token = self.token_text(&token)?;
-                let (overrides, custom) = if overrides.is_undefined() || overrides.is_null() {
-                    (None, None)
-                } else {
-                    let custom = function_option(&overrides, "customJwtCheck")?;
-                    let json =
-                        stringify(&overrides, invalid_options("overrides must be an object"))?;
-                    (Some(Options::parse_overrides(&json)?), custom)
-                };
-                let verified = self.signature_first(&token, now).await?;
-                let prepared = self.core.prepare(&token)?;
-                self.finish(prepared, overrides, custom, now, verified)
-                    .await
-            }
-            Job::Parsed(prepared, now) => self.finish(*prepared, None, None, now, None).await,
-        }
-    }
-
-    /// A long token's signature checked before its payload is read
-    /// ([`JwtVerifier::signature_first`]): the key whose check passed, `None` when the verifier
-    /// or the token is not for this order.
-    async fn signature_first(
-        &self,
-        token: &str,
-        now: f64,
-    ) -> Result<Option<Rc<CachedKey>>, Failure> {
-        let Some((signed, alg)) = self.core.signature_first(token)? else {
-            return Ok(None);
-        };
-        let kid = signed.header.kid.as_deref().unwrap_or_default();
-        let key = self.pool_key(kid, alg, now).await?;
-        let valid = crypto::verify(
-            &self.verify_algorithm,
-            &key.key,
-            &signed.signature,
-            signed.signing_input.as_bytes(),
-        )
-        .await?;
-        if !valid {
-            return Err(SignatureError::Invalid.into());
-        }
-        Ok(Some(key))
-    }
-
-    /// The key `kid` of the only pool or issuer, from whichever of its JWKS holds it: one that
-    /// has it cached, else each in turn as its state allows (fetch, wait, penalty box). Which
-    /// JWKS is asked never depends on the token's payload.
-    async fn pool_key(&self, kid: &str, alg: Alg, now: f64) -> Result<Rc<CachedKey>, Failure> {
-        let configs = self.core.configs();
-        let holder = self.core.distinct_jwks().find(|&i| {
-            let cache = self.cache.borrow();
-            cache
-                .get(&configs[i].jwks_uri)
-                .is_some_and(|s| s.holds(kid))
-        });
-        if let Some(i) = holder {
-            return self.key(i, kid, alg, now).await;
-        }
-        let mut first = None;
-        for i in self.core.distinct_jwks() {
-            match self.key(i, kid, alg, now).await {
-                Ok(key) => return Ok(key),
-                Err(e) => {
-                    first.get_or_insert(e);
-                }
-            }
-        }
-        Err(first.unwrap_or_else(|| KeyError::KidNotFound.into()))
-    }
-
-    /// Everything after the parse: rules, key, signature (unless `verified` holds the key whose
-    /// check passed before the parse), claims, `customJwtCheck`.
-    async fn finish(
-        &self,
-        prepared: Prepared<'_>,
-        overrides: Option<Options>,
-        custom_override: Option<Function>,
-        now: f64,
-        verified: Option<Rc<CachedKey>>,
-    ) -> Result<JsValue, Failure> {
-        let resolved = self.core.rules(prepared.config, overrides.as_ref())?;
-        // the same header's key, of the same (only) pool, whose check passed already
-        let (key, valid) = match verified {
-            Some(key) if key.kid == prepared.kid() && key.alg == prepared.alg => (key, true),
-            _ => {
-                let key = self
-                    .key(prepared.config, prepared.kid(), prepared.alg, now)
-                    .await?;
-                let check = prepared.signature_check();
-                let valid = crypto::verify(
-                    &self.verify_algorithm,
-                    &key.key,
-                    check.signature,
-                    check.signing_input,
-                )
-                .await?;
-                (key, valid)
-            }
-        };
-        let verified = prepared.verified(valid)?;
-        check_claims(&resolved, verified, now).map_err(Failure::Js)?;
-        let jwt = &prepared.jwt;
-        let payload = JSON::parse(&jwt.payload_json).map_err(Failure::Js)?;
-        let pool = self.core.configs()[prepared.config].pool;
-        let custom = custom_override
-            .as_ref()
-            .or(self.hooks[pool].custom_check.as_ref());
-        if let Some(custom) = custom {
-            let arg = Object::new();
-            set(
-                &arg,
-                "header",
-                &JSON::parse(&jwt.header_json).map_err(Failure::Js)?,
-            );
-            set(&arg, "payload", &payload);
-            set(&arg, "jwk", &key.jwk);
-            let ret = custom
-                .call1(&JsValue::UNDEFINED, &arg)
-                .map_err(Failure::Js)?;
-            JsFuture::from(Promise::resolve(&ret))
-                .await
-                .map_err(Failure::Js)?;
-        }
-        Ok(payload)
-    }
-
-    /// The token as a Rust string: a JS string, or its UTF-8 bytes (`js/verifier.js` passes a
-    /// long ASCII token as bytes, which cross into wasm memory in one copy). Its length is checked
-    /// before anything is copied, so an oversized token never reaches wasm memory (UTF-8 is at
-    /// least as long as UTF-16).
-    fn token_text(&self, token: &JsValue) -> Result<String, ParseError> {
-        let max = self.core.limits().max_token_length;
-        let too_large =
-            |actual: usize| (actual > max).then_some(ParseError::TooLarge { max, actual });
-        if let Some(bytes) = token.dyn_ref::<Uint8Array>() {
-            if let Some(e) = too_large(bytes.length() as usize) {
-                return Err(e);
-            }
-            return String::from_utf8(bytes.to_vec()).map_err(|_| ParseError::Malformed);
-        }
-        let text: &JsString = token.dyn_ref().ok_or(ParseError::Malformed)?;
-        if let Some(e) = too_large(text.length() as usize) {
-            return Err(e);
-        }
-        text.as_string().ok_or(ParseError::Malformed)
-    }
-
-    /// After a JWKS change: keeps only the imported keys `keep` accepts, and makes every import
-    /// still in flight stale.
-    fn drop_keys(&self, keep: impl Fn(&CachedKey) -> bool) {
-        self.generation.set(self.generation.get() + 1);
-        self.keys.borrow_mut().retain(|k| keep(k));
-    }
-
-    fn cached_key(&self, uri: &str, kid: &str, alg: Alg) -> Option<Rc<CachedKey>> {
-        self.keys
-            .borrow()
-            .iter()
-            .find(|k| k.alg == alg && k.kid == kid && k.uri == uri)
-            .cloned()
-    }
-
-    /// The imported key for `kid`, fetching the JWKS when the cache says so.
-    async fn key(
-        &self,
-        config: usize,
-        kid: &str,
-        alg: Alg,
-        now: f64,
-    ) -> Result<Rc<CachedKey>, Failure> {
-        let uri = self.core.configs()[config].jwks_uri.as_str();
-        let usable = |entry: &JwkEntry| entry.usable_for(alg).map(crypto::jwk_object);
-        let mut waited = false;
-        let jwk = loop {
-            let next = {
-                let mut cache = self.cache.borrow_mut();
-                let state = cache.get_mut(uri).ok_or(KeyError::KidNotFound)?;
-                match state.lookup(kid, now, waited)? {
-                    // a cached key passed `usable_for` when imported; a new JWKS drops it
-                    Step::Key(entry) => match self.cached_key(uri, kid, alg) {
-                        Some(k) => Next::Ready(k),
-                        None => Next::Import(usable(entry)?),
-                    },
-                    Step::Wait => Next::Wait,
-                    Step::Fetch => Next::Fetch,
-                }
+    fn hot(&self, len: usize, now: f64) -> Result<JsValue, JsValue> {
+        SCRATCH.with(|s| {
+            let mut scratch = s.borrow_mut();
+            let Scratch {
+                token,
+                signature,
+                payload,
+                out,
+            } = &mut *scratch;
+            let engine = self.inner.engine.borrow();
+            let token = token
+                .get(..len)
+                .and_then(|t| std::str::from_utf8(t).ok())
+                .ok_or(ParseError::Malformed.into())
+                .and_then(|t| engine.core().prepare(t))
+                .map_err(js_error)?;
+            let pool = engine.core().configs()[token.config].pool;
+            let hot = (!self.inner.custom_check[pool])
+                .then(|| engine.hot_key(&token, now))
+                .flatten();
+            let Some(key) = hot else {
+                let v = engine.resume(token.into_owned());
+                drop(engine);
+                return Ok(self.verification(v).into());
             };
-            match next {
-                Next::Ready(k) => return Ok(k),
-                Next::Import(jwk) => break jwk,
-                Next::Wait => {
-                    self.wait_for(uri).await?;
-                    waited = true;
-                }
-                Next::Fetch => {
-                    self.run_fetch(config).await.map_err(Failure::Js)?;
-                    let mut cache = self.cache.borrow_mut();
-                    let state = cache.get_mut(uri).ok_or(KeyError::KidNotFound)?;
-                    break usable(state.key_after_fetch(kid, clock())?)?;
-                }
-            }
-        };
-        let generation = self.generation.get();
-        let key = crypto::import(&jwk, alg).await?;
-        let cached = Rc::new(CachedKey {
-            uri: uri.to_owned(),
-            kid: kid.to_owned(),
-            alg,
-            key,
-            jwk,
-        });
-        // Used for this verification either way (its JWKS was current when it started); cached
-        // only when no JWKS changed while WebCrypto imported it.
-        if self.generation.get() == generation {
-            self.keys.borrow_mut().push(cached.clone());
-        }
-        Ok(cached)
-    }
-
-    /// Waits for the fetch in flight for `uri`; a failed fetch fails the waiter too.
-    async fn wait_for(&self, uri: &str) -> Result<(), Failure> {
-        let promise = self
-            .in_flight
-            .borrow()
-            .iter()
-            .find(|(u, _)| u == uri)
-            .map(|(_, p)| p.clone());
-        if let Some(p) = promise {
-            let outcome = JsFuture::from(p).await.map_err(Failure::Js)?;
-            if !outcome.is_undefined() {
-                return Err(Failure::Js(outcome));
-            }
-        }
-        Ok(())
-    }
-
-    /// Runs the fetch the cache asked for (its state is already "in flight").
-    /// Fails with the JS error (shared with the waiters).
-    async fn run_fetch(&self, config: usize) -> Result<(), JsValue> {
-        let cfg = &self.core.configs()[config];
-        let uri = cfg.jwks_uri.as_str();
-        let mut resolve = None;
-        let promise = Promise::new(&mut |res, _| resolve = Some(res));
-        self.in_flight.borrow_mut().push((uri.to_owned(), promise));
-        let (outcome, keys, result) = match self.fetch_keys(cfg).await {
-            Ok(keys) => (JsValue::UNDEFINED, Ok(keys), Ok(())),
-            Err(e) => {
-                let error = e.into_js();
-                (error.clone(), Err(()), Err(error))
-            }
-        };
-        let now = clock();
-        if let Some(state) = self.cache.borrow_mut().get_mut(uri) {
-            state.finish_fetch(keys, now);
-        }
-        if result.is_ok() {
-            self.drop_keys(|k| k.uri != uri);
-        }
-        self.in_flight.borrow_mut().retain(|(u, _)| u != uri);
-        if let Some(resolve) = resolve {
-            let _ = resolve.call1(&JsValue::UNDEFINED, &outcome);
-        }
-        result
-    }
-
-    async fn fetch_keys(&self, cfg: &IssuerConfig) -> Result<Vec<JwkEntry>, Caused> {
-        let fetch = match &self.hooks[cfg.pool].fetch {
-            Some(f) => f.clone(),
-            None => fetch::global_fetch()?,
-        };
-        let body = if cfg.discover {
-            let doc = fetch::get(&fetch, &cfg.jwks_uri, cfg.fetch).await?;
-            let uri = parse_discovery(&doc, &cfg.issuer)?;
-            fetch::get(&fetch, &uri, cfg.fetch).await?
-        } else {
-            fetch::get(&fetch, &cfg.jwks_uri, cfg.fetch).await?
-        };
-        Ok(parse_jwks(&body)?)
-    }
-
-    async fn hydrate(&self) -> Result<(), Failure> {
-        for i in self.core.distinct_jwks() {
-            let cfg = &self.core.configs()[i];
-            let start = self
-                .cache
-                .borrow_mut()
-                .get_mut(&cfg.jwks_uri)
-                .is_some_and(|s| s.start_fetch());
-            if start {
-                self.run_fetch(i).await.map_err(Failure::Js)?;
-            } else {
-                self.wait_for(&cfg.jwks_uri).await?;
-            }
-        }
-        Ok(())
-    }
-
-    fn cache_jwks(&self, jwks: &JsValue, issuer: Option<&str>) -> Result<(), Error> {
-        let json = stringify(jwks, KeyError::JwksInvalid.into())?;
-        let keys = parse_jwks(json.as_bytes())?;
-        let uris = self.core.jwks_uris_for(issuer)?;
-        let now = clock();
-        let mut cache = self.cache.borrow_mut();
-        for uri in &uris {
-            if let Some(state) = cache.get_mut(uri) {
-                state.set_keys(keys.clone(), now);
-            }
-        }
-        drop(cache);
-        self.drop_keys(|k| !uris.contains(&k.uri.as_str()));
-        Ok(())
+            let key = key.key.clone();
+            let data = token.jwt.signing_input.as_bytes();
+            *signature = token.jwt.signature;
+            *payload = token.jwt.payload_json;
+            let at = |p: *const u8| p as usize as u32;
+            *out = [
+                at(signature.as_ptr()),
+                signature.len() as u32,
+                at(data.as_ptr()),
+                data.len() as u32,
+                at(payload.as_ptr()),
+                payload.len() as u32,
+            ];
+            Ok(key)
+        })
     }
 }

@@ -1,5 +1,6 @@
 //! wasm tests shared by `tests/node.rs` and `tests/web.rs`: the fixture list through
-//! `RawVerifier`, with the JWKS served by an injected `fetch` or loaded with `cacheJwks`.
+//! `RawVerifier` driven by the package's driver (`js/driver.js`, as the wrapper drives it), with
+//! the JWKS served by an injected `fetch` or loaded with `cacheJwks`.
 
 use cognito_wasm::bindings::{error_catalog, RawVerifier};
 use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
@@ -8,6 +9,53 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen(module = "/js/driver.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = driverOf)]
+    fn driver_of(raw: RawVerifier, options: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = verifyWith)]
+    fn verify_with(host: &JsValue, token: &JsValue, overrides: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = hydrate)]
+    fn hydrate_all(host: &JsValue) -> Promise;
+}
+
+/// A `RawVerifier` with the driver's state (`driverOf`): what the package's verifier classes
+/// hold.
+struct Verifier {
+    host: JsValue,
+}
+
+impl Verifier {
+    fn cognito(options: JsValue) -> Result<Verifier, JsValue> {
+        let raw = RawVerifier::cognito(options.clone())?;
+        Ok(Verifier {
+            host: driver_of(raw, &options),
+        })
+    }
+
+    fn generic(options: JsValue) -> Result<Verifier, JsValue> {
+        let raw = RawVerifier::generic(options.clone())?;
+        Ok(Verifier {
+            host: driver_of(raw, &options),
+        })
+    }
+
+    fn verify(&self, token: JsValue, overrides: JsValue) -> Promise {
+        verify_with(&self.host, &token, &overrides)
+    }
+
+    fn hydrate(&self) -> Promise {
+        hydrate_all(&self.host)
+    }
+
+    fn cache_jwks(&self, jwks: JsValue, issuer: Option<&str>) -> Result<(), JsValue> {
+        let raw = get(&self.host, "raw");
+        let cache: Function = get(&raw, "cacheJwks").unchecked_into();
+        let issuer = issuer.map_or(JsValue::UNDEFINED, JsValue::from_str);
+        cache.call2(&raw, &jwks, &issuer).map(drop)
+    }
+}
 
 const FIXTURE: &str = include_str!("../fixtures/tokens.json");
 
@@ -106,7 +154,7 @@ async fn check_every_case(doc: &Value) -> usize {
         Reflect::set(&state, &"body".into(), &doc["jwks"].to_string().into()).unwrap();
         let o = js(&doc["verifier"]);
         Reflect::set(&o, &"fetch".into(), &fake_fetch(&state)).unwrap();
-        let verifier = RawVerifier::cognito(o).unwrap();
+        let verifier = Verifier::cognito(o).unwrap();
         let result = settle(verifier.verify(token.into(), JsValue::UNDEFINED)).await;
         match (&case["expectCode"], result) {
             (Value::Null, Ok(payload)) => {
@@ -162,7 +210,7 @@ async fn every_hostile_case_gets_its_expected_code() {
 #[wasm_bindgen_test]
 async fn warm_verifier_gives_the_same_results() {
     let f = fixture();
-    let verifier = RawVerifier::cognito(options(&[], Some(&serving_fixture_jwks()))).unwrap();
+    let verifier = Verifier::cognito(options(&[], Some(&serving_fixture_jwks()))).unwrap();
     for name in ["valid id token", "valid access token"] {
         settle(verifier.verify(token(name).into(), JsValue::UNDEFINED))
             .await
@@ -191,7 +239,7 @@ async fn warm_verifier_gives_the_same_results() {
 #[wasm_bindgen_test]
 async fn cached_jwks_needs_no_fetch_and_empty_jwks_empties() {
     let state = Object::new(); // no body: any fetch gets a 404
-    let verifier = RawVerifier::cognito(options(&[], Some(&state))).unwrap();
+    let verifier = Verifier::cognito(options(&[], Some(&state))).unwrap();
     verifier.cache_jwks(js(&fixture()["jwks"]), None).unwrap();
     let payload = settle(verifier.verify(token("valid access token").into(), JsValue::UNDEFINED))
         .await
@@ -220,7 +268,7 @@ async fn cached_jwks_needs_no_fetch_and_empty_jwks_empties() {
 #[wasm_bindgen_test]
 async fn one_fetch_for_concurrent_verifications_then_penalty_box() {
     let state = serving_fixture_jwks();
-    let verifier = RawVerifier::cognito(options(&[], Some(&state))).unwrap();
+    let verifier = Verifier::cognito(options(&[], Some(&state))).unwrap();
     let pending: Array = (0..5)
         .map(|i| {
             let name = if i % 2 == 0 {
@@ -259,14 +307,14 @@ async fn fetch_timeout_and_size_cap() {
     let state = Object::new();
     Reflect::set(&state, &"hang".into(), &true.into()).unwrap();
     let verifier =
-        RawVerifier::cognito(options(&[("jwksFetchTimeoutMs", 50.into())], Some(&state))).unwrap();
+        Verifier::cognito(options(&[("jwksFetchTimeoutMs", 50.into())], Some(&state))).unwrap();
     let err = settle(verifier.hydrate()).await.unwrap_err();
     assert_eq!(get_str(&err, "code"), "ERR_FETCH_TIMEOUT");
     assert_eq!(get_str(&err, "name"), "FetchError");
     // a throwing fetch: FetchError caused by what it threw
     let state = Object::new();
     Reflect::set(&state, &"fail".into(), &true.into()).unwrap();
-    let verifier = RawVerifier::cognito(options(&[], Some(&state))).unwrap();
+    let verifier = Verifier::cognito(options(&[], Some(&state))).unwrap();
     let err = settle(verifier.verify(token("valid id token").into(), JsValue::UNDEFINED))
         .await
         .unwrap_err();
@@ -274,14 +322,14 @@ async fn fetch_timeout_and_size_cap() {
     assert_eq!(get_str(&get(&err, "cause"), "message"), "offline");
     let state = serving_fixture_jwks();
     let verifier =
-        RawVerifier::cognito(options(&[("jwksMaxBytes", 100.into())], Some(&state))).unwrap();
+        Verifier::cognito(options(&[("jwksMaxBytes", 100.into())], Some(&state))).unwrap();
     let err = settle(verifier.verify(token("valid id token").into(), JsValue::UNDEFINED))
         .await
         .unwrap_err();
     assert_eq!(get_str(&err, "code"), "ERR_FETCH_TOO_LARGE");
     // hydrate fetches both issuer formats' JWKS URIs
     let state = serving_fixture_jwks();
-    let verifier = RawVerifier::cognito(options(&[], Some(&state))).unwrap();
+    let verifier = Verifier::cognito(options(&[], Some(&state))).unwrap();
     settle(verifier.hydrate()).await.unwrap();
     assert_eq!(calls(&state), 2.0);
     let urls = to_value(&get(&state, "urls"));
@@ -309,7 +357,7 @@ async fn custom_check_errors_propagate_unchanged() {
     )
     .call1(&JsValue::UNDEFINED, &seen)
     .unwrap();
-    let verifier = RawVerifier::cognito(options(
+    let verifier = Verifier::cognito(options(
         &[("customJwtCheck", check)],
         Some(&serving_fixture_jwks()),
     ))
@@ -330,7 +378,7 @@ async fn custom_check_errors_propagate_unchanged() {
 
 #[wasm_bindgen_test]
 async fn raw_jwt_only_when_opted_in_and_signature_verified() {
-    let opted = RawVerifier::cognito(options(
+    let opted = Verifier::cognito(options(
         &[("includeRawJwtInErrors", true.into())],
         Some(&serving_fixture_jwks()),
     ))
@@ -375,7 +423,7 @@ async fn raw_jwt_only_when_opted_in_and_signature_verified() {
 
 #[wasm_bindgen_test]
 async fn parameters_are_validated() {
-    let err = RawVerifier::cognito(JSON::parse(r#"{"userPoolId":"nope"}"#).unwrap())
+    let err = Verifier::cognito(JSON::parse(r#"{"userPoolId":"nope"}"#).unwrap())
         .err()
         .unwrap();
     assert_eq!(get_str(&err, "code"), "ERR_PARAM_INVALID_USER_POOL_ID");
@@ -383,11 +431,11 @@ async fn parameters_are_validated() {
     assert!(err.is_instance_of::<js_sys::Error>());
     let bad_fetch = JSON::parse(r#"{"userPoolId":"us-east-1_a","fetch":"no"}"#).unwrap();
     assert_eq!(
-        get_str(&RawVerifier::cognito(bad_fetch).err().unwrap(), "code"),
+        get_str(&Verifier::cognito(bad_fetch).err().unwrap(), "code"),
         "ERR_PARAM_INVALID_OPTIONS"
     );
-    let v = RawVerifier::cognito(JSON::parse(r#"{"userPoolId":"us-east-1_Fixture01"}"#).unwrap())
-        .unwrap();
+    let v =
+        Verifier::cognito(JSON::parse(r#"{"userPoolId":"us-east-1_Fixture01"}"#).unwrap()).unwrap();
     v.cache_jwks(js(&fixture()["jwks"]), None).unwrap();
     let err = settle(v.verify(token("valid id token").into(), JsValue::UNDEFINED))
         .await
@@ -427,7 +475,7 @@ async fn generic_verifier_uses_discovery() {
     ))
     .unwrap();
     Reflect::set(&o, &"fetch".into(), &fake_fetch(&state)).unwrap();
-    let v = RawVerifier::generic(o).unwrap();
+    let v = Verifier::generic(o).unwrap();
     let payload = settle(v.verify(token("valid access token").into(), JsValue::UNDEFINED))
         .await
         .unwrap();

@@ -20,7 +20,7 @@ test("the tarball holds exactly package.json and the files listed in `files`", (
   for (const file of manifest.files) assert.ok(held.some((path) => path === file || path.startsWith(file)), `${file} is missing`);
   assert.deepEqual(
     held.filter((path) => path.startsWith("verify/")).sort(),
-    ["cognito_wasm.js", "cognito_wasm_bg.wasm", "errors.js", "index.d.ts", "index.js", "node-crypto.js", "node.cjs", "node.js", "verifier.js", "web.js", "workerd.js"].map((f) => `verify/${f}`),
+    ["cognito_wasm.js", "cognito_wasm_bg.wasm", "driver.js", "errors.js", "index.d.ts", "index.js", "node-crypto.js", "node.cjs", "node.js", "verifier.js", "web.js", "workerd.js"].map((f) => `verify/${f}`),
   );
 });
 

@@ -1,7 +1,8 @@
 //! The native runner of the fixture documents (`tests/fixtures/tokens.json`, made by
 //! `generate.mjs`, and `tests/fixtures/hostile/corpus.json`, made by `hostile.mjs`): the core's
-//! state machine with the JWKS "fetched" from the document and the signature checked by the
-//! `rsa` crate and again by jwt-compact (`oracle.rs`), whose verdict must agree. Shared by
+//! verification driver ([`drive`], the steps `js/driver.js` runs in the package) with the JWKS
+//! "fetched" from the document and the signature checked by the `rsa` crate and again by
+//! jwt-compact (`oracle.rs`), whose verdict must agree. Shared by
 //! `tests/protocol_fixtures.rs`, `tests/hostile.rs` and the emulator's tests (every token they are
 //! served), which each use a part of it.
 #![allow(dead_code)]
@@ -9,8 +10,9 @@
 pub mod oracle;
 
 pub use cognito_wasm::protocol::error::{Error, SignatureError};
+use cognito_wasm::protocol::verify::driver::{Action, Engine, Input};
 use cognito_wasm::protocol::verify::jwk::{parse_jwks, Jwk, JwksState, Step};
-use cognito_wasm::protocol::{JwtVerifier, Options, SignatureCheck};
+use cognito_wasm::protocol::{Alg, JwtVerifier, Options, SignatureCheck};
 use rsa::{BigUint, Pkcs1v15Sign, RsaPublicKey};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -78,11 +80,79 @@ pub fn verify(
     Ok(prepared.jwt.payload_json)
 }
 
-/// [`verify`] with a fresh JWKS cache, whose JWKS is fetched from `jwks`.
+/// jwt-compact's verdict on `token` with `jwk`.
+fn judge(token: &str, alg: Alg, jwk: &Jwk) -> oracle::Verdict {
+    oracle::verdict(token, alg.name(), &bytes(&jwk.n), &bytes(&jwk.e))
+}
+
+/// One verification of `token` through the driver with a fresh JWKS cache, the JWKS fetched
+/// from `jwks`.
 pub fn verify_fresh(v: &JwtVerifier, jwks: &[u8], token: &str) -> Result<String, Error> {
-    let mut cache = v.new_cache();
-    let state = cache.get_mut(&v.configs()[0].jwks_uri).unwrap();
-    verify(v, state, jwks, token)
+    drive(&mut Engine::new(v.clone()), jwks, token)
+}
+
+/// Runs the steps of one verification of `token` as the package's driver does: the key "import"
+/// is the JWK itself, a fetch is served `jwks`, and every signature the core asks for is checked
+/// by the `rsa` crate and by jwt-compact, whose verdicts must agree (and on a verified token's
+/// claims too).
+pub fn drive(engine: &mut Engine<Jwk>, jwks: &[u8], token: &str) -> Result<String, Error> {
+    let now = now();
+    let mut v = engine.begin::<Error>(token.to_owned(), None)?;
+    let mut input = Input::Start;
+    let mut signature_good = false;
+    loop {
+        let action = match engine.next(&mut v, input, now) {
+            Ok(action) => action,
+            Err(e) => {
+                // a claim error: after a good signature, on claims jwt-compact reads the same
+                if let (Error::Claim(_), Some(p), Some(jwk)) = (&e, v.prepared(), v.key()) {
+                    assert!(signature_good, "a claim error before a good signature");
+                    if let Some(claims) = &judge(token, v.alg(), jwk).claims {
+                        oracle::assert_same_claims(&p.jwt.payload_json, claims, token);
+                    }
+                }
+                return Err(e);
+            }
+        };
+        input = match action {
+            Action::Verify => {
+                let jwk = v.key().expect("the key to check with");
+                let (signature, data) = v.signed();
+                let check = SignatureCheck {
+                    alg: v.alg(),
+                    kid: jwk.kid.as_deref().unwrap_or_default(),
+                    signing_input: data,
+                    signature,
+                };
+                let ours = rsa_verify(jwk, &check);
+                let theirs = judge(token, v.alg(), jwk);
+                assert_eq!(
+                    ours.is_ok(),
+                    theirs.signature,
+                    "the core's signature verdict {ours:?} against jwt-compact's {theirs:?}"
+                );
+                signature_good = ours.is_ok();
+                match ours {
+                    Err(Error::Signature(SignatureError::Crypto)) => Input::Verified(None),
+                    result => Input::Verified(Some(result.is_ok())),
+                }
+            }
+            Action::Import => Input::Imported(v.jwk().cloned()),
+            Action::Fetch => Input::Settled(engine.fetched(v.config(), jwks, now)),
+            Action::Wait => unreachable!("nothing else is in flight"),
+            Action::Done => {
+                let jwk = v.key().expect("the key that verified");
+                let payload = v.prepared().expect("the token").jwt.payload_json.clone();
+                let theirs = judge(token, v.alg(), jwk);
+                let claims = theirs.claims.as_ref();
+                let claims = claims.unwrap_or_else(|| {
+                    panic!("the core accepted claims jwt-compact cannot decode: {payload}")
+                });
+                oracle::assert_same_claims(&payload, claims, token);
+                return Ok(payload);
+            }
+        };
+    }
 }
 
 /// Compares the core's `result` for `token` with jwt-compact's verdict with `jwks` (a JWKS
@@ -106,6 +176,16 @@ pub fn compare(
         Err(_) => {}
     }
     theirs
+}
+
+/// The token of the case `name` of a fixture document.
+pub fn case_token(doc: &Value, name: &str) -> String {
+    let case = doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name);
+    case.unwrap()["token"].as_str().unwrap().to_owned()
 }
 
 /// The Cognito verifier a fixture document configures.
