@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Size report (not a test): gzip -9 of each file a browser loads from pkg/ and from pkg/verify/
+# (scripts/loaded-files.mjs: what web.js reaches)
 # (cognito-wasm/verify; build both first with scripts/build-pkg.sh), and with --parts, what costs what inside the .wasm: a release build that
 # keeps function names (target/size/, wasm-opt -Oz -g like the package's), its code bytes grouped
 # by crate/module, each group's bytes gzipped on their own, and the data section.
@@ -12,20 +13,11 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 node --input-type=module - <<'EOF'
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { posix } from "node:path";
-// Per entry: what its web.js loads: the .wasm, and every module web.js reaches through relative
-// imports and re-exports (the glue, index.js, the wrapper, ../errors.js for the verify entry).
+import { pathToFileURL } from "node:url";
+const { loadedFiles } = await import(pathToFileURL("scripts/loaded-files.mjs").href);
 for (const dir of ["pkg", "pkg/verify"]) {
   const gz = (f) => gzipSync(readFileSync(`${dir}/${f}`), { level: 9 }).length;
-  const files = ["cognito_wasm_bg.wasm"];
-  const visit = (file) => {
-    if (files.includes(file)) return;
-    files.push(file);
-    for (const [, spec] of readFileSync(`${dir}/${file}`, "utf8").matchAll(/^(?:import|export)\b[^;]*?from "(\.\.?\/[^"]+)";/gms)) {
-      visit(posix.normalize(posix.join(posix.dirname(file), spec)));
-    }
-  };
-  visit("web.js");
+  const files = loadedFiles(dir);
   console.log(`gzip -9 of what a browser loads (${dir}/)`);
   let total = 0;
   for (const f of files) {

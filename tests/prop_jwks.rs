@@ -3,7 +3,8 @@
 //! first key listed under a kid wins.
 #![cfg(not(target_arch = "wasm32"))]
 
-use cognito_wasm::protocol::verify::jwk::{JwkEntry, JwksPolicy};
+use cognito_wasm::protocol::verify::jwk::JwkEntry;
+use cognito_wasm::protocol::verify::jwks::JwksPolicy;
 use cognito_wasm::protocol::{parse_jwks, JwksState, Step};
 use proptest::prelude::*;
 

@@ -2,7 +2,7 @@
 //! document lists is found by its kid, and the first key with a kid wins.
 #![no_main]
 
-use cognito_wasm::protocol::verify::jwk::JwksPolicy;
+use cognito_wasm::protocol::verify::jwks::JwksPolicy;
 use cognito_wasm::protocol::{parse_discovery, parse_jwks, Alg, Error, JwksState, Step};
 use cognito_wasm_fuzz::{check_error, NOW};
 use libfuzzer_sys::fuzz_target;

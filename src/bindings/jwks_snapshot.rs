@@ -6,7 +6,8 @@ use super::crypto::jwk_object;
 use super::error::set;
 use super::{get, json_string};
 use crate::protocol::error::{Error, KeyError};
-use crate::protocol::verify::jwk::{parse_jwks, JwksSnapshot};
+use crate::protocol::verify::jwk::parse_jwks;
+use crate::protocol::verify::jwks::JwksSnapshot;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 

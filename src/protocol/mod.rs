@@ -34,7 +34,8 @@ pub mod verify;
 
 pub use error::{Code, Error, CATALOG};
 pub use verify::claims::{Claims, Rules};
-pub use verify::jwk::{parse_discovery, parse_jwks, JwksCache, JwksState, Step};
+pub use verify::jwk::{parse_discovery, parse_jwks};
+pub use verify::jwks::{JwksCache, JwksState, Step};
 pub use verify::jwt::{Alg, SignatureCheck, UntrustedJwt};
 pub use verify::options::Options;
 pub use verify::verifier::{JwtVerifier, Prepared, VerifiedJwt};

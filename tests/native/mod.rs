@@ -11,7 +11,8 @@ pub mod oracle;
 
 pub use cognito_wasm::protocol::error::{Error, SignatureError};
 use cognito_wasm::protocol::verify::driver::{Action, Engine, Input};
-use cognito_wasm::protocol::verify::jwk::{parse_jwks, Jwk, JwksState, Step};
+use cognito_wasm::protocol::verify::jwk::{parse_jwks, Jwk};
+use cognito_wasm::protocol::verify::jwks::{JwksState, Step};
 use cognito_wasm::protocol::{Alg, JwtVerifier, Options, SignatureCheck};
 use rsa::{BigUint, Pkcs1v15Sign, RsaPublicKey};
 use serde_json::Value;

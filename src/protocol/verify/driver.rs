@@ -9,7 +9,8 @@
 //! `K` is the host's imported key; `E` its failures (a fetch's error, shared with the waiters of
 //! that fetch), which travel through unchanged.
 
-use super::jwk::{parse_discovery, parse_jwks, Jwk, JwksCache, JwksSnapshot, Step};
+use super::jwk::{parse_discovery, parse_jwks, Jwk};
+use super::jwks::{JwksCache, JwksSnapshot, Step};
 use super::jwt::Alg;
 use super::keys::KeyStore;
 use super::options::Options;

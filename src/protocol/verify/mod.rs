@@ -1,4 +1,4 @@
-//! Verifying a JWT: decoding and structure ([`jwt`]), JWKs and the JWKS cache ([`jwk`]), the
+//! Verifying a JWT: decoding and structure ([`jwt`]), JWKs ([`jwk`]), the JWKS cache ([`jwks`]), the
 //! host's imported keys ([`keys`]), claims and their rules ([`claims`]), options ([`options`]),
 //! Cognito pool IDs ([`cognito`]), size limits ([`limits`]), the verifier that ties them together
 //! ([`verifier`]) and the one verification state machine the host drives ([`driver`]).
@@ -10,6 +10,7 @@ pub mod claims;
 pub mod cognito;
 pub mod driver;
 pub mod jwk;
+pub mod jwks;
 pub mod jwt;
 pub mod keys;
 pub mod limits;

@@ -8,7 +8,7 @@
 
 use super::claims::{CognitoRules, Rules};
 use super::cognito;
-use super::jwk::{JwksCache, JwksPolicy, DEFAULT_PENALTY_BOX_SECONDS};
+use super::jwks::{JwksCache, JwksPolicy, DEFAULT_PENALTY_BOX_SECONDS};
 use super::jwt::{Alg, SignatureCheck, SignedHeader, UntrustedJwt};
 use super::limits::Limits;
 use super::options::{
