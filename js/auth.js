@@ -3,11 +3,95 @@
 // token bodies and responses, nonce/at_hash, refresh decision, rotation-aware merge, userInfo,
 // IdP tokens); this file owns storage, cross-tab coordination (Web Locks + BroadcastChannel),
 // fetch and navigation. Tokens are verified with the package's own verifiers.
+// @ts-check
 import { RawAuth, isApiIssued, requireScopes } from "./cognito_wasm.js";
 import { ParameterValidationError } from "./errors.js";
 import { JwtVerifier, fetchText, fromWasmError, poolVerifier } from "./verifier.js";
+/** @import { CognitoAccessTokenPayload, CognitoIdTokenPayload, Json, JwtHeader, JwtPayload } from "./types.js" */
+/** @import { CognitoJwtVerifierProperties, FetchFunction } from "./verifier.js" */
 
-/** Runs `fn`, rethrowing a wasm core error as its class. */
+/**
+ * Where the session is kept. `"session"` (default): sessionStorage, this tab only, gone when the
+ * tab closes. `"local"`: localStorage, shared by every tab of the origin (one refresh for all,
+ * Web Locks + BroadcastChannel). `"memory"`: this page only. Or an adapter (may be async;
+ * `shared: true` turns on the cross-tab coordination).
+ * @typedef {"memory" | "session" | "local" | {
+ *   getItem(key: string): string | null | Promise<string | null>;
+ *   setItem(key: string, value: string): void | Promise<void>;
+ *   removeItem(key: string): void | Promise<void>;
+ *   shared?: boolean;
+ * }} AuthStorage
+ */
+
+/**
+ * @typedef {object} CognitoAuthOptions
+ * @property {string} userPoolId
+ * @property {string} clientId
+ * @property {string} domain Hosted UI base URL, e.g. `https://myapp.auth.us-east-1.amazoncognito.com` (`https://` added when missing).
+ * @property {string} redirectUri Must equal one of the app client's callback URLs.
+ * @property {string} [logoutUri] One of the app client's sign-out URLs (needed by `signOut`).
+ * @property {string[]} [scopes] Requested scopes. Default `["openid"]`; `[]` sends no `scope` (every scope the client allows).
+ * @property {AuthStorage} [storage] Default `"session"`.
+ * @property {AuthStorage} [transactionStorage] Where the PKCE transaction waits for the callback. Default sessionStorage (this tab).
+ * @property {number} [refreshMarginSeconds] Refresh when the access token expires within this many seconds (default: docs/verifier-api.md, "Defaults of the other APIs").
+ * @property {string} [jwksUri] JWKS URL override for the verifier (e.g. a local emulator).
+ * @property {Omit<CognitoJwtVerifierProperties, "userPoolId" | "clientId" | "tokenUse">} [verifierOptions] More options for the token verifier (`graceSeconds`, `fetch`, ...).
+ * @property {string} [apiEndpoint] The user-pool API endpoint for `signOut({ global: true })`. Default `https://cognito-idp.{region}.amazonaws.com/`.
+ * @property {FetchFunction} [fetch] Default `globalThis.fetch`.
+ * @property {(url: string) => void} [navigate] Default `location.assign`.
+ */
+
+/**
+ * @typedef {object} SignInOptions
+ * @property {string} [identityProvider] `COGNITO` or an IdP name; exclusive with `idpIdentifier`.
+ * @property {string} [idpIdentifier] An IdP identifier (e.g. an email domain); exclusive with `identityProvider`.
+ * @property {string} [lang]
+ * @property {string} [loginHint]
+ * @property {"none" | "login" | "select_account" | "consent"} [prompt]
+ * @property {string} [customState] Returned by `handleRedirectCallback` (kept in this tab, never sent to Cognito).
+ */
+
+/**
+ * @typedef {object} CognitoSession
+ * @property {string} [idToken]
+ * @property {string} accessToken
+ * @property {string} [refreshToken]
+ * @property {number} expiresAt Epoch seconds (from `expires_in`).
+ * @property {CognitoIdTokenPayload} [idTokenPayload]
+ * @property {CognitoAccessTokenPayload} accessTokenPayload
+ */
+
+/**
+ * @typedef {object} IdpToken
+ * @property {string} token
+ * @property {boolean} truncated At Cognito's 2,048-character attribute limit, or JWT-shaped but not decodable.
+ * @property {JwtHeader} [header]
+ * @property {JwtPayload} [payload]
+ * @property {number} [expiresAt]
+ * @property {boolean} [expired]
+ * @property {JwtPayload} [verifiedPayload] Set by `idpTokens({ verify })` once the IdP ID token verified against its configured issuer.
+ * @property {IdpUnverifiedReason} [unverifiedReason] Set by `idpTokens({ verify })` when the IdP ID token was not verified, and why.
+ */
+
+/**
+ * Why `idpTokens({ verify })` left the IdP ID token unverified.
+ * @typedef {"not-verifiable" | "not-federated" | "provider-not-configured" | "issuer-not-configured"} IdpUnverifiedReason
+ */
+
+/**
+ * One upstream IdP as `idpTokens({ verify })` trusts it.
+ * @typedef {object} IdpProviderConfig
+ * @property {string} issuer The IdP's issuer; its discovery document gives the JWKS URI unless `jwksUri` is set.
+ * @property {string | string[] | null} audience The Cognito user pool's client ID at the IdP (`null`: not checked).
+ * @property {string} [jwksUri]
+ */
+
+/** @typedef {"signedIn" | "refreshed" | "sessionExpired" | "signedOut"} CognitoAuthEvent */
+
+/** Runs `fn`, rethrowing a wasm core error as its class.
+ * @template T
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<T>} */
 async function authTry(fn) {
   try {
     return await fn();
@@ -18,6 +102,7 @@ async function authTry(fn) {
 
 /** A Storage-like map that lives as long as the page. */
 function memoryStorage() {
+  /** @type {Map<string, string>} */
   const map = new Map();
   return {
     getItem: (key) => map.get(key) ?? null,
@@ -26,6 +111,7 @@ function memoryStorage() {
   };
 }
 
+/** @type {Record<string, (() => any) | undefined>} */
 const builtInStorage = {
   memory: memoryStorage,
   session: () => globalThis.sessionStorage,
@@ -33,7 +119,9 @@ const builtInStorage = {
 };
 
 /** `"memory" | "session" | "local" | adapter` → { store, shared }; an unknown name, a storage
- * this runtime lacks (sessionStorage in Node.js) or an incomplete adapter is refused. */
+ * this runtime lacks (sessionStorage in Node.js) or an incomplete adapter is refused.
+ * @param {AuthStorage} storage
+ * @returns {{ store: any, shared: boolean }} */
 function resolveStorage(storage) {
   const store = typeof storage === "string" ? builtInStorage[storage]?.() : storage;
   if (store && ["getItem", "setItem", "removeItem"].every((m) => typeof store[m] === "function")) {
@@ -42,16 +130,18 @@ function resolveStorage(storage) {
   const error = new ParameterValidationError(
     'storage must be "memory", "session" or "local" (available in this runtime), or {getItem, setItem, removeItem}',
   );
-  error.code = "ERR_PARAM_INVALID_OPTIONS";
+  /** @type {{ code: string }} */ (error).code = "ERR_PARAM_INVALID_OPTIONS";
   throw error;
 }
 
 const nowSeconds = () => Date.now() / 1000;
 
-/** JSON.parse, or `{}` for anything unreadable (storage is not trusted to hold what we wrote). */
+/** JSON.parse, or `{}` for anything unreadable (storage is not trusted to hold what we wrote).
+ * @param {string | null} text
+ * @returns {any} */
 function parseStored(text) {
   try {
-    const value = JSON.parse(text);
+    const value = JSON.parse(/** @type {string} */ (text));
     return value !== null && typeof value === "object" ? value : {};
   } catch {
     return {};
@@ -78,7 +168,12 @@ export class CognitoAuth {
   #announced = null;
   #refreshing = null;
 
-  /** @internal Use `CognitoAuth.create`. */
+  /**
+   * Use `CognitoAuth.create`.
+   * @private
+   * @param {RawAuth} raw
+   * @param {CognitoAuthOptions} options
+   */
   constructor(raw, options) {
     if (!(raw instanceof RawAuth)) throw new TypeError("use the static create() method");
     this.#raw = raw;
@@ -103,9 +198,8 @@ export class CognitoAuth {
   }
 
   /**
-   * @param {object} options userPoolId, clientId, domain, redirectUri, logoutUri?, scopes?,
-   *   storage? ("session" default), transactionStorage?, refreshMarginSeconds? (60), jwksUri?,
-   *   verifierOptions?, apiEndpoint?, fetch?, navigate?
+   * @param {CognitoAuthOptions} options
+   * @returns {CognitoAuth}
    */
   static create(options) {
     const { domain, clientId, redirectUri, logoutUri, scopes } = options ?? {};
@@ -126,7 +220,10 @@ export class CognitoAuth {
   }
 
   /** Listens to "signedIn" | "refreshed" | "sessionExpired" | "signedOut" (also from other tabs
-   * with shared storage). Returns a function that removes the listener. */
+   * with shared storage). Returns a function that removes the listener.
+   * @param {CognitoAuthEvent} type
+   * @param {(event: { type: CognitoAuthEvent }) => void} listener
+   * @returns {() => void} */
   on(type, listener) {
     if (!this.#listeners.has(type)) this.#listeners.set(type, new Set());
     this.#listeners.get(type).add(listener);
@@ -138,7 +235,9 @@ export class CognitoAuth {
     if (broadcast) this.#channel?.postMessage({ type, session });
   }
 
-  /** Stores a new PKCE transaction and returns the authorize URL (no navigation). */
+  /** Stores a new PKCE transaction and returns the authorize URL (no navigation).
+   * @param {SignInOptions} [options]
+   * @returns {Promise<string>} */
   async buildSignInUrl(options = {}) {
     const { customState, ...params } = options;
     return authTry(async () => {
@@ -148,7 +247,9 @@ export class CognitoAuth {
     });
   }
 
-  /** Stores a new PKCE transaction and navigates to the hosted UI. */
+  /** Stores a new PKCE transaction and navigates to the hosted UI.
+   * @param {SignInOptions} [options]
+   * @returns {Promise<void>} */
   async signInWithRedirect(options) {
     const url = await this.buildSignInUrl(options);
     this.#navigate(url);
@@ -164,6 +265,8 @@ export class CognitoAuth {
    * spent by any callback that carries its state, whatever happens next; a callback with a missing
    * or foreign state (anyone can send a browser to the redirect URI) is refused before anything
    * else is read and leaves the transaction in place for the real one.
+   * @param {string} [url]
+   * @returns {Promise<{ session: CognitoSession; customState?: string }>}
    */
   async handleRedirectCallback(url = globalThis.location?.href) {
     const saved = await this.#txStore.getItem(this.#txKey);
@@ -189,7 +292,9 @@ export class CognitoAuth {
     });
   }
 
-  /** True when `url` (default: the current location) carries a hosted-UI callback. */
+  /** True when `url` (default: the current location) carries a hosted-UI callback.
+   * @param {string} [url]
+   * @returns {boolean} */
   static isCallback(url = globalThis.location?.href) {
     return RawAuth.isCallback(String(url));
   }
@@ -206,6 +311,8 @@ export class CognitoAuth {
   /**
    * The current session (tokens and verified payloads), refreshed first when it expires within
    * `refreshMarginSeconds` or when `forceRefresh`; `null` when signed out.
+   * @param {{ forceRefresh?: boolean }} [options]
+   * @returns {Promise<CognitoSession | null>}
    */
   async getSession({ forceRefresh = false } = {}) {
     return authTry(async () => {
@@ -283,6 +390,8 @@ export class CognitoAuth {
    * Signs out: revokes the refresh token (`revoke`, default true), optionally signs out every
    * session of the user (`global`: GlobalSignOut on the user-pool API), clears storage, then
    * navigates to Cognito's `/logout`. Resolves to the logout URL.
+   * @param {{ revoke?: boolean; global?: boolean }} [options]
+   * @returns {Promise<string>}
    */
   async signOut({ revoke = true, global = false } = {}) {
     const url = await authTry(async () => this.#raw.logoutUrl());
@@ -308,7 +417,8 @@ export class CognitoAuth {
   }
 
   /** `/oauth2/userInfo` for the current session: `{ attributes, raw }` (booleans normalised in
-   * `attributes`, Cognito's strings in `raw`), or `null` when signed out. */
+   * `attributes`, Cognito's strings in `raw`), or `null` when signed out.
+   * @returns {Promise<{ attributes: Record<string, Json>; raw: Record<string, Json> } | null>} */
   async fetchUserInfo() {
     const session = await this.getSession();
     if (!session) return null;
@@ -329,12 +439,14 @@ export class CognitoAuth {
    * `identities` names, and only when the token's `iss` is that configured issuer; otherwise
    * `unverifiedReason` says why (the token never chooses what it is checked against). `null` when
    * signed out.
+   * @param {{ verify?: false | { providers: Record<string, IdpProviderConfig> } }} [options]
+   * @returns {Promise<{ idToken?: IdpToken; accessToken?: IdpToken } | null>}
    */
   async idpTokens({ verify = false } = {}) {
     const session = await this.getSession();
     if (!session?.idToken) return null;
     return authTry(async () => {
-      const tokens = RawAuth.idpTokens(session.idToken, nowSeconds());
+      const tokens = RawAuth.idpTokens(/** @type {string} */ (session.idToken), nowSeconds());
       const id = tokens.idToken;
       if (verify && id) {
         const providers = Object.entries(verify.providers ?? {});
@@ -363,17 +475,22 @@ export class CognitoAuth {
 
 /** True when an access token (its payload or its `scope`) comes from InitiateAuth /
  * AdminInitiateAuth: its scope has `aws.cognito.signin.user.admin` and no `openid` (exactly that
- * one scope, plus any a V2 pre-token-generation trigger added). */
+ * one scope, plus any a V2 pre-token-generation trigger added).
+ * @param {{ scope?: string } | string} payloadOrScope
+ * @returns {boolean} */
 export function isApiIssuedAccessToken(payloadOrScope) {
   const scope = typeof payloadOrScope === "string" ? payloadOrScope : payloadOrScope?.scope;
   return typeof scope === "string" && isApiIssued(scope);
 }
 
 /** Throws unless the access token payload has every required scope; an API-issued token gets
- * ApiIssuedTokenScopeError, which explains that only the OAuth endpoints or a V2 trigger add them. */
+ * ApiIssuedTokenScopeError, which explains that only the OAuth endpoints or a V2 trigger add them.
+ * @param {{ scope?: string }} payload
+ * @param {string | string[]} required
+ * @returns {void} */
 export function assertScopes(payload, required) {
   try {
-    requireScopes(payload?.scope, [].concat(required));
+    requireScopes(payload?.scope, /** @type {string[]} */ ([]).concat(required));
   } catch (error) {
     throw fromWasmError(error);
   }

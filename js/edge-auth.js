@@ -5,12 +5,69 @@
 // rotation-aware merge, the refresh decision, nonce and at_hash); the cookie framing and chunking
 // is the core's too (src/protocol/edge/edge_session.rs). This file owns WebCrypto, cookies, the
 // in-isolate refresh coordination and the Requests and Responses.
+// @ts-check
 import { RawAuth, TokenCache, edgeSessionCookies, edgeSessionRead } from "./cognito_wasm.js";
 import { persistJwksCache } from "./edge.js";
 import { EdgeAuthError, ParameterValidationError } from "./errors.js";
 import { fetchText, fromWasmError, jwksGeneration, poolVerifier } from "./verifier.js";
+/** @import { JwksCacheStore } from "./edge.js" */
+/** @import { CognitoJwtVerifier } from "./verifier.js" */
 
-/** Seconds a sign-in may take between the redirect to the hosted UI and the callback. */
+/**
+ * @typedef {object} EdgeAuthCookieOptions
+ * @property {string | string[]} secret At least 32 characters; an array rotates: the first seals, every one opens (a cookie
+ * sealed with an older one is sealed again with the first on its next request).
+ * @property {string} [name] Default `"__Host-session"` (`"__Secure-session"` with `domain`); the chunks are
+ * `<name>.0`, `<name>.1`, … and the sign-in transaction is `<name>-tx.0`.
+ * @property {string} [domain] Omitted (default): a host-only cookie.
+ * @property {"Lax" | "Strict"} [sameSite] Default `"Lax"`. `"Strict"`: the callback answers with a page that navigates on.
+ * @property {number} [maxAgeSeconds] Max-Age of the session cookies; omitted (default): they end with the browser session.
+ */
+
+/**
+ * @template [Env=unknown]
+ * @typedef {object} EdgeAuthOptions
+ * @property {string} userPoolId
+ * @property {string} clientId
+ * @property {string} [clientSecret] A confidential client's secret (sent as `client_secret_basic`).
+ * @property {string} domain The hosted UI / managed login domain (`https://` added when missing).
+ * @property {string} [redirectPath] The callback path, registered as `<origin><redirectPath>` in the app client (default `"/auth/callback"`).
+ * @property {string} [logoutPath] Signs out: clears the cookies, revokes the refresh token, redirects to Cognito `/logout` (default `"/auth/logout"`).
+ * @property {string} [signedOutPath] Where Cognito sends the browser after `/logout`, registered as `<origin><signedOutPath>` (default `"/"`).
+ * @property {EdgeAuthCookieOptions} cookie
+ * @property {string[]} [scopes] Default `["openid"]`.
+ * @property {Array<string | RegExp | ((path: string) => boolean)>} protect Paths that need a session: `"/exact"`, `"/prefix/*"`, a RegExp or a predicate of the path.
+ * @property {Record<string, string>} [claimHeaders] `{header: claim}`: verified claims the origin receives (access token first, then ID token);
+ * default `{"x-auth-sub": "sub", "x-auth-username": "username", "x-auth-groups": "cognito:groups"}`.
+ * Arrays are comma-joined; a value with anything but printable ASCII (or a `%`) is percent-encoded.
+ * The client's own copies of these headers are always removed.
+ * @property {{ accessToken?: string; idToken?: string }} [tokenHeaders] Opt-in: the raw tokens for the origin, e.g. `{accessToken: "authorization-token"}` (removed from client requests too).
+ * @property {string[]} [allowedOrigins] Origins besides the request's own allowed to make state-changing requests to protected paths.
+ * @property {number} [refreshMarginSeconds] Refresh when the session expires within this many seconds (default: docs/verifier-api.md, "Defaults of the other APIs").
+ * @property {(request: Request, env: Env, ctx: unknown) => Response | Promise<Response>} [origin] Where passed requests go (default `fetch(request)`).
+ * @property {string} [jwksUri]
+ * @property {Record<string, unknown>} [verifierOptions]
+ * @property {JwksCacheStore} [jwksStore] Keeps the verifier's JWKS cache across isolates (`kvJwksStore(env.KV)`, `cacheApiJwksStore`,
+ * any `{get, put}`): loaded once per isolate, saved through `ctx.waitUntil` when it changed.
+ * @property {typeof fetch} [fetch] `fetch` for the token and revoke endpoints (default `globalThis.fetch`).
+ */
+
+/**
+ * What the handler of `createEdgeAuth` carries besides being a function.
+ * @typedef {object} EdgeAuthHandlerProperties
+ * @property {CognitoJwtVerifier | undefined} verifier The gateway's verifier (e.g. for `persistJwksCache`); `undefined` until built (a factory
+ * of `env` builds it on the first request).
+ */
+
+/**
+ * A module worker's `fetch`: answers sign-in, callback, sign-out and refusals (by `Accept`: HTML
+ * or JSON `{error: "ERR_…", message}`), and passes everything else to `origin`.
+ * @template [Env=unknown]
+ * @typedef {((request: Request, env: Env, ctx?: unknown) => Promise<Response>) & Readonly<EdgeAuthHandlerProperties>} EdgeAuthHandler
+ */
+
+/** Seconds a sign-in may take between the redirect to the hosted UI and the callback (600).
+ * @type {number} */
 export const EDGE_AUTH_TRANSACTION_SECONDS = 600;
 
 const EDGE_FETCH_TIMEOUT_MS = 10_000;
@@ -28,19 +85,22 @@ const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 const epochSeconds = () => Date.now() / 1000;
 
+/** @param {string} message */
 function invalidOptions(message) {
   const error = new ParameterValidationError(`createEdgeAuth: ${message}`);
-  error.code = "ERR_PARAM_INVALID_OPTIONS";
+  /** @type {{ code: string }} */ (error).code = "ERR_PARAM_INVALID_OPTIONS";
   return error;
 }
 
+/** @param {EdgeAuthError["code"]} code @param {string} message @param {number} status */
 function edgeError(code, message, status) {
   const error = new EdgeAuthError(message);
-  error.code = code;
-  error.status = status;
+  /** @type {any} */ (error).code = code;
+  /** @type {any} */ (error).status = status;
   return error;
 }
 
+/** @param {Uint8Array} bytes */
 const base64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 const randomId = () => base64url(globalThis.crypto.getRandomValues(new Uint8Array(16)));
 
@@ -210,6 +270,7 @@ function headerName(name, what) {
   return name.toLowerCase();
 }
 
+/** @param {any} options what `createEdgeAuth` was given (checked here) @returns {any} the options with their defaults */
 function resolveOptions(options) {
   if (options === null || typeof options !== "object") throw invalidOptions("options must be an object");
   const { userPoolId, clientId, clientSecret, domain, cookie = {} } = options;
@@ -306,12 +367,13 @@ class Gateway {
   #basic;
   #stripped;
 
+  /** @param {EdgeAuthOptions<any>} options */
   constructor(options) {
     this.#o = resolveOptions(options);
     const o = this.#o;
     this.#keys = Promise.all(o.cookie.secrets.map(deriveKeys));
     this.#verifier = poolVerifier(o);
-    this.#fetch = o.fetch ?? ((...args) => globalThis.fetch(...args));
+    this.#fetch = o.fetch ?? /** @type {typeof fetch} */ ((...args) => globalThis.fetch(...args));
     // The verifier's JWKS cache across isolates (kvJwksStore, cacheApiJwksStore, any {get, put}).
     this.#jwks = o.jwksStore === undefined ? undefined : persistJwksCache(this.#verifier, o.jwksStore);
     // client_secret_basic (RFC 6749 §2.3.1: both parts form-encoded); Cognito also reads client_id in the body
@@ -386,12 +448,14 @@ class Gateway {
    * with its `transaction`, or a refresh) the ID token's `at_hash` (when present) is checked
    * too, and after the code exchange its `nonce`; a refresh that kept the old ID token
    * (`previousIdToken`) has no new one to check. */
+  /** @param {string} text @param {{ fresh?: boolean, transaction?: string, previousIdToken?: string }} [options] */
   async #verify(text, { fresh = false, transaction, previousIdToken } = {}) {
     return this.#verifySession(JSON.parse(text), { fresh, transaction, previousIdToken });
   }
 
   /** #verify of a parsed session; on a request (not `fresh`) the ID token is verified only when a
    * claim header needs it (a claim the access token does not have). */
+  /** @param {any} session @param {{ fresh?: boolean, transaction?: string, previousIdToken?: string }} [options] */
   async #verifySession(session, { fresh = false, transaction, previousIdToken } = {}) {
     const access = await this.#access(session.accessToken);
     const needsId = fresh || this.#o.claimHeaders.some(([, claim]) => access[claim] === undefined);
@@ -667,6 +731,9 @@ class Gateway {
  * verified claims in headers, the client's copies of those headers and its own cookies removed,
  * and adds the refreshed session's cookies to the origin's response. `options` may be a function
  * of `env` (called once per isolate, on the first request).
+ * @template [Env=unknown]
+ * @param {EdgeAuthOptions<Env> | ((env: Env) => EdgeAuthOptions<Env>)} options
+ * @returns {EdgeAuthHandler<Env>}
  */
 export function createEdgeAuth(options) {
   let gateway;
@@ -682,6 +749,7 @@ export function createEdgeAuth(options) {
     return gateway;
   };
   if (typeof options !== "function") get(undefined);
+  /** @param {Request} request @param {Env} env @param {unknown} [ctx] */
   async function edgeAuth(request, env, ctx) {
     const g = get(env);
     let answer;
@@ -696,5 +764,5 @@ export function createEdgeAuth(options) {
     return answer instanceof Response ? answer : g.pass(env, ctx, answer);
   }
   Object.defineProperty(edgeAuth, "verifier", { get: () => gateway?.verifier });
-  return edgeAuth;
+  return /** @type {EdgeAuthHandler<Env>} */ (/** @type {unknown} */ (edgeAuth));
 }

@@ -1,6 +1,7 @@
 // The hot path's signature step in Node.js, installed by the Node entries (node.js, node.cjs; the
 // same in cognito-wasm/verify). node:crypto's verify is synchronous and costs 0.4–0.6× a
 // crypto.subtle.verify round trip in Node (docs/decisions/0006-node-crypto.md).
+// @ts-check
 import { useSignatureCheck } from "./verifier.js";
 
 /**
@@ -9,13 +10,22 @@ import { useSignatureCheck } from "./verifier.js";
  * CryptoKey the core imported, once per key: the core keeps that CryptoKey per (JWKS URI, kid, alg)
  * and drops it when the JWKS changes, so the KeyObject is cached exactly as long, and its hash is
  * the one the core imported the key with (SHA-256/384/512 for RS256/384/512).
+ * @param {NodeCrypto} nodeCrypto
  */
+/**
+ * What this file uses of node:crypto (declared here: the package has no dependency on @types/node).
+ * @internal
+ * @typedef {object} NodeCrypto
+ * @property {{ from(key: CryptoKey): unknown }} KeyObject
+ * @property {(algorithm: string, data: Uint8Array, key: unknown, signature: Uint8Array) => boolean} verify
+ */
+
 export function useNodeCrypto(nodeCrypto) {
   const keys = new WeakMap();
   useSignatureCheck((cryptoKey, signature, data) => {
     let key = keys.get(cryptoKey);
     if (key === undefined) {
-      key = { object: nodeCrypto.KeyObject.from(cryptoKey), hash: cryptoKey.algorithm.hash.name };
+      key = { object: nodeCrypto.KeyObject.from(cryptoKey), hash: /** @type {RsaHashedKeyAlgorithm} */ (cryptoKey.algorithm).hash.name };
       keys.set(cryptoKey, key);
     }
     return nodeCrypto.verify(key.hash, data, key.object, signature);

@@ -1,9 +1,165 @@
 // The idiomatic API over the wasm core's RawVerifier: `CognitoJwtVerifier.create(...)` and
 // `JwtVerifier.create(...)`, with errors rethrown as the classes of ./errors.js. Loading and
 // instantiating the wasm module is the entry point's job (node.js, web.js, workerd.js).
+// @ts-check
 import { RawVerification, RawVerifier, errorCatalog, fastMaxUnits, fastOut, fastScratch, invalidSignatureError, wasmMemory } from "./cognito_wasm.js";
 import { callerErrors, drive, driverOf, fetchWithin, hydrate, rsa, signatureCheck, verifyWith } from "./driver.js";
 import { FailedAssertionError, errorClasses } from "./errors.js";
+/** @import { ClaimsObject, CognitoAccessTokenPayload, CognitoIdTokenPayload, CognitoJwtPayload, Jwk, Jwks, JwksCacheState, JwtHeader, JwtPayload } from "./types.js" */
+
+// ---------------------------------------------------------------------------------------------
+// The options' types (the published .d.ts is generated from these JSDoc types; see
+// scripts/build-pkg.sh). Option names follow aws-jwt-verify's, so migrating is an import change.
+
+/**
+ * The fetch function the verifier uses for JWKS documents (`globalThis.fetch` by default).
+ * @typedef {(input: string, init?: RequestInit) => Promise<Response>} FetchFunction
+ */
+
+/**
+ * Called after the signature and all standard claims verified. Throw (or reject) to fail the
+ * verification: the error you throw reaches the caller of `verify` unchanged.
+ * @template {JwtPayload} [P=JwtPayload]
+ * @typedef {(props: { header: JwtHeader; payload: P; jwk: Jwk }) => void | Promise<void>} CustomJwtCheck
+ */
+
+/**
+ * A requirement on a list-valued claim (`scope`, `cognito:groups`). A string or an array means
+ * "at least one of these" (aws-jwt-verify semantics); `{ allOf }` means "every one of these".
+ * @typedef {string | readonly string[] | { readonly anyOf: string | readonly string[] } | { readonly allOf: string | readonly string[] }} ClaimMatch
+ */
+
+/**
+ * Checks that can be set at creation and overridden per `verify` call.
+ * @template {JwtPayload} [P=JwtPayload]
+ * @typedef {object} VerifyProperties
+ * @property {CustomJwtCheck<P>} [customJwtCheck] Your own check, run after every built-in check passed; what it throws reaches the caller unchanged.
+ * @property {ClaimMatch | null} [scope] Required scopes, matched against the space-separated `scope` claim. Unset or `null`: not checked.
+ * @property {number} [graceSeconds] Seconds of leeway for `exp` and `nbf` (default: docs/verifier-api.md, "Options").
+ * @property {number} [clockSkewSeconds] Reject tokens whose `iat` lies more than this many seconds in the future (default: docs/verifier-api.md, "Options").
+ * @property {boolean} [includeRawJwtInErrors] Attach the decoded header and payload (`rawJwt`) to claim errors. Only claim errors carry it,
+ * and only once the signature verified. Default `false`.
+ */
+
+/**
+ * The Cognito checks of `CognitoVerifyProperties` besides `VerifyProperties`.
+ * @internal
+ * @typedef {object} CognitoChecks
+ * @property {"id" | "access" | null} tokenUse Which token to accept: `"id"`, `"access"`, or `null` for either (a conscious choice).
+ * @property {string | readonly string[] | null} clientId Accepted app client IDs: checked against `aud` in ID tokens and `client_id` in access
+ * tokens. `null` skips the check.
+ * @property {ClaimMatch | null} [groups] Required groups, matched against `cognito:groups`. Unset or `null`: not checked.
+ */
+
+/**
+ * Cognito checks; `tokenUse` and `clientId` must be given (or set to `null`) at creation or per call.
+ * @typedef {VerifyProperties<CognitoJwtPayload> & CognitoChecks} CognitoVerifyProperties
+ */
+
+/**
+ * Generic OIDC checks; `audience` must be given (or set to `null`) at creation or per call.
+ * @typedef {VerifyProperties & { audience: string | readonly string[] | null }} JwtVerifyProperties
+ */
+
+/**
+ * Creation-time options: where keys come from, the JWKS cache and limits.
+ * @typedef {object} VerifierProperties
+ * @property {string} [jwksUri] The JWKS URL. Cognito default: `<issuer>/.well-known/jwks.json`; override it e.g. for a local emulator.
+ * @property {FetchFunction} [fetch] The fetch function used for the JWKS (default `globalThis.fetch`).
+ * @property {readonly ("RS256" | "RS384" | "RS512")[]} [algorithms] Accepted header `alg` values (default `["RS256"]`; `none`, HS* and ES* are never accepted).
+ * @property {number} [jwksFetchTimeoutMs] Abort a JWKS fetch after this many milliseconds (default: docs/verifier-api.md, "Options").
+ * @property {number} [jwksMaxBytes] Reject JWKS (or discovery) responses larger than this many bytes (default: docs/verifier-api.md, "Options").
+ * @property {number} [penaltyBoxSeconds] After a `kid` was not found even in a fresh JWKS, or a fetch failed, reject unknown kids for this many seconds (default: docs/verifier-api.md, "Options").
+ * @property {number} [jwksMaxAgeSeconds] Refetch keys older than this before use (default: never; keys are kept until an unknown kid or `hydrate`).
+ * @property {number} [maxTokenLength] Reject longer tokens before decoding them (default: docs/verifier-api.md, "Options").
+ * @property {number} [maxJsonDepth] Reject header or payload JSON nested deeper than this (at most 256; default: docs/verifier-api.md, "Options").
+ */
+
+/**
+ * Options of `CognitoJwtVerifier.create` for one user pool.
+ * @typedef {{ userPoolId: string } & Partial<CognitoVerifyProperties> & VerifierProperties} CognitoJwtVerifierProperties
+ */
+
+/**
+ * Options of `JwtVerifier.create` for one OIDC issuer: `issuer`, the exact `iss` value to accept,
+ * and the checks and creation-time options.
+ * @typedef {{ issuer: string } & JwtVerifyProperties & VerifierProperties} JwtVerifierProperties
+ */
+
+/**
+ * Rejects option names that do not exist (typos), which a generic parameter would otherwise accept.
+ * @internal
+ * @template T, Allowed
+ * @typedef {T & { readonly [K in Exclude<keyof T, keyof Allowed>]: never }} NoExtra
+ */
+
+/**
+ * Whether the configuration `Cfg` sets the option `K` (to anything but `undefined`).
+ * @internal
+ * @template Cfg
+ * @template {string} K
+ * @typedef {Cfg extends { readonly [key in K]: infer V } ? ([V] extends [undefined] ? false : true) : false} IsSet
+ */
+
+/**
+ * The Cognito options a configuration leaves for each `verify` call to give.
+ * @internal
+ * @template Cfg
+ * @typedef {(false extends IsSet<Cfg, "tokenUse"> ? "tokenUse" : never) | (false extends IsSet<Cfg, "clientId"> ? "clientId" : never)} Missing
+ */
+
+/**
+ * @internal
+ * @template U
+ * @typedef {U extends "id" ? CognitoIdTokenPayload : U extends "access" ? CognitoAccessTokenPayload : CognitoJwtPayload} PayloadOf
+ */
+
+/**
+ * @internal
+ * @template Cfg
+ * @typedef {Cfg extends { readonly tokenUse: infer U } ? PayloadOf<U> : CognitoJwtPayload} ConfiguredPayload
+ */
+
+/**
+ * The payload `verify` resolves to: narrowed by `tokenUse` of the call, else of the configuration.
+ * @template Cfg, Props
+ * @typedef {Props extends { readonly tokenUse: infer U } ? PayloadOf<U> : ConfiguredPayload<Cfg>} CognitoPayload
+ */
+
+/**
+ * Per-call options: anything not given at creation must be given here.
+ * @template Cfg
+ * @typedef {[Missing<Cfg>] extends [never] ? Partial<CognitoVerifyProperties> : Partial<CognitoVerifyProperties> & Pick<CognitoVerifyProperties, Missing<Cfg>>} CognitoVerifyOverrides
+ */
+
+/**
+ * What `JwtVerifier` is a `Verifier` of (the configuration type of `CognitoJwtVerifier`'s place).
+ * @internal
+ * @typedef {{ readonly generic: true }} GenericConfig
+ */
+
+/**
+ * The per-call options of a verifier of configuration `Cfg`.
+ * @internal
+ * @template Cfg
+ * @typedef {Cfg extends GenericConfig ? Partial<JwtVerifyProperties> : CognitoVerifyOverrides<Cfg>} OverridesOf
+ */
+
+/**
+ * The payload a verifier of configuration `Cfg` resolves to with per-call options `P`.
+ * @internal
+ * @template Cfg, P
+ * @typedef {Cfg extends GenericConfig ? JwtPayload : CognitoPayload<Cfg, P>} PayloadFor
+ */
+
+/**
+ * The `this` of a `verify` call without options: every verifier whose configuration leaves nothing
+ * for the call to give (else `never`, and the call needs its options).
+ * @internal
+ * @template Cfg
+ * @typedef {Cfg extends GenericConfig ? unknown : [Missing<Cfg>] extends [never] ? unknown : never} OptionalOverrides
+ */
+
 
 export { fetchWithin };
 export { useSignatureCheck } from "./driver.js";
@@ -71,7 +227,8 @@ const messages = [
 ];
 // END generated: error-messages
 
-/** The message of an error from the core (its code when the id is not one of ours). */
+/** The message of an error from the core (its code when the id is not one of ours).
+ * @type {(error: any) => string} */
 const messageOf = ({ messageId, messageArgs, message }) =>
   typeof messageId === "number" && messageId < messages.length
     ? messages[messageId].replace(/\{(\w+)\}/g, (_, name) => String(messageArgs?.[name]))
@@ -80,6 +237,8 @@ const messageOf = ({ messageId, messageArgs, message }) =>
 /**
  * Rebuilds an error thrown by the wasm core as an instance of the class that errorCatalog() names
  * for its code. Anything else (not an object, or not one of the core's codes) is returned unchanged.
+ * @param {any} error
+ * @returns {any}
  */
 export function fromWasmError(error) {
   classByCode ??= new Map(errorCatalog().map(({ code, name }) => [code, errorClasses[name]]));
@@ -188,15 +347,54 @@ function longAscii(token, max) {
   return bytes.length === token.length ? bytes : undefined;
 }
 
+/**
+ * What `CognitoJwtVerifier` and `JwtVerifier` share; `Cfg` is the configuration type (the options
+ * of `create`), which types `verify`.
+ * @template Cfg
+ */
 class Verifier {
   #host;
 
-  /** @internal Use `create`. */
+  /**
+   * Use `create`.
+   * @protected
+   * @param {any} raw
+   * @param {any} [options]
+   */
   constructor(raw, options) {
     if (!(raw instanceof RawVerifier)) throw new TypeError("use the static create() method");
     this.#host = driverOf(raw, options);
   }
 
+  /**
+   * Verifies `token` and resolves to its payload, or rejects with one of this package's errors
+   * (or the error your `customJwtCheck` threw). `Claims` types the claims your pre-token trigger
+   * adds, e.g. `verify<{ tenant: string }>(token)`: it is not checked at run time (check values
+   * with `customJwtCheck`). With it given, set `tokenUse` at creation to keep the payload narrowed.
+   * Without `props`: only when the configuration gave every required option (`tokenUse`, `clientId`).
+   * @template {ClaimsObject} [Claims={}]
+   * @template {OverridesOf<Cfg>} [P=OverridesOf<Cfg>]
+   * @overload
+   * @this {Verifier<Cfg> & OptionalOverrides<Cfg>}
+   * @param {string} token
+   * @param {P} [props]
+   * @returns {Promise<PayloadFor<Cfg, P> & Claims>}
+   */
+  /**
+   * Verifies `token` with per-call options `props`: those the configuration left out (`tokenUse`,
+   * `clientId`) must be given here. Resolves to the payload, or rejects as above.
+   * @template {ClaimsObject} [Claims={}]
+   * @template {OverridesOf<Cfg>} [Props=OverridesOf<Cfg>]
+   * @overload
+   * @param {string} token
+   * @param {Props} props
+   * @returns {Promise<PayloadFor<Cfg, Props> & Claims>}
+   */
+  /**
+   * @param {string} token
+   * @param {object} [overrides]
+   * @returns {Promise<any>}
+   */
   // Not `async`: no extra promise or await on the hot path.
   verify(token, overrides) {
     if (overrides === undefined && typeof token === "string") {
@@ -206,14 +404,21 @@ class Verifier {
     return this.#verify(token, overrides);
   }
 
+  /** @param {unknown} token @param {object} [overrides] @returns {Promise<any>} */
   #verify(token, overrides) {
     return verifyWith(this.#host, longAscii(token, this.#host.raw.maxTokenLength) ?? token, overrides).then(undefined, rethrow);
   }
 
+  /** @returns {number} */
   [jwksGeneration]() {
     return this.#host.raw.jwksGeneration();
   }
 
+  /**
+   * Fetches every configured JWKS now (a Cognito verifier: of every configured pool, both issuer
+   * formats unless `jwksUri` is set), so the first `verify` does not wait.
+   * @returns {Promise<void>}
+   */
   async hydrate() {
     try {
       await hydrate(this.#host);
@@ -222,30 +427,73 @@ class Verifier {
     }
   }
 
+  /**
+   * Loads a JWKS into the cache (no fetch); `{ keys: [] }` empties it. With several pools or
+   * issuers, the second argument (an issuer, or a user pool ID) selects which one.
+   * @param {Jwks} jwks
+   * @param {string} [issuer]
+   * @returns {void}
+   */
   cacheJwks(jwks, issuer) {
     call(() => this.#host.raw.cacheJwks(jwks, issuer));
   }
 
-  /** The JWKS cache as JSON-safe data, for importJwksCache() in another isolate. */
+  /** The JWKS cache as JSON-safe data (keys, load time, open penalty box), for importJwksCache()
+   * in another isolate.
+   * @returns {JwksCacheState} */
   exportJwksCache() {
     return this.#host.raw.exportJwksCache();
   }
 
-  /** Merges what exportJwksCache() returned: newer keys win, a penalty box is kept. */
+  /** Merges what exportJwksCache() returned: newer keys win, a penalty box is kept.
+   * @param {JwksCacheState} state
+   * @returns {void} */
   importJwksCache(state) {
     call(() => this.#host.raw.importJwksCache(state));
   }
 }
 
-/** Verifies Amazon Cognito user pool tokens (one pool, or several given as an array). */
+/**
+ * Verifies Amazon Cognito user pool tokens with WebCrypto (`node:crypto` in Node.js): signature
+ * (RS256, keys from the pool's JWKS, cached), then issuer, expiry, `token_use`, client ID, and the
+ * optional checks. One pool, or several given as an array.
+ * @template [Cfg=CognitoJwtVerifierProperties]
+ * @extends {Verifier<Cfg>}
+ */
 export class CognitoJwtVerifier extends Verifier {
+  /**
+   * One user pool. Throws `ParameterValidationError` on invalid options.
+   * @template {CognitoJwtVerifierProperties} T
+   * @overload
+   * @param {NoExtra<T, CognitoJwtVerifierProperties>} options
+   * @returns {CognitoJwtVerifier<T>}
+   */
+  /**
+   * Several user pools: the token's `iss` selects the pool.
+   * @template {readonly CognitoJwtVerifierProperties[]} Pools
+   * @overload
+   * @param {Pools & { readonly [I in keyof Pools]: NoExtra<Pools[I], CognitoJwtVerifierProperties> }} options
+   * @returns {CognitoJwtVerifier<Pools[number]>}
+   */
+  /**
+   * @param {CognitoJwtVerifierProperties | readonly CognitoJwtVerifierProperties[]} options
+   * @returns {CognitoJwtVerifier<any>}
+   */
   static create(options) {
     return new CognitoJwtVerifier(call(() => RawVerifier.cognito(options)), options);
   }
 }
 
-/** Verifies tokens of any OIDC issuer (issuer, audience, jwksUri). */
+/**
+ * Verifies JWTs of any OIDC issuer (e.g. an upstream identity provider) with WebCrypto.
+ * @extends {Verifier<GenericConfig>}
+ */
 export class JwtVerifier extends Verifier {
+  /**
+   * One issuer, or several (the token's `iss` selects one). Throws `ParameterValidationError`.
+   * @param {JwtVerifierProperties | readonly JwtVerifierProperties[]} options
+   * @returns {JwtVerifier}
+   */
   static create(options) {
     return new JwtVerifier(call(() => RawVerifier.generic(options)), options);
   }
@@ -254,7 +502,13 @@ export class JwtVerifier extends Verifier {
 export { errorCatalog };
 
 /** `fetchWithin` reading the body as text: `{ status, body }`, or a rejection with `failure()`
- * when the exchange failed or timed out (the sign-in clients' calls to Cognito's endpoints). */
+ * when the exchange failed or timed out (the sign-in clients' calls to Cognito's endpoints).
+ * @param {(url: any, init: any) => Promise<Response>} fetchFn
+ * @param {string} url
+ * @param {RequestInit} init
+ * @param {number} ms
+ * @param {() => unknown} failure
+ * @returns {Promise<{ status: number, body: string }>} */
 export function fetchText(fetchFn, url, init, ms, failure) {
   return fetchWithin(fetchFn, url, init, ms, async (response) => ({ status: response.status, body: await response.text() })).catch(() => {
     throw failure();
@@ -262,7 +516,9 @@ export function fetchText(fetchFn, url, init, ms, failure) {
 }
 
 /** The verifier of a sign-in client's user pool: either token use, the client's ID, the options'
- * `jwksUri` and `verifierOptions`. */
+ * `jwksUri` and `verifierOptions`.
+ * @param {{ userPoolId: string, clientId: string, jwksUri?: string, verifierOptions?: object }} options
+ * @returns {CognitoJwtVerifier<CognitoJwtVerifierProperties & { tokenUse: null, clientId: string }>} */
 export function poolVerifier({ userPoolId, clientId, jwksUri, verifierOptions }) {
   return CognitoJwtVerifier.create({
     userPoolId,

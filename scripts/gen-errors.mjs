@@ -4,9 +4,10 @@
 //                        error module; `Error::kind()` maps the core's errors onto it)
 //   js/errors.js         the class table and the named exports (between generated markers)
 //   js/verifier.js       the message templates, by the core's message id (between generated markers)
-//   js/index.d.ts        the declarations of the classes with codes, `errorClasses`,
-//                        `AnyCognitoWasmError` (between generated markers)
-//   js/verify/index.d.ts the export list of cognito-wasm/verify (between generated markers)
+//   js/errors.d.ts       the declarations of the classes with codes, `errorClasses`,
+//                        `AnyCognitoWasmError` (between generated markers; scripts/build-pkg.sh
+//                        bundles them into the package's index.d.ts, and lists them in
+//                        verify/index.d.ts from what js/verify/index.js exports)
 //   README.md            the two errors tables (between generated markers)
 //
 //   node scripts/gen-errors.mjs           rewrite what is not current
@@ -174,21 +175,6 @@ function declarations() {
   return out.join("\n");
 }
 
-function verifyExports() {
-  const names = ["CognitoJwtVerifier", "JwtVerifier", "errorCatalog", ...allNames, "errorClasses"];
-  const lines = [];
-  let line = " ";
-  for (const name of names) {
-    if (line.length + name.length + 2 > 100) {
-      lines.push(line.trimEnd());
-      line = " ";
-    }
-    line += ` ${name},`;
-  }
-  lines.push(line);
-  return ["export {", ...lines, '} from "../index.js";'].join("\n");
-}
-
 function readmeTable(rows) {
   const cell = (entry) => {
     const { parent } = classOf(entry);
@@ -221,8 +207,7 @@ const outputs = {
   "errors/catalog.rs": () => rust(),
   "js/errors.js": (text) => replaceRegions("js/errors.js", text, { "error-table": errorsTable(), "error-exports": errorsExports() }),
   "js/verifier.js": (text) => replaceRegions("js/verifier.js", text, { "error-messages": messageTable() }),
-  "js/index.d.ts": (text) => replaceRegions("js/index.d.ts", text, { "error-classes": declarations() }),
-  "js/verify/index.d.ts": (text) => replaceRegions("js/verify/index.d.ts", text, { "verify-exports": verifyExports() }),
+  "js/errors.d.ts": (text) => replaceRegions("js/errors.d.ts", text, { "error-classes": declarations() }),
   "README.md": (text) =>
     replaceRegions("README.md", text, {
       "verifier-errors": readmeTable(codes.filter((entry) => !isAuth(entry))),

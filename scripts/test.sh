@@ -87,6 +87,8 @@ stage_lint() {
   check fmt cargo fmt --all -- --check
   # every copy of the error catalogue (Rust, errors.js, .d.ts, README) is current with errors/catalog.json
   check errors-catalog node scripts/gen-errors.mjs --check
+  # the wrapper's JSDoc types (the package's .d.ts is generated from them) hold: tsc --checkJs, no emit
+  check types-jsdoc node node_modules/typescript/bin/tsc -p js/tsconfig.json --pretty false
   check clippy cargo clippy --workspace --all-targets -- -D warnings
   check clippy-wasm cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
   # the verify-only module of cognito-wasm/verify (scripts/build-pkg.sh)
