@@ -63,6 +63,17 @@ cp js/verifier.js js/driver.js js/node-crypto.js js/verify/errors.js js/verify/i
 # its types: the package root's declarations, the values limited to what verify/index.js exports
 node scripts/bundle-dts.mjs "$declarations" js verify/index.d.ts pkg/verify/index.d.ts --reexport ../index.js
 node js/make-cjs.mjs pkg/verify
+# The ES modules the entries load are shipped minified (esbuild: whitespace, syntax and local
+# names; exported and class names kept), after node.cjs was made from the readable ones: a page
+# loads less than half the JS (docs/decisions/0009-minified-modules.md). The entry files, the
+# re-exports and node-crypto.js stay as written.
+for dir in pkg pkg/verify; do
+  for f in cognito_wasm.js verifier.js driver.js errors.js edge.js auth.js edge-auth.js; do
+    [ -f "$dir/$f" ] && ! grep -q '^export \* from "\.\./errors\.js";$' "$dir/$f" || continue
+    esbuild "$dir/$f" --minify --keep-names --format=esm --legal-comments=none --log-level=warning \
+      --allow-overwrite --outfile="$dir/$f"
+  done
+done
 cp README.md pkg/README.md
 [ -f LICENSE ] && cp LICENSE pkg/
 

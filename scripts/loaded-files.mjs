@@ -10,7 +10,8 @@ export function loadedFiles(dir) {
   const visit = (file) => {
     if (files.includes(file)) return;
     files.push(file);
-    for (const [, spec] of readFileSync(`${dir}/${file}`, "utf8").matchAll(/^(?:import|export)\b[^;]*?from "(\.\.?\/[^"]+)";/gms)) {
+    // static imports and re-exports, as written or minified (`import{a}from"./x.js"`)
+    for (const [, spec] of readFileSync(`${dir}/${file}`, "utf8").matchAll(/\b(?:import|export)\b[^;"'`]*?\bfrom\s*"(\.\.?\/[^"]+)"/g)) {
       visit(posix.normalize(posix.join(posix.dirname(file), spec)));
     }
   };
