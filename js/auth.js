@@ -6,7 +6,7 @@
 // @ts-check
 import { RawAuth, isApiIssued, requireScopes } from "./cognito_wasm.js";
 import { ParameterValidationError } from "./errors.js";
-import { JwtVerifier, fetchText, fromWasmError, poolVerifier } from "./verifier.js";
+import { JwtVerifier, fetchText, fromWasmError, poolVerifier, wasmCall } from "./verifier.js";
 /** @import { CognitoAccessTokenPayload, CognitoIdTokenPayload, Json, JwtHeader, JwtPayload } from "./types.js" */
 /** @import { CognitoJwtVerifierProperties, FetchFunction } from "./verifier.js" */
 
@@ -489,9 +489,5 @@ export function isApiIssuedAccessToken(payloadOrScope) {
  * @param {string | string[]} required
  * @returns {void} */
 export function assertScopes(payload, required) {
-  try {
-    requireScopes(payload?.scope, /** @type {string[]} */ ([]).concat(required));
-  } catch (error) {
-    throw fromWasmError(error);
-  }
+  wasmCall(() => requireScopes(payload?.scope, /** @type {string[]} */ ([]).concat(required)));
 }

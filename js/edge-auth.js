@@ -9,7 +9,7 @@
 import { RawAuth, TokenCache, edgeSessionCookies, edgeSessionRead } from "./cognito_wasm.js";
 import { persistJwksCache } from "./edge.js";
 import { EdgeAuthError, ParameterValidationError } from "./errors.js";
-import { fetchText, fromWasmError, jwksGeneration, poolVerifier } from "./verifier.js";
+import { fetchText, fromWasmError, jwksGeneration, poolVerifier, wasmCall } from "./verifier.js";
 /** @import { JwksCacheStore } from "./edge.js" */
 /** @import { CognitoJwtVerifier } from "./verifier.js" */
 
@@ -402,11 +402,7 @@ class Gateway {
     let raw = this.#raws.get(origin);
     if (raw === undefined) {
       const o = this.#o;
-      try {
-        raw = RawAuth.create({ domain: o.domain, clientId: o.clientId, redirectUri: origin + o.redirectPath, logoutUri: origin + o.signedOutPath, scopes: o.scopes });
-      } catch (error) {
-        throw fromWasmError(error);
-      }
+      raw = wasmCall(() => RawAuth.create({ domain: o.domain, clientId: o.clientId, redirectUri: origin + o.redirectPath, logoutUri: origin + o.signedOutPath, scopes: o.scopes }));
       if (this.#raws.size >= MAX_RAW) this.#raws.clear();
       this.#raws.set(origin, raw);
     }
@@ -461,11 +457,7 @@ class Gateway {
     const needsId = fresh || this.#o.claimHeaders.some(([, claim]) => access[claim] === undefined);
     const id = session.idToken === undefined || !needsId ? undefined : await this.#id(session.idToken);
     if (fresh && session.idToken !== undefined && session.idToken !== previousIdToken) {
-      try {
-        RawAuth.checkIdToken(session.idToken, session.accessToken, transaction);
-      } catch (error) {
-        throw fromWasmError(error);
-      }
+      wasmCall(() => RawAuth.checkIdToken(session.idToken, session.accessToken, transaction));
     }
     return { session, access, id };
   }
@@ -641,12 +633,7 @@ class Gateway {
     if (!isNavigation(request)) {
       return errorAnswer(request, edgeError("ERR_EDGE_UNAUTHENTICATED", "sign in first: this path needs a session", 401), clear);
     }
-    let started;
-    try {
-      started = this.#raw(url.origin).signIn({});
-    } catch (error) {
-      throw fromWasmError(error);
-    }
+    const started = wasmCall(() => this.#raw(url.origin).signIn({}));
     const tx = { t: started.transaction, r: url.pathname + url.search, exp: epochSeconds() + EDGE_AUTH_TRANSACTION_SECONDS };
     // The transaction cookie is always SameSite=Lax: the callback is a cross-site navigation.
     const txCookies = await sealedCookies({ ...o.cookie, sameSite: "Lax" }, keys, "transaction", o.cookie.txName, tx, cookies, EDGE_AUTH_TRANSACTION_SECONDS);
@@ -673,12 +660,7 @@ class Gateway {
     }
     try {
       const response = await this.#post(raw, "/oauth2/token", body);
-      let text;
-      try {
-        text = RawAuth.session(response.status, response.body, undefined, epochSeconds());
-      } catch (error) {
-        throw fromWasmError(error);
-      }
+      const text = wasmCall(() => RawAuth.session(response.status, response.body, undefined, epochSeconds()));
       const { session } = await this.#verify(text, { fresh: true, transaction });
       const value = { sid: randomId(), gen: 0, s: session };
       const set = [...clearTx, ...(await sealedCookies(o.cookie, keys, "session", o.cookie.name, value, cookies, o.cookie.maxAge))];
@@ -714,13 +696,7 @@ class Gateway {
     const refreshToken = sealed?.s?.refreshToken;
     if (typeof refreshToken === "string") await this.#post(raw, "/oauth2/revoke", raw.revokeBody(refreshToken)).catch(() => {});
     const clear = [...clearChunks(o.cookie, o.cookie.name, cookies), ...clearChunks({ ...o.cookie, sameSite: "Lax" }, o.cookie.txName, cookies)];
-    let target;
-    try {
-      target = raw.logoutUrl();
-    } catch (error) {
-      throw fromWasmError(error);
-    }
-    return redirect(target, clear);
+    return redirect(wasmCall(() => raw.logoutUrl()), clear);
   }
 }
 

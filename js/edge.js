@@ -6,7 +6,7 @@
 // @ts-check
 import { BearerGuard, Introspector, TokenCache } from "./cognito_wasm.js";
 import { ParameterValidationError } from "./errors.js";
-import { fetchWithin, fromWasmError, jwksGeneration } from "./verifier.js";
+import { fetchWithin, jwksGeneration, wasmCall } from "./verifier.js";
 
 /** @import { CognitoAccessTokenPayload, JwksCacheState, JwtPayload } from "./types.js" */
 /** @import { ClaimMatch } from "./verifier.js" */
@@ -168,11 +168,7 @@ function refusal({ status, body, wwwAuthenticate, allow }) {
  * @param {A} args
  * @returns {T} */
 function build(Class, ...args) {
-  try {
-    return new Class(...args);
-  } catch (error) {
-    throw fromWasmError(error);
-  }
+  return wasmCall(() => new Class(...args));
 }
 
 // One BearerGuard per distinct set of options (call sites are few: options are code, not input;

@@ -262,11 +262,17 @@ function rethrow(error) {
   throw thrown(error);
 }
 
-function call(fn) {
+/**
+ * Runs `fn` (a call into the wasm core), rethrowing a core error as its class.
+ * @template T
+ * @param {() => T} fn
+ * @returns {T}
+ */
+export function wasmCall(fn) {
   try {
     return fn();
   } catch (error) {
-    return rethrow(error);
+    throw thrown(error);
   }
 }
 
@@ -435,7 +441,7 @@ class Verifier {
    * @returns {void}
    */
   cacheJwks(jwks, issuer) {
-    call(() => this.#host.raw.cacheJwks(jwks, issuer));
+    wasmCall(() => this.#host.raw.cacheJwks(jwks, issuer));
   }
 
   /** The JWKS cache as JSON-safe data (keys, load time, open penalty box), for importJwksCache()
@@ -449,7 +455,7 @@ class Verifier {
    * @param {JwksCacheState} state
    * @returns {void} */
   importJwksCache(state) {
-    call(() => this.#host.raw.importJwksCache(state));
+    wasmCall(() => this.#host.raw.importJwksCache(state));
   }
 }
 
@@ -480,7 +486,7 @@ export class CognitoJwtVerifier extends Verifier {
    * @returns {CognitoJwtVerifier<any>}
    */
   static create(options) {
-    return new CognitoJwtVerifier(call(() => RawVerifier.cognito(options)), options);
+    return new CognitoJwtVerifier(wasmCall(() => RawVerifier.cognito(options)), options);
   }
 }
 
@@ -495,7 +501,7 @@ export class JwtVerifier extends Verifier {
    * @returns {JwtVerifier}
    */
   static create(options) {
-    return new JwtVerifier(call(() => RawVerifier.generic(options)), options);
+    return new JwtVerifier(wasmCall(() => RawVerifier.generic(options)), options);
   }
 }
 
