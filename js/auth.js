@@ -5,8 +5,7 @@
 // fetch and navigation. Tokens are verified with the package's own verifiers.
 // @ts-check
 import { RawAuth, isApiIssued, requireScopes } from "./cognito_wasm.js";
-import { ParameterValidationError } from "./errors.js";
-import { JwtVerifier, fetchText, fromWasmError, poolVerifier, wasmCall } from "./verifier.js";
+import { JwtVerifier, fetchText, fromWasmError, invalidOptions, poolVerifier, wasmCall } from "./verifier.js";
 /** @import { CognitoAccessTokenPayload, CognitoIdTokenPayload, Json, JwtHeader, JwtPayload } from "./types.js" */
 /** @import { CognitoJwtVerifierProperties, FetchFunction } from "./verifier.js" */
 
@@ -127,11 +126,7 @@ function resolveStorage(storage) {
   if (store && ["getItem", "setItem", "removeItem"].every((m) => typeof store[m] === "function")) {
     return { store, shared: storage === "local" || store.shared === true };
   }
-  const error = new ParameterValidationError(
-    'storage must be "memory", "session" or "local" (available in this runtime), or {getItem, setItem, removeItem}',
-  );
-  /** @type {{ code: string }} */ (error).code = "ERR_PARAM_INVALID_OPTIONS";
-  throw error;
+  throw invalidOptions('storage must be "memory", "session" or "local" (available in this runtime), or {getItem, setItem, removeItem}');
 }
 
 const nowSeconds = () => Date.now() / 1000;

@@ -8,8 +8,8 @@
 // @ts-check
 import { RawAuth, TokenCache, edgeSessionCookies, edgeSessionRead } from "./cognito_wasm.js";
 import { persistJwksCache } from "./edge.js";
-import { EdgeAuthError, ParameterValidationError } from "./errors.js";
-import { fetchText, fromWasmError, jwksGeneration, poolVerifier, wasmCall } from "./verifier.js";
+import { EdgeAuthError } from "./errors.js";
+import { fetchText, fromWasmError, invalidOptions, jwksGeneration, poolVerifier, wasmCall } from "./verifier.js";
 /** @import { JwksCacheStore } from "./edge.js" */
 /** @import { CognitoJwtVerifier } from "./verifier.js" */
 
@@ -86,11 +86,7 @@ const utf8Decoder = new TextDecoder();
 const epochSeconds = () => Date.now() / 1000;
 
 /** @param {string} message */
-function invalidOptions(message) {
-  const error = new ParameterValidationError(`createEdgeAuth: ${message}`);
-  /** @type {{ code: string }} */ (error).code = "ERR_PARAM_INVALID_OPTIONS";
-  return error;
-}
+const optionsError = (message) => invalidOptions(`createEdgeAuth: ${message}`);
 
 /** @param {EdgeAuthError["code"]} code @param {string} message @param {number} status */
 function edgeError(code, message, status) {
@@ -253,58 +249,58 @@ function redirect(location, cookies) {
 // Options
 
 function pathMatcher(protect) {
-  if (!Array.isArray(protect) || protect.length === 0) throw invalidOptions("protect must be a non-empty array of paths (\"/app/*\"), RegExps or functions");
+  if (!Array.isArray(protect) || protect.length === 0) throw optionsError("protect must be a non-empty array of paths (\"/app/*\"), RegExps or functions");
   const tests = protect.map((p) => {
     if (p instanceof RegExp) return (path) => p.test(path);
     if (typeof p === "function") return p;
     if (typeof p === "string" && p.startsWith("/")) {
       return p.endsWith("*") ? (path) => path.startsWith(p.slice(0, -1)) : (path) => path === p;
     }
-    throw invalidOptions(`protect entry ${JSON.stringify(String(p))} is not a path, RegExp or function`);
+    throw optionsError(`protect entry ${JSON.stringify(String(p))} is not a path, RegExp or function`);
   });
   return (path) => tests.some((t) => t(path));
 }
 
 function headerName(name, what) {
-  if (typeof name !== "string" || !HEADER_NAME.test(name.toLowerCase())) throw invalidOptions(`${what}: ${JSON.stringify(String(name))} is not a header name`);
+  if (typeof name !== "string" || !HEADER_NAME.test(name.toLowerCase())) throw optionsError(`${what}: ${JSON.stringify(String(name))} is not a header name`);
   return name.toLowerCase();
 }
 
 /** @param {any} options what `createEdgeAuth` was given (checked here) @returns {any} the options with their defaults */
 function resolveOptions(options) {
-  if (options === null || typeof options !== "object") throw invalidOptions("options must be an object");
+  if (options === null || typeof options !== "object") throw optionsError("options must be an object");
   const { userPoolId, clientId, clientSecret, domain, cookie = {} } = options;
   for (const [k, v] of Object.entries({ userPoolId, clientId, domain })) {
-    if (typeof v !== "string" || v === "") throw invalidOptions(`${k} must be a non-empty string`);
+    if (typeof v !== "string" || v === "") throw optionsError(`${k} must be a non-empty string`);
   }
-  if (clientSecret !== undefined && (typeof clientSecret !== "string" || clientSecret === "")) throw invalidOptions("clientSecret must be a non-empty string");
+  if (clientSecret !== undefined && (typeof clientSecret !== "string" || clientSecret === "")) throw optionsError("clientSecret must be a non-empty string");
   const secrets = [].concat(cookie.secret ?? []);
   if (secrets.length === 0 || secrets.some((s) => typeof s !== "string" || s.length < 32)) {
-    throw invalidOptions("cookie.secret must be a string of at least 32 characters, or a non-empty array of them (the first seals, all open)");
+    throw optionsError("cookie.secret must be a string of at least 32 characters, or a non-empty array of them (the first seals, all open)");
   }
   const sameSite = cookie.sameSite ?? "Lax";
-  if (sameSite !== "Lax" && sameSite !== "Strict") throw invalidOptions('cookie.sameSite must be "Lax" or "Strict"');
+  if (sameSite !== "Lax" && sameSite !== "Strict") throw optionsError('cookie.sameSite must be "Lax" or "Strict"');
   const name = cookie.name ?? (cookie.domain === undefined ? "__Host-session" : "__Secure-session");
-  if (!COOKIE_NAME.test(name)) throw invalidOptions("cookie.name must be a cookie name without dots");
+  if (!COOKIE_NAME.test(name)) throw optionsError("cookie.name must be a cookie name without dots");
   if (cookie.domain !== undefined && (typeof cookie.domain !== "string" || name.startsWith("__Host-"))) {
-    throw invalidOptions("cookie.domain must be a string, and a __Host- cookie cannot have one");
+    throw optionsError("cookie.domain must be a string, and a __Host- cookie cannot have one");
   }
   const maxAge = cookie.maxAgeSeconds;
-  if (maxAge !== undefined && !(Number.isSafeInteger(maxAge) && maxAge > 0)) throw invalidOptions("cookie.maxAgeSeconds must be a positive integer");
+  if (maxAge !== undefined && !(Number.isSafeInteger(maxAge) && maxAge > 0)) throw optionsError("cookie.maxAgeSeconds must be a positive integer");
   const paths = {};
   for (const [k, fallback] of [["redirectPath", "/auth/callback"], ["logoutPath", "/auth/logout"], ["signedOutPath", "/"]]) {
     const v = options[k] ?? fallback;
-    if (typeof v !== "string" || !v.startsWith("/") || v.startsWith("//")) throw invalidOptions(`${k} must be a path starting with one "/"`);
+    if (typeof v !== "string" || !v.startsWith("/") || v.startsWith("//")) throw optionsError(`${k} must be a path starting with one "/"`);
     paths[k] = v;
   }
   const claimHeaders = Object.entries(options.claimHeaders ?? { "x-auth-sub": "sub", "x-auth-username": "username", "x-auth-groups": "cognito:groups" }).map(
     ([header, claim]) => {
-      if (typeof claim !== "string" || claim === "") throw invalidOptions(`claimHeaders.${header} must name a claim`);
+      if (typeof claim !== "string" || claim === "") throw optionsError(`claimHeaders.${header} must name a claim`);
       return [headerName(header, "claimHeaders"), claim];
     },
   );
   const tokenHeaders = Object.entries(options.tokenHeaders ?? {}).map(([token, header]) => {
-    if (token !== "accessToken" && token !== "idToken") throw invalidOptions("tokenHeaders takes accessToken and idToken only");
+    if (token !== "accessToken" && token !== "idToken") throw optionsError("tokenHeaders takes accessToken and idToken only");
     return [token, headerName(header, "tokenHeaders")];
   });
   const allowedOrigins = new Set(
@@ -312,14 +308,14 @@ function resolveOptions(options) {
       try {
         return new URL(o).origin;
       } catch {
-        throw invalidOptions(`allowedOrigins: ${JSON.stringify(String(o))} is not a URL`);
+        throw optionsError(`allowedOrigins: ${JSON.stringify(String(o))} is not a URL`);
       }
     }),
   );
   const margin = options.refreshMarginSeconds ?? 60;
-  if (!(Number.isFinite(margin) && margin >= 0)) throw invalidOptions("refreshMarginSeconds must be a number >= 0");
+  if (!(Number.isFinite(margin) && margin >= 0)) throw optionsError("refreshMarginSeconds must be a number >= 0");
   const origin = options.origin ?? ((request) => globalThis.fetch(request));
-  if (typeof origin !== "function") throw invalidOptions("origin must be a function (request, env, ctx) => Response");
+  if (typeof origin !== "function") throw optionsError("origin must be a function (request, env, ctx) => Response");
   return {
     ...options,
     ...paths,

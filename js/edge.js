@@ -5,8 +5,7 @@
 // (src/bindings/edge.rs); this file only moves Requests and Responses.
 // @ts-check
 import { BearerGuard, Introspector, TokenCache } from "./cognito_wasm.js";
-import { ParameterValidationError } from "./errors.js";
-import { fetchWithin, jwksGeneration, wasmCall } from "./verifier.js";
+import { fetchWithin, invalidOptions, jwksGeneration, wasmCall } from "./verifier.js";
 
 /** @import { CognitoAccessTokenPayload, JwksCacheState, JwtPayload } from "./types.js" */
 /** @import { ClaimMatch } from "./verifier.js" */
@@ -267,9 +266,7 @@ export function createIntrospectionHandler({
   maxBodyBytes = DEFAULT_INTROSPECTION_MAX_BODY_BYTES,
 }) {
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
-    const error = new ParameterValidationError("maxBodyBytes must be a positive integer");
-    /** @type {{ code: string }} */ (error).code = "ERR_PARAM_INVALID_OPTIONS";
-    throw error;
+    throw invalidOptions("maxBodyBytes must be a positive integer");
   }
   const introspector = build(Introspector, clients, bearer !== undefined);
   const cache = cacheFor(verifier, tokenCache);

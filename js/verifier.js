@@ -4,7 +4,7 @@
 // @ts-check
 import { RawVerification, RawVerifier, errorCatalog, fastMaxUnits, fastOut, fastScratch, invalidSignatureError, wasmMemory } from "./cognito_wasm.js";
 import { callerErrors, drive, driverOf, fetchWithin, hydrate, rsa, signatureCheck, verifyWith } from "./driver.js";
-import { FailedAssertionError, errorClasses } from "./errors.js";
+import { FailedAssertionError, ParameterValidationError, errorClasses } from "./errors.js";
 /** @import { ClaimsObject, CognitoAccessTokenPayload, CognitoIdTokenPayload, CognitoJwtPayload, Jwk, Jwks, JwksCacheState, JwtHeader, JwtPayload } from "./types.js" */
 
 // ---------------------------------------------------------------------------------------------
@@ -260,6 +260,17 @@ const thrown = (error) => (callerErrors.has(error) ? error : fromWasmError(error
 
 function rethrow(error) {
   throw thrown(error);
+}
+
+/**
+ * A `ParameterValidationError` with code `ERR_PARAM_INVALID_OPTIONS` (the code the core gives bad
+ * options), for the options the wrapper checks itself.
+ * @param {string} message
+ */
+export function invalidOptions(message) {
+  const error = new ParameterValidationError(message);
+  /** @type {{ code: string }} */ (error).code = "ERR_PARAM_INVALID_OPTIONS";
+  return error;
 }
 
 /**
