@@ -45,6 +45,7 @@ export declare class RawAuth {
   static isCallback(url: string): boolean;
   logoutUrl(): string;
   static networkError(): any;
+  static basicAuthorization(clientId: string, clientSecret: string): string;
   refreshBody(refreshToken: string): string;
   static refreshDue(session: string, now: number, marginSeconds: number): boolean;
   revokeBody(refreshToken: string): string;

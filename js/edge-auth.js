@@ -373,8 +373,7 @@ class Gateway {
     // The verifier's JWKS cache across isolates (kvJwksStore, cacheApiJwksStore, any {get, put}).
     this.#jwks = o.jwksStore === undefined ? undefined : persistJwksCache(this.#verifier, o.jwksStore);
     // client_secret_basic (RFC 6749 §2.3.1: both parts form-encoded); Cognito also reads client_id in the body
-    const form = (s) => encodeURIComponent(s).replace(/%20/g, "+");
-    this.#basic = o.clientSecret === undefined ? undefined : `Basic ${btoa(`${form(o.clientId)}:${form(o.clientSecret)}`)}`;
+    this.#basic = o.clientSecret === undefined ? undefined : RawAuth.basicAuthorization(o.clientId, o.clientSecret);
     this.#stripped = [...o.claimHeaders.map(([h]) => h), ...o.tokenHeaders.map(([, h]) => h)];
     this.#raw("http://localhost"); // refuse a bad domain or scopes now, not on the first request
   }

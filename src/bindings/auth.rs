@@ -227,6 +227,13 @@ impl RawAuth {
         err(AuthError::Network.into())
     }
 
+    /// The `Authorization` header of a confidential client's token requests
+    /// (`client_secret_basic`: both parts form-encoded inside the base64).
+    #[wasm_bindgen(js_name = basicAuthorization)]
+    pub fn basic_authorization(client_id: &str, client_secret: &str) -> String {
+        crate::protocol::codec::basic::authorization(client_id, client_secret)
+    }
+
     #[wasm_bindgen(js_name = isCallback)]
     pub fn is_callback(url: &str) -> bool {
         authorize::is_callback(url)

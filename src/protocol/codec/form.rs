@@ -1,4 +1,25 @@
-//! `application/x-www-form-urlencoded` decoding (callback URLs, introspection request bodies).
+//! `application/x-www-form-urlencoded` and percent-encoding (authorize URLs, token request bodies,
+//! callback URLs, introspection request bodies).
+
+/// Appends `b` as it is when it is an RFC 3986 unreserved character, else as `%XX`.
+pub fn percent_encode_byte(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        out.push(b as char);
+    } else {
+        out.push('%');
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (valid in a query and in an
+/// `application/x-www-form-urlencoded` body).
+pub fn percent_encode_into(out: &mut String, value: &str) {
+    for b in value.bytes() {
+        percent_encode_byte(out, b);
+    }
+}
 
 /// The byte of the `%XX` escape at `bytes[i]` (a `%`), if well formed.
 fn escaped_byte(bytes: &[u8], i: usize) -> Option<u8> {

@@ -1,8 +1,10 @@
 //! Encodings the capabilities share: base64url ([`b64`]), the strict JSON reader and writer
-//! ([`json`]), form decoding ([`form`]), and a constant-time comparison. Depends on nothing but
+//! ([`json`]), form and percent-encoding ([`form`]), `Basic` client credentials ([`basic`]), and a
+//! constant-time comparison. Depends on nothing but
 //! the shared [`error`](super::error) types.
 
 pub mod b64;
+pub mod basic;
 pub mod form;
 pub mod json;
 

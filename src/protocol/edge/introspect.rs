@@ -9,7 +9,7 @@
 
 use crate::protocol::codec::form::{form_decode, form_decodes_to};
 use crate::protocol::codec::json::{JsonError, ObjectWriter, Reader, Res};
-use crate::protocol::codec::{b64, constant_time_eq};
+use crate::protocol::codec::{basic, constant_time_eq};
 use crate::protocol::redact::{redacted_debug, Masked};
 
 /// The answer for any token that is not active: no other member (RFC 7662 §2.2).
@@ -88,39 +88,12 @@ pub const MAX_FORM_PAIRS: usize = 32;
 /// The parameters of an introspection request, in the order of [`parse_request`]'s slots.
 const NAMES: [&str; 4] = ["token", "token_type_hint", "client_id", "client_secret"];
 
-/// Standard base64 with padding (the `Basic` scheme), through the strict base64url decoder.
-fn decode_base64(s: &str) -> Option<Vec<u8>> {
-    let body = s
-        .strip_suffix("==")
-        .or_else(|| s.strip_suffix('='))
-        .unwrap_or(s);
-    if s.len() % 4 != 0 || body.contains('=') || body.contains(['-', '_']) {
-        return None;
-    }
-    let url: String = body
-        .chars()
-        .map(|c| match c {
-            '+' => '-',
-            '/' => '_',
-            c => c,
-        })
-        .collect();
-    b64::decode(url.as_bytes())
-}
-
-/// Reads `Basic base64(form(id) ":" form(secret))` (RFC 7617 with RFC 6749 §2.3.1's
-/// form-encoding of both parts). `Ok(None)` for another scheme.
+/// Reads `Basic` credentials ([`basic::credentials`]). `Ok(None)` for another scheme.
 fn parse_basic(header: &str) -> Result<Option<Caller>, RequestError> {
-    let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
-    if !scheme.eq_ignore_ascii_case("Basic") {
-        return Ok(None);
-    }
-    let decoded = decode_base64(rest.trim_start_matches(' ')).ok_or(RequestError::InvalidClient)?;
-    let text = String::from_utf8(decoded).map_err(|_| RequestError::InvalidClient)?;
-    let (id, secret) = text.split_once(':').ok_or(RequestError::InvalidClient)?;
-    match (form_decode(id), form_decode(secret)) {
-        (Some(id), Some(secret)) if !id.is_empty() => Ok(Some(Caller::Client { id, secret })),
-        _ => Err(RequestError::InvalidClient),
+    match basic::credentials(header) {
+        Ok(Some((id, secret))) => Ok(Some(Caller::Client { id, secret })),
+        Ok(None) => Ok(None),
+        Err(basic::Malformed) => Err(RequestError::InvalidClient),
     }
 }
 
@@ -425,7 +398,7 @@ mod tests {
 
     fn basic(id: &str, secret: &str) -> String {
         let pair = format!("{id}:{secret}");
-        let url = b64::encode(pair.as_bytes())
+        let url = crate::protocol::codec::b64::encode(pair.as_bytes())
             .replace('-', "+")
             .replace('_', "/");
         let pad = "=".repeat((4 - url.len() % 4) % 4);

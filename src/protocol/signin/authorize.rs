@@ -6,7 +6,7 @@
 
 use super::pkce::s256_challenge;
 use crate::protocol::codec::constant_time_eq;
-use crate::protocol::codec::form::form_decode;
+use crate::protocol::codec::form::{form_decode, percent_encode_into};
 use crate::protocol::codec::json::{read_object, JsonError};
 use crate::protocol::error::{AuthError, Error, OptionsError};
 use crate::protocol::redact::redacted_debug;
@@ -201,22 +201,7 @@ fn push(url: &mut String, key: &str, value: &str) {
 fn push_pair(url: &mut String, key: &str, value: &str) {
     url.push_str(key);
     url.push('=');
-    encode_into(url, value);
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters (valid in a query and in an
-/// `application/x-www-form-urlencoded` body).
-pub fn encode_into(out: &mut String, value: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
-        }
-    }
+    percent_encode_into(url, value);
 }
 
 /// A form body from `(key, value)` pairs.
