@@ -6,7 +6,7 @@
 // is the core's too (src/protocol/edge/edge_session.rs). This file owns WebCrypto, cookies, the
 // in-isolate refresh coordination and the Requests and Responses.
 // @ts-check
-import { RawAuth, TokenCache, edgeSessionCookies, edgeSessionRead } from "./cognito_wasm.js";
+import { RawAuth, TokenCache, edgeSessionChunks, edgeSessionCookies, edgeSessionRead, edgeSessionStrip } from "./cognito_wasm.js";
 import { persistJwksCache } from "./edge.js";
 import { EdgeAuthError } from "./errors.js";
 import { fetchText, fromWasmError, invalidOptions, jwksGeneration, poolVerifier, wasmCall } from "./verifier.js";
@@ -156,20 +156,6 @@ async function open(keys, purpose, name, cookieHeader) {
 // ---------------------------------------------------------------------------------------------
 // Cookies
 
-/** `[name, value]` pairs of a `Cookie` header (names only matter here: which of ours it carries). */
-const cookiePairs = (header) =>
-  header
-    .split(";")
-    .map((pair) => pair.trim())
-    .filter(Boolean)
-    .map((pair) => {
-      const at = pair.indexOf("=");
-      return at < 0 ? [pair, ""] : [pair.slice(0, at), pair.slice(at + 1)];
-    });
-
-/** Whether `cookieName` is a chunk of `name` (`name.0`, `name.1`, …; `name.sig` is someone else's). */
-const isOurs = (cookieName, name) => cookieName.startsWith(`${name}.`) && /^(0|[1-9]\d*)$/.test(cookieName.slice(name.length + 1));
-
 function setCookie(cfg, name, value, maxAge) {
   let text = `${name}=${value}; Path=/; Secure; HttpOnly; SameSite=${cfg.sameSite}`;
   if (cfg.domain !== undefined) text += `; Domain=${cfg.domain}`;
@@ -179,9 +165,7 @@ function setCookie(cfg, name, value, maxAge) {
 
 /** Set-Cookie values that delete every chunk of `name` the request carried, from index `from`. */
 function clearChunks(cfg, name, cookieHeader, from = 0) {
-  return cookiePairs(cookieHeader)
-    .filter(([n]) => isOurs(n, name) && Number(n.slice(name.length + 1)) >= from)
-    .map(([n]) => setCookie(cfg, n, "", 0));
+  return [...edgeSessionChunks(cookieHeader, name)].filter((i) => i >= from).map((i) => setCookie(cfg, `${name}.${i}`, "", 0));
 }
 
 /** The Set-Cookie values that store `value` sealed under `name` (chunked), and delete the
@@ -479,9 +463,9 @@ class Gateway {
     // The origin's request: our cookies out, forged claim headers out, verified claims in.
     const headers = new Headers(request.headers);
     for (const h of this.#stripped) headers.delete(h);
-    const rest = cookiePairs(cookies).filter(([n]) => !isOurs(n, o.cookie.name) && !isOurs(n, o.cookie.txName));
-    if (rest.length === 0) headers.delete("cookie");
-    else headers.set("cookie", rest.map(([n, v]) => `${n}=${v}`).join("; "));
+    const rest = edgeSessionStrip(cookies, o.cookie.name, o.cookie.txName);
+    if (rest === "") headers.delete("cookie");
+    else headers.set("cookie", rest);
     // a state-changing request from another origin reaches an unprotected path as anonymous
     const signedIn = crossOrigin ? undefined : state.signedIn;
     if (signedIn !== undefined) {

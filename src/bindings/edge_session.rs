@@ -4,10 +4,12 @@
 //! ```text
 //! function edgeSessionCookies(name: string, version: number, sealed: Uint8Array): [string, string][] | undefined
 //! function edgeSessionRead(cookieHeader: string, name: string): {version, sealed: Uint8Array} | undefined
+//! function edgeSessionChunks(cookieHeader: string, name: string): number[]
+//! function edgeSessionStrip(cookieHeader: string, name: string, txName: string): string
 //! ```
 
 use super::error::set;
-use crate::protocol::edge::edge_session::{chunk, frame, read};
+use crate::protocol::edge::edge_session::{chunk, chunk_indexes, frame, read, without_chunks};
 use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -35,4 +37,17 @@ pub fn edge_session_read(cookie_header: &str, name: &str) -> JsValue {
     set(&out, "version", &JsValue::from(version));
     set(&out, "sealed", &Uint8Array::from(sealed.as_slice()).into());
     out.into()
+}
+
+/// The chunk indexes of `name` in a `Cookie` header, each once, in order.
+#[wasm_bindgen(js_name = edgeSessionChunks)]
+pub fn edge_session_chunks(cookie_header: &str, name: &str) -> Vec<u32> {
+    let indexes = chunk_indexes(cookie_header, name);
+    indexes.into_iter().map(|i| i as u32).collect()
+}
+
+/// The `Cookie` header without the chunks of the session `name` and the transaction `tx_name`.
+#[wasm_bindgen(js_name = edgeSessionStrip)]
+pub fn edge_session_strip(cookie_header: &str, name: &str, tx_name: &str) -> String {
+    without_chunks(cookie_header, &[name, tx_name])
 }

@@ -23,7 +23,9 @@ pub use auth::{is_api_issued, require_scopes, RawAuth};
 #[cfg(feature = "edge")]
 pub use edge::{BearerGuard, Introspector, TokenCache};
 #[cfg(feature = "edge")]
-pub use edge_session::{edge_session_cookies, edge_session_read};
+pub use edge_session::{
+    edge_session_chunks, edge_session_cookies, edge_session_read, edge_session_strip,
+};
 pub use error::error_catalog;
 pub use verifier::{RawVerification, RawVerifier};
 

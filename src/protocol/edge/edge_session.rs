@@ -42,23 +42,51 @@ pub fn chunk(name: &str, framed: &str) -> Option<Vec<(String, String)>> {
     )
 }
 
+/// The chunk index of the cookie `key` when it is a chunk of `name` (`name.0`, `name.1`, …): a
+/// cookie `name.<anything but a chunk index>` (`name.sig`) is someone else's.
+fn chunk_index(key: &str, name: &str) -> Option<usize> {
+    let index = key.strip_prefix(name)?.strip_prefix('.')?;
+    let i = index.parse::<usize>().ok()?;
+    (index == i.to_string()).then_some(i)
+}
+
+/// The `(name, value)` cookies of a `Cookie` header (pairs without `=` are not cookies).
+fn pairs(cookie_header: &str) -> impl Iterator<Item = (&str, &str)> {
+    cookie_header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+}
+
+/// The chunk indexes of `name` a `Cookie` header carries, each once, in order (what a new
+/// session must delete beyond its own chunks, or a sign-out all of).
+pub fn chunk_indexes(cookie_header: &str, name: &str) -> Vec<usize> {
+    let mut found: Vec<usize> = pairs(cookie_header)
+        .filter_map(|(key, _)| chunk_index(key, name))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// The `Cookie` header without the chunks of any of `names` (what the origin behind the gateway
+/// gets); empty when nothing else is left.
+pub fn without_chunks(cookie_header: &str, names: &[&str]) -> String {
+    let kept: Vec<String> = pairs(cookie_header)
+        .filter(|(key, _)| names.iter().all(|name| chunk_index(key, name).is_none()))
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    kept.join("; ")
+}
+
 /// Reassembles the chunks of `name` from a `Cookie` header and unframes them: the key version
-/// and the sealed bytes. Missing, out-of-order, duplicated or oversized chunks give `None`; a
-/// cookie `name.<anything but a chunk index>` is someone else's and is ignored.
+/// and the sealed bytes. Missing, out-of-order, duplicated or oversized chunks give `None`;
+/// cookies that are not chunks of `name` are ignored.
 pub fn read(cookie_header: &str, name: &str) -> Option<(u32, Vec<u8>)> {
     let mut chunks: [Option<&str>; MAX_CHUNKS] = [None; MAX_CHUNKS];
     let mut count = 0;
-    for pair in cookie_header.split(';') {
-        let Some((key, value)) = pair.trim().split_once('=') else {
+    for (key, value) in pairs(cookie_header) {
+        let Some(index) = chunk_index(key, name) else {
             continue;
-        };
-        let Some(index) = key.strip_prefix(name).and_then(|k| k.strip_prefix('.')) else {
-            continue;
-        };
-        // `name.sig` and the like are other cookies; a chunk index is a plain number
-        let index: usize = match index.parse::<usize>() {
-            Ok(i) if index == i.to_string() => i,
-            _ => continue,
         };
         if index >= MAX_CHUNKS {
             return None;
@@ -83,6 +111,18 @@ pub fn read(cookie_header: &str, name: &str) -> Option<(u32, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_and_strips_only_the_chunks_of_a_name() {
+        let header = "a=1; s.1=x; s.sig=y; s.0=z; t.0=w; s.01=v; s.1=again; flag; s=q";
+        assert_eq!(chunk_indexes(header, "s"), [0, 1]);
+        assert_eq!(chunk_indexes(header, "t"), [0]);
+        assert_eq!(
+            without_chunks(header, &["s", "t"]),
+            "a=1; s.sig=y; s.01=v; s=q"
+        );
+        assert_eq!(without_chunks("s.0=z; t.3=w", &["s", "t"]), "");
+    }
 
     fn header(chunks: &[(String, String)]) -> String {
         let pairs: Vec<String> = chunks.iter().map(|(k, v)| format!("{k}={v}")).collect();
