@@ -48,6 +48,7 @@ export declare class RawAuth {
   static basicAuthorization(clientId: string, clientSecret: string): string;
   refreshBody(refreshToken: string): string;
   static refreshDue(session: string, now: number, marginSeconds: number): boolean;
+  static refreshDueAt(expiresAt: unknown, now: number, marginSeconds: number): boolean;
   revokeBody(refreshToken: string): string;
   static session(status: number, body: string, previous: string | null | undefined, now: number): string;
   signIn(params: any): any;

@@ -509,7 +509,7 @@ class Gateway {
     // Sealed with an older secret: sealed again with the first (so the old one can be retired).
     let set = opened.current ? [] : await sealedCookies(o.cookie, keys, "session", o.cookie.name, sealed, cookies, o.cookie.maxAge);
     // The core's refresh decision needs the expiry only (not the tokens: less to copy into wasm).
-    const due = (margin) => RawAuth.refreshDue(JSON.stringify({ accessToken: "", expiresAt: session.expiresAt }), epochSeconds(), margin);
+    const due = (margin) => RawAuth.refreshDueAt(session.expiresAt, epochSeconds(), margin);
     if (due(o.margin)) {
       let refreshed;
       try {

@@ -176,6 +176,14 @@ impl RawAuth {
         Session::parse(session).is_none_or(|s| s.refresh_due(now, margin_seconds))
     }
 
+    /// [`RawAuth::refresh_due`] of a session already parsed, by its `expiresAt` (anything but a
+    /// number is due): the tokens need not cross into wasm for the decision.
+    #[wasm_bindgen(js_name = refreshDueAt)]
+    pub fn refresh_due_at(expires_at: JsValue, now: f64, margin_seconds: f64) -> bool {
+        let at = expires_at.as_f64().unwrap_or(f64::NAN);
+        session::refresh_due_at(at, now, margin_seconds)
+    }
+
     /// `{name: boolean}` for the `*_verified` strings of a userInfo answer (or the typed
     /// error of a non-2xx answer).
     #[wasm_bindgen(js_name = userInfo)]

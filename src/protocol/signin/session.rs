@@ -17,6 +17,12 @@ pub struct Session {
 }
 redacted_debug!(Session { id_token, access_token, refresh_token; expires_at });
 
+/// True when a session expiring at `expires_at` should be refreshed at `now`: expired, or expiring
+/// within `margin` seconds; an expiry that is not a finite number is due.
+pub fn refresh_due_at(expires_at: f64, now: f64, margin: f64) -> bool {
+    !expires_at.is_finite() || expires_at - margin <= now
+}
+
 impl Session {
     /// Parses a stored session; anything unreadable counts as no session.
     pub fn parse(json: &str) -> Option<Session> {
@@ -64,7 +70,7 @@ impl Session {
 
     /// True when the session should be refreshed: expired, or expiring within `margin` seconds.
     pub fn refresh_due(&self, now: f64, margin: f64) -> bool {
-        self.expires_at - margin <= now
+        refresh_due_at(self.expires_at, now, margin)
     }
 
     /// JSON for storage.
@@ -126,6 +132,15 @@ pub fn require_scopes(scope: Option<&str>, required: &[String]) -> Result<(), Er
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refresh_is_due_within_the_margin_and_for_an_unreadable_expiry() {
+        assert!(!refresh_due_at(1000.0, 900.0, 60.0));
+        assert!(refresh_due_at(1000.0, 940.0, 60.0));
+        assert!(refresh_due_at(1000.0, 1001.0, 0.0));
+        assert!(refresh_due_at(f64::NAN, 0.0, 0.0));
+        assert!(refresh_due_at(f64::INFINITY, 0.0, 0.0));
+    }
 
     fn tokens(id: Option<&str>, refresh: Option<&str>) -> TokenSet {
         TokenSet {
