@@ -5,7 +5,7 @@
 // (src/bindings/edge.rs); this file only moves Requests and Responses.
 // @ts-check
 import { BearerGuard, Introspector, TokenCache } from "./cognito_wasm.js";
-import { fetchWithin, invalidOptions, jwksGeneration, wasmCall } from "./verifier.js";
+import { fetchWithin, invalidOptions, jwksGeneration, jwksRevision, wasmCall } from "./verifier.js";
 
 /** @import { CognitoAccessTokenPayload, JwksCacheState, JwtPayload } from "./types.js" */
 /** @import { ClaimMatch } from "./verifier.js" */
@@ -354,6 +354,10 @@ export function cacheApiJwksStore(cache, { url = "https://cognito-wasm.invalid/j
 export function persistJwksCache(verifier, store) {
   let loading;
   let saved;
+  // a verifier of this package counts its cache's changes: no export while there is none
+  /** @type {() => number | undefined} */
+  const revision = () => /** @type {any} */ (verifier)[jwksRevision]?.();
+  let savedRevision;
   return {
     load() {
       loading ??= (async () => {
@@ -363,11 +367,15 @@ export function persistJwksCache(verifier, store) {
         } catch {
           // ignore: a store outage must not break verification
         }
+        savedRevision = revision();
         saved = JSON.stringify(verifier.exportJwksCache());
       })();
       return loading;
     },
     async save() {
+      const now = revision();
+      if (now !== undefined && now === savedRevision) return false;
+      savedRevision = now;
       const state = verifier.exportJwksCache();
       const text = JSON.stringify(state);
       if (text === saved) return false;

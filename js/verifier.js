@@ -355,6 +355,13 @@ function fastVerify(host, token, fallback) {
 export const jwksGeneration = Symbol.for("cognito-wasm.jwksGeneration");
 
 /**
+ * The method under which a verifier counts the changes of its JWKS cache that an export would
+ * show (new keys, a penalty box opened here): a snapshot store (persistJwksCache) is written only
+ * after one.
+ */
+export const jwksRevision = Symbol.for("cognito-wasm.jwksRevision");
+
+/**
  * A token longer than the hot path takes but within `max`, as UTF-8 bytes when it is ASCII (as
  * every well-formed token is): one copy into wasm memory instead of a character-by-character one.
  */
@@ -429,6 +436,11 @@ class Verifier {
   /** @returns {number} */
   [jwksGeneration]() {
     return this.#host.raw.jwksGeneration();
+  }
+
+  /** @returns {number} */
+  [jwksRevision]() {
+    return this.#host.raw.jwksRevision();
   }
 
   /**

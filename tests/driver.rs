@@ -91,9 +91,11 @@ fn waiters_share_one_fetch_then_its_keys() {
     let (mut first, mut second) =
         fetcher_and_waiter(&mut engine, "valid access token", "valid id token");
     assert_eq!(first.config(), 0);
+    assert_eq!(engine.revision(), 0, "nothing an export would show yet");
     engine
         .fetched(first.config(), jwks().as_bytes(), now())
         .unwrap();
+    assert_eq!(engine.revision(), 1, "the fetched keys are a change");
     assert_eq!(
         step(&mut engine, &mut first, Input::Settled(Ok(()))).unwrap(),
         Action::Import
@@ -113,6 +115,11 @@ fn waiters_share_one_fetch_then_its_keys() {
     );
     let payload = &second.prepared().unwrap().jwt.payload_json;
     assert!(payload.contains(r#""token_use":"id""#));
+    assert_eq!(
+        engine.revision(),
+        1,
+        "verifying with cached keys changes nothing"
+    );
 }
 
 #[test]
@@ -121,6 +128,7 @@ fn a_failed_fetch_fails_its_waiters_and_opens_the_penalty_box() {
     let (mut first, mut second) =
         fetcher_and_waiter(&mut engine, "valid access token", "valid access token");
     engine.fetch_failed(first.config(), now());
+    assert_eq!(engine.revision(), 1, "an open penalty box is a change");
     let failure = || Err(cognito_wasm::protocol::error::FetchError::Failed.into());
     assert_eq!(
         code(step(&mut engine, &mut first, Input::Settled(failure()))),

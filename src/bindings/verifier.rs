@@ -18,6 +18,7 @@
 //!   cacheJwks(jwks: object, issuer?: string): void
 //!   exportJwksCache(): object; importJwksCache(state: object): void
 //!   jwksGeneration(): number                   // JWKS changes so far (token cache stamps)
+//!   jwksRevision(): number                     // cache changes an export would show (snapshot stores)
 //! }
 //! class RawVerification {
 //!   next(input, nowMs): 0 | 1 | 2 | 3 | 4     // verify, import, fetch, wait, done; throws
@@ -162,6 +163,13 @@ impl RawVerifier {
     #[wasm_bindgen(js_name = jwksGeneration)]
     pub fn jwks_generation(&self) -> f64 {
         self.inner.engine.borrow().generation() as f64
+    }
+
+    /// Counts the changes of the JWKS cache an export would show (new keys, a penalty box opened
+    /// here): a snapshot store is written only after one.
+    #[wasm_bindgen(js_name = jwksRevision)]
+    pub fn jwks_revision(&self) -> f64 {
+        self.inner.engine.borrow().revision() as f64
     }
 
     /// The first configuration of each distinct JWKS URI (what `hydrate` fetches).

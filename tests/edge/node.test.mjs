@@ -41,7 +41,16 @@ test("cacheApiJwksStore: saved once, loaded by a fresh verifier that then needs 
   const before = await jwksFetches(emulator.url);
   assert.equal((await first.verify(token)).username, "jdoe");
   assert.equal(await sync.save(), true);
+  let exports = 0;
+  const exportJwksCache = first.exportJwksCache.bind(first);
+  first.exportJwksCache = () => (exports++, exportJwksCache());
   assert.equal(await sync.save(), false, "unchanged state is not written again");
+  assert.equal(exports, 0, "nor exported: the verifier counts its cache's changes (jwksRevision)");
+  first.cacheJwks({ keys: exportJwksCache().jwks[0].keys }); // the same keys, not fetched again
+  assert.equal(await sync.save(), true, "keys cached again (a new load time): written");
+  assert.equal(exports, 1);
+  assert.equal(await sync.save(), false);
+  assert.equal(exports, 1, "and not exported again after that");
   const stored = cache.entries.get("https://cognito-wasm.invalid/jwks-cache");
   assert.equal(stored.headers.get("cache-control"), "max-age=86400");
   assert.equal((await stored.clone().json()).jwks[0].keys.length, 2);

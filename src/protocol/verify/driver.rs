@@ -172,6 +172,8 @@ pub struct Engine<K> {
     core: JwtVerifier,
     cache: JwksCache,
     keys: KeyStore<K>,
+    /// Changes of the cache worth writing to a snapshot store: keys or a penalty box.
+    revision: u64,
 }
 
 impl<K: Clone> Engine<K> {
@@ -180,6 +182,7 @@ impl<K: Clone> Engine<K> {
             cache: core.new_cache(),
             core,
             keys: KeyStore::default(),
+            revision: 0,
         }
     }
 
@@ -194,6 +197,12 @@ impl<K: Clone> Engine<K> {
     /// How many JWKS changes there have been ([`KeyStore::generation`]).
     pub fn generation(&self) -> u64 {
         self.keys.generation()
+    }
+
+    /// Counts the changes of the cache an exported snapshot would show (new keys, a penalty box
+    /// opened here), so that a snapshot store is written only after one.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// A verification of `token` with verify-time `overrides`: a long token of a one-pool
@@ -294,6 +303,7 @@ impl<K: Clone> Engine<K> {
             Err(e) => (Err(()), Err(e.into())),
         };
         let replaced = keys.is_ok();
+        self.revision += 1;
         if let Some(state) = self.cache.get_mut(uri) {
             state.finish_fetch(keys, now);
         }
@@ -305,6 +315,7 @@ impl<K: Clone> Engine<K> {
 
     /// The fetch of configuration `config`'s JWKS failed: the penalty box opens.
     pub fn fetch_failed(&mut self, config: usize, now: f64) {
+        self.revision += 1;
         let uri = &self.core.configs()[config].jwks_uri;
         if let Some(state) = self.cache.get_mut(uri) {
             state.finish_fetch(Err(()), now);
@@ -321,6 +332,7 @@ impl<K: Clone> Engine<K> {
             }
         }
         self.keys.jwks_changed(&uris);
+        self.revision += 1;
         Ok(())
     }
 
@@ -329,6 +341,7 @@ impl<K: Clone> Engine<K> {
         let uri = snapshot.uri.clone();
         if self.cache.import(snapshot, now) {
             self.keys.jwks_changed(&[&uri]);
+            self.revision += 1;
         }
     }
 
@@ -494,7 +507,14 @@ impl<K: Clone> Engine<K> {
                     };
                     outcome?;
                     let state = self.cache.get_mut(uri).ok_or(no_kid())?;
-                    let entry = state.key_after_fetch(kid, now).map_err(Error::from)?;
+                    let entry = match state.key_after_fetch(kid, now) {
+                        Ok(entry) => entry,
+                        Err(e) => {
+                            // a miss opens the penalty box: a change for the snapshot store
+                            self.revision += 1;
+                            Err(Error::from(e))?
+                        }
+                    };
                     v.jwk = Some(entry.usable_for(alg).map_err(Error::from)?.clone());
                     task.state = Task::Importing(self.keys.generation());
                     return Ok(Got::Act(Action::Import));
