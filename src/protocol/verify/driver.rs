@@ -507,14 +507,11 @@ impl<K: Clone> Engine<K> {
                     };
                     outcome?;
                     let state = self.cache.get_mut(uri).ok_or(no_kid())?;
-                    let entry = match state.key_after_fetch(kid, now) {
-                        Ok(entry) => entry,
-                        Err(e) => {
-                            // a miss opens the penalty box: a change for the snapshot store
-                            self.revision += 1;
-                            Err(Error::from(e))?
-                        }
-                    };
+                    // a miss opens the penalty box: a change for the snapshot store
+                    let entry = state.key_after_fetch(kid, now).map_err(|e| {
+                        self.revision += 1;
+                        Error::from(e)
+                    })?;
                     v.jwk = Some(entry.usable_for(alg).map_err(Error::from)?.clone());
                     task.state = Task::Importing(self.keys.generation());
                     return Ok(Got::Act(Action::Import));
