@@ -179,19 +179,26 @@ pub fn parse_discovery(json: &[u8], issuer: &str) -> Result<String, KeyError> {
 /// The scheme and host (lower case, without port; `[...]` kept for IPv6) of an http(s) URL;
 /// `None` for anything else, and for a URL with user info (`https://idp@evil`).
 fn scheme_and_host(url: &str) -> Option<(&str, String)> {
-    let (scheme, rest) = url.split_once("://")?;
-    if scheme != "https" && scheme != "http" {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next()?;
+    // prefixes and `get` at ASCII positions, not `split_once`, `split` or `[..]`: those bring
+    // core's slice-error formatting into the wasm (1 KB gzip)
+    let (scheme, rest) = ["https", "http"]
+        .into_iter()
+        .find_map(|scheme| Some((scheme, url.strip_prefix(scheme)?.strip_prefix("://")?)))?;
+    let authority = upto(rest, |b| matches!(b, b'/' | b'?' | b'#'));
     if authority.contains('@') {
         return None;
     }
     let host = match authority.strip_prefix('[') {
-        Some(v6) => &authority[..v6.find(']')? + 2],
-        None => authority.split(':').next()?,
+        Some(v6) => authority.get(..v6.find(']')? + 2)?,
+        None => upto(authority, |b| b == b':'),
     };
     (!host.is_empty()).then(|| (scheme, host.to_ascii_lowercase()))
+}
+
+/// `s` up to its first byte for which `end` holds (an ASCII byte), or all of it.
+fn upto(s: &str, end: impl Fn(u8) -> bool) -> &str {
+    let at = s.bytes().position(end).unwrap_or(s.len());
+    s.get(..at).unwrap_or(s)
 }
 
 fn jwks_uri_allowed(uri: &str, issuer: &str) -> bool {
@@ -407,6 +414,9 @@ pub(crate) mod tests {
                 "https://idp.example@evil.example/keys",
             ),
             ("https://idp.example", "file:///etc/keys"),
+            ("https://idp.example", "httpsx://idp.example/keys"),
+            ("https://idp.example", "https:/idp.example/keys"),
+            ("https://idp.example", "HTTPS://idp.example/keys"),
             ("https://idp.example", "/keys"),
             ("http://127.0.0.1:9229", "http://localhost:9229/jwks"),
             ("http://127.0.0.1:9229", "https://evil.example/jwks"),
