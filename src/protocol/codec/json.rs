@@ -3,6 +3,7 @@
 //! member and read only what they need; every other value is checked and skipped. Strings are
 //! borrowed unless they contain escapes. (serde_json cost ~40 KB of wasm for the same job.)
 
+use super::heap_sort;
 use crate::protocol::error::{ParseError, Part};
 use std::borrow::Cow;
 
@@ -54,7 +55,10 @@ fn high(print: u64) -> u32 {
 fn sort_prints(prints: &mut Vec<u64>) {
     const RADIX_FROM: usize = 256;
     if prints.len() < RADIX_FROM {
-        heap_sort(prints, |a, b| a < b);
+        heap_sort(prints, |a, b| {
+            compared();
+            a < b
+        });
         return;
     }
     let mut sorted = vec![0u64; prints.len()];
@@ -74,38 +78,6 @@ fn sort_prints(prints: &mut Vec<u64>) {
             at[d] += 1;
         }
         std::mem::swap(prints, &mut sorted);
-    }
-}
-
-/// Sorts `v` by `less` in place: O(n log n) comparisons in the worst case and no allocation, in a
-/// fraction of the code `sort_unstable` brings into the wasm per element type (its quicksort and
-/// small-sort paths were 5.9 KB of the verify-only module).
-fn heap_sort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
-    let less = |a: &T, b: &T| {
-        compared();
-        less(a, b)
-    };
-    // moves v[root] down the heap v[..end]
-    let sift = |v: &mut [T], mut root: usize, end: usize| loop {
-        let mut child = 2 * root + 1;
-        if child >= end {
-            return;
-        }
-        if child + 1 < end && less(&v[child], &v[child + 1]) {
-            child += 1;
-        }
-        if !less(&v[root], &v[child]) {
-            return;
-        }
-        v.swap(root, child);
-        root = child;
-    };
-    for root in (0..v.len() / 2).rev() {
-        sift(v, root, v.len());
-    }
-    for end in (1..v.len()).rev() {
-        v.swap(0, end);
-        sift(v, 0, end);
     }
 }
 
@@ -129,7 +101,10 @@ fn has_duplicate(names: &[Name<'_>]) -> bool {
         .iter()
         .filter(|n| collide.binary_search(&high(n.0)).is_ok())
         .collect();
-    heap_sort(&mut suspects, |a, b| (a.0, &a.1) < (b.0, &b.1));
+    heap_sort(&mut suspects, |a, b| {
+        compared();
+        (a.0, &a.1) < (b.0, &b.1)
+    });
     suspects
         .windows(2)
         .any(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1)

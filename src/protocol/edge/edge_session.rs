@@ -6,7 +6,7 @@
 //! decryption: at most [`MAX_CHUNKS`] chunks and [`MAX_SEALED_LEN`] bytes, and anything malformed
 //! counts as no session (a fresh sign-in), never an error.
 
-use crate::protocol::codec::b64;
+use crate::protocol::codec::{b64, heap_sort};
 
 /// The most chunks one session may use (a cookie header carrying more is refused unread).
 pub const MAX_CHUNKS: usize = 8;
@@ -63,7 +63,7 @@ pub fn chunk_indexes(cookie_header: &str, name: &str) -> Vec<usize> {
     let mut found: Vec<usize> = pairs(cookie_header)
         .filter_map(|(key, _)| chunk_index(key, name))
         .collect();
-    found.sort_unstable();
+    heap_sort(&mut found, |a, b| a < b);
     found.dedup();
     found
 }

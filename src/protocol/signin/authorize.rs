@@ -75,12 +75,13 @@ impl AuthConfig {
                 "domain, clientId and redirectUri must not be empty",
             ));
         }
-        if !cfg.domain.contains("://") {
-            cfg.domain.insert_str(0, "https://");
+        // bytes, not str searching and slicing: their searcher and slice-error formatting would be
+        // in the wasm for this alone
+        if !cfg.domain.as_bytes().windows(3).any(|w| w == b"://") {
+            cfg.domain = ["https://", &cfg.domain].concat();
         }
-        while cfg.domain.ends_with('/') {
-            cfg.domain.pop();
-        }
+        let bare = cfg.domain.len() - cfg.domain.bytes().rev().take_while(|&b| b == b'/').count();
+        cfg.domain.truncate(bare);
         Ok(cfg)
     }
 
@@ -348,6 +349,10 @@ mod tests {
             r#"{"domain":"http://127.0.0.1:9","clientId":"c","redirectUri":"r"}"#,
         );
         assert_eq!(http.unwrap().domain, "http://127.0.0.1:9");
+        let slashes = AuthConfig::parse(
+            r#"{"domain":"https://auth.example.com///","clientId":"c","redirectUri":"r"}"#,
+        );
+        assert_eq!(slashes.unwrap().domain, "https://auth.example.com");
         for bad in [
             "{}",
             r#"{"domain":"","clientId":"c","redirectUri":"r"}"#,
