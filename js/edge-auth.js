@@ -9,7 +9,7 @@
 import { RawAuth, TokenCache, edgeSessionChunks, edgeSessionCookies, edgeSessionRead, edgeSessionStrip } from "./cognito_wasm.js";
 import { persistJwksCache } from "./edge.js";
 import { EdgeAuthError } from "./errors.js";
-import { fetchText, fromWasmError, invalidOptions, jwksGeneration, poolVerifier, wasmCall } from "./verifier.js";
+import { fetchText, fromWasmError, invalidOptions, jwksGeneration, poolVerifier, throughCache, wasmCall } from "./verifier.js";
 /** @import { JwksCacheStore } from "./edge.js" */
 /** @import { CognitoJwtVerifier } from "./verifier.js" */
 
@@ -409,14 +409,8 @@ class Gateway {
 
   /** `verify()`'s payload for `token`, from the cache while the verifier's JWKS is the one it was
    * verified with (`kind`: 1 access, 2 ID token). */
-  async #cached(token, kind, verify) {
-    // read before verifying: a JWKS change during the verification leaves the entry stale
-    const generation = this.#verifier[jwksGeneration]();
-    const hit = this.#cache.get(token, kind, generation);
-    if (hit !== undefined) return hit;
-    const payload = await verify();
-    this.#cache.insert(token, kind, generation, payload);
-    return payload;
+  #cached(token, kind, verify) {
+    return throughCache(this.#cache, token, kind, this.#verifier[jwksGeneration](), verify);
   }
 
   /** Verifies the tokens of a session JSON. When they are new (`fresh`: after the code exchange,

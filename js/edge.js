@@ -5,7 +5,7 @@
 // (src/bindings/edge.rs); this file only moves Requests and Responses.
 // @ts-check
 import { BearerGuard, Introspector, TokenCache } from "./cognito_wasm.js";
-import { fetchWithin, invalidOptions, jwksGeneration, jwksRevision, wasmCall } from "./verifier.js";
+import { fetchWithin, invalidOptions, jwksGeneration, jwksRevision, throughCache, wasmCall } from "./verifier.js";
 
 /** @import { CognitoAccessTokenPayload, JwksCacheState, JwtPayload } from "./types.js" */
 /** @import { ClaimMatch } from "./verifier.js" */
@@ -139,15 +139,9 @@ function deepFreeze(value) {
  * current JWKS (a verifier of this package counts its JWKS changes; for any other `verify`-er the
  * count stays 0); cached payloads are frozen. */
 async function verifyCached(verifier, token, cache) {
-  if (cache === undefined) return deepFreeze(await verifier.verify(token));
-  const owner = verifierId(verifier);
-  // read before verifying: a JWKS change during the verification leaves the entry stale
-  const generation = verifier[jwksGeneration]?.() ?? 0;
-  const hit = cache.get(token, owner, generation);
-  if (hit !== undefined) return hit;
-  const payload = deepFreeze(await verifier.verify(token));
-  cache.insert(token, owner, generation, payload);
-  return payload;
+  const verify = async () => deepFreeze(await verifier.verify(token));
+  if (cache === undefined) return verify();
+  return throughCache(cache, token, verifierId(verifier), verifier[jwksGeneration]?.() ?? 0, verify);
 }
 
 /** @param {{ status: number, body: string, wwwAuthenticate?: string, allow?: string }} refused */

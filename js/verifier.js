@@ -354,6 +354,22 @@ function fastVerify(host, token, fallback) {
  */
 export const jwksGeneration = Symbol.for("cognito-wasm.jwksGeneration");
 
+/** `verify()`'s payload for `token` from `cache` when it was stored for `owner` under this JWKS
+ * `generation` (read by the caller before verifying: a JWKS change during the verification
+ * leaves the entry stale), else verified and stored: the edge's verified-token caches
+ * (`requireAuth`, `createEdgeAuth`), not part of the public surface.
+ * @param {{ get(token: string, owner: number, generation: number): any,
+ *   insert(token: string, owner: number, generation: number, payload: any): void }} cache
+ * @param {string} token @param {number} owner @param {number} generation
+ * @param {() => Promise<any>} verify */
+export async function throughCache(cache, token, owner, generation, verify) {
+  const hit = cache.get(token, owner, generation);
+  if (hit !== undefined) return hit;
+  const payload = await verify();
+  cache.insert(token, owner, generation, payload);
+  return payload;
+}
+
 /**
  * The method under which a verifier counts the changes of its JWKS cache that an export would
  * show (new keys, a penalty box opened here): a snapshot store (persistJwksCache) is written only
