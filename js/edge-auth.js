@@ -232,6 +232,9 @@ function redirect(location, cookies) {
 // ---------------------------------------------------------------------------------------------
 // Options
 
+/** Whether `error` says Cognito or the JWKS could not be reached (not that the session is bad). */
+const isOutage = (error) => error?.code === "ERR_AUTH_NETWORK" || error?.code?.startsWith("ERR_FETCH") === true;
+
 function pathMatcher(protect) {
   if (!Array.isArray(protect) || protect.length === 0) throw optionsError("protect must be a non-empty array of paths (\"/app/*\"), RegExps or functions");
   const tests = protect.map((p) => {
@@ -451,7 +454,7 @@ class Gateway {
       return errorAnswer(request, edgeError("ERR_EDGE_CSRF", "a state-changing request from another origin (or without Origin) is refused", 403));
     }
     const keys = await this.#keys;
-    const state = await this.#session(keys, url, cookies);
+    const state = await this.#session(keys, url, cookies, guarded);
     // A CORS preflight carries no cookies: it goes on to the origin without a session.
     if (state.signedIn === undefined && guarded && request.method !== "OPTIONS") return this.#signIn(request, url, cookies, keys, state.cookies);
     // The origin's request: our cookies out, forged claim headers out, verified claims in.
@@ -491,11 +494,17 @@ class Gateway {
    * The request's session: `{signedIn?: {session, access, id}, cookies}` (`cookies`: Set-Cookie
    * values for the response: a refreshed session, or the deletion of an unusable one). Anything
    * unusable (no cookie, tampered, an unknown secret, tokens that do not verify, a refresh token
-   * Cognito refuses) is no session.
+   * Cognito refuses) is no session. Cognito or the JWKS unreachable (`isOutage`) is a throw
+   * (a 502) on a `guarded` path; on a public one the visitor is anonymous for this request and
+   * the session cookie is kept for when they are back.
    */
-  async #session(keys, url, cookies) {
+  async #session(keys, url, cookies, guarded) {
     const o = this.#o;
     const none = () => ({ cookies: clearChunks(o.cookie, o.cookie.name, cookies) });
+    const outage = (/** @type {any} */ error) => {
+      if (guarded) throw error;
+      return { cookies: [] };
+    };
     const opened = await this.#openSession(keys, cookies);
     const sealed = opened?.value;
     if (sealed === undefined || sealed.s === null || typeof sealed.s !== "object" || typeof sealed.sid !== "string") return none();
@@ -510,7 +519,8 @@ class Gateway {
         refreshed = await this.#sharedRefresh(keys, url, sealed, JSON.stringify(session), cookies);
       } catch (error) {
         // Cognito unreachable: the current access token serves while it is still valid.
-        if (error?.code !== "ERR_AUTH_NETWORK" || due(0)) throw error;
+        if (error?.code !== "ERR_AUTH_NETWORK") throw error;
+        if (due(0)) return outage(error);
       }
       if (refreshed === null) return none();
       if (refreshed !== undefined) {
@@ -521,8 +531,7 @@ class Gateway {
     try {
       return { signedIn: await this.#verifySession(session), cookies: set };
     } catch (error) {
-      if (error?.code === "ERR_AUTH_NETWORK" || error?.code?.startsWith("ERR_FETCH")) throw error;
-      return none();
+      return isOutage(error) ? outage(error) : none();
     }
   }
 

@@ -153,6 +153,37 @@ test("a refresh that cannot reach Cognito keeps serving while the access token i
   assert.equal(calls.at(-1).form.get("refresh_token"), "refresh-1");
 });
 
+test("Cognito unreachable with the access token expired: a protected page is a 502, a public one is served anonymously and the session is kept", async () => {
+  let answer;
+  let down = false;
+  const { edge, calls } = gateway(() => {
+    if (down) throw new TypeError("down");
+    return Response.json(answer);
+  });
+  const { params, cookie } = await start(edge);
+  answer = { ...(await tokens(params)), expires_in: 1 };
+  const signedIn = cookieHeader(await callback(edge, params, cookie));
+  await new Promise((resolve) => setTimeout(resolve, 1100)); // past the session's expiry: nothing serves until a refresh
+  down = true;
+  const page = await edge(new Request(`${APP}/app/page`, { headers: { cookie: signedIn, accept: "application/json" } }));
+  assert.equal(page.status, 502);
+  assert.equal((await page.json()).error, "ERR_AUTH_NETWORK");
+  const open = await edge(new Request(`${APP}/about`, { headers: { cookie: signedIn, "x-sub": "forged" } }));
+  assert.equal(open.status, 200);
+  const seen = await open.json();
+  assert.equal(seen["x-sub"], undefined, "anonymous: no claim headers, the forged one removed");
+  assert.equal(seen.cookie, undefined, "the session cookie does not reach the origin");
+  assert.deepEqual(setCookies(open), [], "the session is not cleared");
+  const refreshes = calls.filter((c) => c.form.get("grant_type") === "refresh_token").length;
+  assert.ok(refreshes >= 2, `both requests tried the refresh (${refreshes})`);
+  // Cognito back: the same cookie refreshes and signs the visitor in
+  down = false;
+  answer = { access_token: await sign(key, claims("access")), expires_in: 3600, token_type: "Bearer" };
+  const back = await edge(new Request(`${APP}/app/page`, { headers: { cookie: signedIn } }));
+  assert.equal(back.status, 200);
+  assert.ok(setCookies(back).some((c) => c.startsWith("s.0=") && !c.endsWith("=")), "a refreshed session cookie");
+});
+
 test("an unexpected failure is ERR_EDGE_INTERNAL with a fixed message (the cause stays inside)", async () => {
   const { edge } = gateway(() => Response.json({}), {
     protect: [(path) => {
