@@ -136,17 +136,23 @@ test("an unreachable token endpoint is ERR_AUTH_NETWORK (502), as HTML for a pag
   assert.doesNotMatch(page, /ECONNREFUSED|at \S+:\d+/);
 });
 
-test("a refresh that cannot reach Cognito keeps serving while the access token is valid", async () => {
-  let answer;
-  let down = false;
+/** Signed in with a session that expires in `expiresIn` seconds, through a token endpoint that
+ * `endpoint.down = true` makes unreachable (`endpoint.answer`: what it answers when up). */
+async function signedInFlaky(expiresIn) {
+  const endpoint = { down: false, answer: undefined };
   const { edge, calls } = gateway(() => {
-    if (down) throw new TypeError("down");
-    return Response.json(answer);
+    if (endpoint.down) throw new TypeError("down");
+    return Response.json(endpoint.answer);
   });
   const { params, cookie } = await start(edge);
-  answer = { ...(await tokens(params)), expires_in: 30 }; // inside the 60 s refresh margin
+  endpoint.answer = { ...(await tokens(params)), expires_in: expiresIn };
   const signedIn = cookieHeader(await callback(edge, params, cookie));
-  down = true;
+  return { edge, calls, endpoint, signedIn };
+}
+
+test("a refresh that cannot reach Cognito keeps serving while the access token is valid", async () => {
+  const { edge, calls, endpoint, signedIn } = await signedInFlaky(30); // inside the 60 s refresh margin
+  endpoint.down = true;
   const response = await edge(new Request(`${APP}/app/page`, { headers: { cookie: signedIn } }));
   assert.equal(response.status, 200);
   assert.equal(calls.at(-1).form.get("grant_type"), "refresh_token");
@@ -154,17 +160,9 @@ test("a refresh that cannot reach Cognito keeps serving while the access token i
 });
 
 test("Cognito unreachable with the access token expired: a protected page is a 502, a public one is served anonymously and the session is kept", async () => {
-  let answer;
-  let down = false;
-  const { edge, calls } = gateway(() => {
-    if (down) throw new TypeError("down");
-    return Response.json(answer);
-  });
-  const { params, cookie } = await start(edge);
-  answer = { ...(await tokens(params)), expires_in: 1 };
-  const signedIn = cookieHeader(await callback(edge, params, cookie));
+  const { edge, calls, endpoint, signedIn } = await signedInFlaky(1);
   await new Promise((resolve) => setTimeout(resolve, 1100)); // past the session's expiry: nothing serves until a refresh
-  down = true;
+  endpoint.down = true;
   const page = await edge(new Request(`${APP}/app/page`, { headers: { cookie: signedIn, accept: "application/json" } }));
   assert.equal(page.status, 502);
   assert.equal((await page.json()).error, "ERR_AUTH_NETWORK");
@@ -177,8 +175,8 @@ test("Cognito unreachable with the access token expired: a protected page is a 5
   const refreshes = calls.filter((c) => c.form.get("grant_type") === "refresh_token").length;
   assert.ok(refreshes >= 2, `both requests tried the refresh (${refreshes})`);
   // Cognito back: the same cookie refreshes and signs the visitor in
-  down = false;
-  answer = { access_token: await sign(key, claims("access")), expires_in: 3600, token_type: "Bearer" };
+  endpoint.down = false;
+  endpoint.answer = { access_token: await sign(key, claims("access")), expires_in: 3600, token_type: "Bearer" };
   const back = await edge(new Request(`${APP}/app/page`, { headers: { cookie: signedIn } }));
   assert.equal(back.status, 200);
   assert.ok(setCookies(back).some((c) => c.startsWith("s.0=") && !c.endsWith("=")), "a refreshed session cookie");
