@@ -369,13 +369,14 @@ export function persistJwksCache(verifier, store) {
     async save() {
       const now = revision();
       if (now !== undefined && now === savedRevision) return false;
-      savedRevision = now;
       const state = verifier.exportJwksCache();
       const text = JSON.stringify(state);
-      if (text === saved) return false;
+      const changed = text !== saved;
+      // a failed write rejects and leaves the state unsaved: the next save() writes it again
+      if (changed) await store.put(state);
       saved = text;
-      await store.put(state);
-      return true;
+      savedRevision = now;
+      return changed;
     },
   };
 }

@@ -61,6 +61,27 @@ test("cacheApiJwksStore: saved once, loaded by a fresh verifier that then needs 
   assert.equal((await jwksFetches(emulator.url)) - before, 1, "only the first verifier fetched");
 });
 
+test("a failed store write is tried again at the next save()", async () => {
+  const token = (await codeFlowTokens(emulator.url)).access;
+  const puts = [];
+  const store = {
+    get: async () => null,
+    put: async (state) => {
+      puts.push(state);
+      if (puts.length === 1) throw new Error("store down");
+    },
+  };
+  const v = verifier();
+  const sync = persistJwksCache(v, store);
+  await sync.load();
+  assert.equal((await v.verify(token)).username, "jdoe");
+  await assert.rejects(sync.save(), /store down/);
+  assert.equal(await sync.save(), true, "written the second time");
+  assert.equal(await sync.save(), false, "and then not again");
+  assert.equal(puts.length, 2);
+  assert.deepEqual(puts[1], puts[0]);
+});
+
 test("a store holding garbage or failing is ignored: the verifier fetches as usual", async () => {
   const token = (await codeFlowTokens(emulator.url)).access;
   for (const store of [
