@@ -277,6 +277,41 @@ fn a_long_token_has_its_signature_checked_before_its_payload_is_read() {
 }
 
 #[test]
+fn a_long_token_with_a_good_signature_has_its_payload_read_after_it() {
+    use cognito_wasm::protocol::codec::b64;
+    let mut engine = Engine::new(verifier(&fixture()));
+    engine.cache_jwks(jwks().as_bytes(), None, now()).unwrap();
+    let t = token("valid access token");
+    let parts: Vec<&str> = t.split('.').collect();
+    let mut claims: Value =
+        serde_json::from_slice(&b64::decode(parts[1].as_bytes()).unwrap()).unwrap();
+    claims["padding"] = Value::String("x".repeat(9000));
+    let payload = b64::encode(&serde_json::to_vec(&claims).unwrap());
+    let long = format!("{}.{payload}.{}", parts[0], parts[2]);
+    let mut v: V = engine.begin(long, None).unwrap();
+    assert!(v.prepared().is_none(), "the payload was read first");
+    assert_eq!(
+        step(&mut engine, &mut v, Input::Start).unwrap(),
+        Action::Import
+    );
+    // the signature step answers "valid" (the driver does not check signatures itself)
+    assert_eq!(
+        import_and_check(&mut engine, &mut v, true).unwrap(),
+        Action::Done
+    );
+    let prepared = v.prepared().expect("the payload read after the signature");
+    assert!(prepared.jwt.payload_json.contains(&"x".repeat(9000)));
+    assert_eq!(
+        prepared.jwt.signing_input,
+        format!("{}.{payload}", parts[0])
+    );
+    assert_eq!(
+        prepared.jwt.header_json,
+        String::from_utf8(b64::decode(parts[0].as_bytes()).unwrap()).unwrap()
+    );
+}
+
+#[test]
 fn a_long_tokens_unknown_kid_asks_each_jwks_of_the_pool_once_then_the_penalty_box() {
     let options = r#"{"userPoolId":"us-east-1_Fixture01","tokenUse":null,"clientId":null}"#;
     let core = JwtVerifier::cognito(Options::parse_list(options).unwrap()).unwrap();

@@ -454,7 +454,10 @@ impl<K: Clone> Engine<K> {
             if !valid {
                 return Err(SignatureError::Invalid.into());
             }
-            // the same header as the one checked: the same kid and alg, of the same pool
+            // the same header as the one checked: the same kid and alg, of the same pool. It is
+            // read again rather than kept from `signature_first`: only a token with a good
+            // signature gets here (never junk), its header is at most MAX_HEADER_CHARS, and
+            // keeping the parse measured +0.4 KB gzip of wasm.
             let prepared = self.core.prepare(&v.token)?.into_owned();
             v.token = String::new();
             v.prepared = Some(prepared);
