@@ -79,12 +79,14 @@ start emulator "$emulator_bin" --config "$state/config.json" --port "$emulator_p
 start www node www/serve.mjs --port "$www_port" --config "$state/config.json" \
   --emulator "$emulator_url" --idp "$idp_url"
 # Sign-in at the edge: the example worker's bff mode (examples/cloudflare-worker/src/bff.js) with
-# the demo config's confidential client; the cookie secret is made afresh per run.
+# the demo config's confidential client; the cookie secret is made afresh per run. The secrets go
+# through the environment (--secret), not the command line that `ps` shows every local user.
+CLIENT_SECRET="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).UserPoolClients.find((c) => c.ClientId === "demo4edge0client000000000c").ClientSecret)' "$state/config.json")" \
+COOKIE_SECRETS="$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')" \
 COGNITO_WASM_PKG=$root/www/deps/node_modules/cognito-wasm start edge \
   node examples/cloudflare-worker/dev.mjs --env bff --emulator "$emulator_url" --port "$edge_port" \
   --var USER_POOL_ID=us-east-1_DemoPool1 --var CLIENT_ID=demo4edge0client000000000c \
-  --var CLIENT_SECRET="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).UserPoolClients.find((c) => c.ClientId === "demo4edge0client000000000c").ClientSecret)' "$state/config.json")" \
-  --var COOKIE_SECRETS="$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')"
+  --secret CLIENT_SECRET --secret COOKIE_SECRETS
 
 cat <<BANNER
 

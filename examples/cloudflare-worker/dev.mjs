@@ -2,8 +2,10 @@
 // Runs the example worker locally in workerd (Miniflare) over HTTP on 127.0.0.1, with the
 // [vars] and KV namespaces of wrangler.toml (KV in memory, or on disk with --kv-persist DIR).
 //
-//   node examples/cloudflare-worker/dev.mjs [--emulator URL] [--port N] [--kv-persist DIR] [--env bff] [--var NAME=VALUE]...
+//   node examples/cloudflare-worker/dev.mjs [--emulator URL] [--port N] [--kv-persist DIR] [--env bff] [--var NAME=VALUE]... [--secret NAME]...
 //
+// --secret NAME sets the var NAME from the environment variable of that name, so that a secret is
+// not in the command line (which every local user can read in `ps`).
 // --emulator points JWKS_URI and USER_INFO_ENDPOINT at a running Cognito emulator
 // (`cargo run -p cognito-emulator`). The package comes from $COGNITO_WASM_PKG, else an installed
 // `cognito-wasm` next to this file, else the repository's build output pkg/ (scripts/build-pkg.sh).
@@ -110,9 +112,13 @@ export async function startWorker({
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
-    options: { emulator: { type: "string" }, port: { type: "string" }, "kv-persist": { type: "string" }, env: { type: "string" }, var: { type: "string", multiple: true } },
+    options: { emulator: { type: "string" }, port: { type: "string" }, "kv-persist": { type: "string" }, env: { type: "string" }, var: { type: "string", multiple: true }, secret: { type: "string", multiple: true } },
   });
   const vars = Object.fromEntries((values.var ?? []).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+  for (const name of values.secret ?? []) {
+    if (process.env[name] === undefined) throw new Error(`dev.mjs: --secret ${name}: no environment variable ${name}`);
+    vars[name] = process.env[name];
+  }
   const { url } = await startWorker({ emulator: values.emulator, env: values.env, vars, port: Number(values.port ?? 8787), kvPersist: values["kv-persist"] });
   console.log(url);
 }
