@@ -69,3 +69,17 @@ test("a kid missing from a JWKS fetched for it is KidNotFoundInJwksError, also f
     assert.equal(error.code, "ERR_JWKS_KID_NOT_FOUND");
   }
 });
+
+// One of the README's "Where we deliberately differ" rows: a token whose iss is another pool's,
+// signed by a key of this pool's JWKS. aws-jwt-verify looks its configuration up by that iss and
+// finds none (ParameterValidationError, before the signature); here the iss chooses nothing, so
+// the token is checked as this pool's and fails the issuer claim after its signature verified.
+test("a token naming another pool's issuer: JwtInvalidIssuerError here, ParameterValidationError in aws-jwt-verify", async () => {
+  const foreign = `https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool9`;
+  const token = await sign(key, claims("access", { iss: foreign }));
+  const [a, b] = both({ tokenUse: "access", clientId });
+  assert.equal(await outcome(b, token), "ParameterValidationError", "aws-jwt-verify (the case itself is wrong)");
+  const error = await rejection(a.verify(token));
+  assert.ok(error instanceof ours.JwtInvalidIssuerError, error.name);
+  assert.deepEqual([error.code, error.failedAssertion.actual], ["ERR_JWT_INVALID_ISSUER", foreign]);
+});

@@ -1,0 +1,129 @@
+// The README's quick starts for Node.js and Cloudflare Workers, run as written (the code blocks of
+// the packaged README.md, not copies): the Node one in this process, the worker one in real
+// workerd through Miniflare. Only the network is stood in for: the README's user pool
+// (us-east-1_AbCdEf123) has its JWKS served at Cognito's real URL by a stubbed fetch.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Miniflare } from "miniflare";
+import { claims, makeKey, now, sign } from "./helpers.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const readme = readFileSync(createRequire(import.meta.url).resolve("cognito-wasm/package.json").replace(/package\.json$/, "README.md"), "utf8");
+
+/** The first ```js block under the heading `heading` (a whole line of the README). */
+function snippet(heading) {
+  const at = readme.split("\n").indexOf(heading);
+  assert.ok(at >= 0, `the README has no heading ${heading}`);
+  const rest = readme.split("\n").slice(at + 1).join("\n");
+  const block = /^```js\n([\s\S]*?)^```$/m.exec(rest);
+  assert.ok(block, `no js block under ${heading}`);
+  return block[1];
+}
+
+// The pool, app client and JWKS URL the quick starts name (Cognito's, not loopback).
+const pool = "us-east-1_AbCdEf123";
+const issuer = `https://cognito-idp.us-east-1.amazonaws.com/${pool}`;
+const jwksUrl = `${issuer}/.well-known/jwks.json`;
+const client = "1example23456789abcdefghij";
+let key;
+let tokens;
+
+before(async () => {
+  key = await makeKey("readme-key");
+  const access = (extra) => sign(key, claims("access", { iss: issuer, client_id: client, ...extra }));
+  tokens = { valid: await access({}), expired: await access({ iat: now() - 7200, exp: now() - 3600 }), otherClient: await access({ client_id: "someoneelse" }) };
+});
+
+/** What the README's JWKS URL answers: the pool's keys, and 404 for any other URL. */
+const answer = (url) => (url === jwksUrl ? Response.json({ keys: [key.jwk] }) : new Response("not found", { status: 404 }));
+
+/**
+ * Writes `source` as the module `name` beside the installed package and returns `run(token)`,
+ * which imports a fresh copy of it (a new verifier) with `token` as its free variable `token` and
+ * resolves to the arguments of each `console.log` call it made.
+ */
+function moduleRunner(t, name, source) {
+  const file = `${here}${name}`;
+  writeFileSync(file, `const token = globalThis.readmeToken;\n${source}`);
+  const logged = [];
+  t.mock.method(console, "log", (...args) => logged.push(args));
+  t.after(() => delete globalThis.readmeToken);
+  let runs = 0;
+  return async (token) => {
+    globalThis.readmeToken = token;
+    logged.length = 0;
+    runs += 1;
+    await import(`${pathToFileURL(file).href}?run=${runs}`);
+    return [...logged];
+  };
+}
+
+test("the Node.js quick start verifies a token and reports a rejection by name and code", async (t) => {
+  const fetched = [];
+  t.mock.method(globalThis, "fetch", async (input) => {
+    fetched.push(String(input));
+    return answer(String(input));
+  });
+  const run = moduleRunner(t, "readme-node.mjs", snippet("### Node.js"));
+  const lines = async (token) => (await run(token)).map((args) => args.join(" "));
+  assert.deepEqual(await lines(tokens.valid), ["valid token for jdoe"]);
+  assert.deepEqual(fetched, [jwksUrl], "the verifier fetched the pool's JWKS from Cognito's URL");
+  assert.deepEqual(await lines(tokens.expired), ["rejected: JwtExpiredError ERR_JWT_EXPIRED"]);
+  assert.deepEqual(await lines(tokens.otherClient), ["rejected: CognitoJwtInvalidClientIdError ERR_JWT_INVALID_CLIENT_ID"]);
+});
+
+test("the Errors section's example tells an expired token from a claim error by class", async (t) => {
+  // the example's free variables: a verifier of the README's pool, with its JWKS cached
+  const prelude = `import { CognitoJwtVerifier } from "cognito-wasm";
+const verifier = CognitoJwtVerifier.create(${JSON.stringify({ userPoolId: pool, tokenUse: "access", clientId: client })});
+verifier.cacheJwks(${JSON.stringify({ keys: [key.jwk] })});
+`;
+  const run = moduleRunner(t, "readme-errors.mjs", prelude + snippet("## Errors"));
+  assert.deepEqual(await run(tokens.valid), []);
+  assert.deepEqual(await run(tokens.expired), [], "JwtExpiredError: the first branch, which logs nothing");
+  assert.deepEqual(await run(tokens.otherClient), [[{ actual: "someoneelse", expected: [client] }]], "a claim error logs its failedAssertion");
+});
+
+describe("the Cloudflare Workers quick start, in workerd", () => {
+  let mf;
+  const fetched = [];
+  before(async () => {
+    // As the README says for workerd without a bundler: the installed package's workerd entry by
+    // path, and a CompiledWasm rule for the .wasm.
+    const source = snippet("### Cloudflare Workers: verifying only (workerd)");
+    assert.match(source, /from "cognito-wasm";/);
+    writeFileSync(`${here}readme-worker.mjs`, source.replace(/from "cognito-wasm";/, 'from "./node_modules/cognito-wasm/workerd.js";'));
+    mf = new Miniflare({
+      modules: true,
+      scriptPath: `${here}readme-worker.mjs`,
+      modulesRoot: here,
+      modulesRules: [
+        { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+        { type: "CompiledWasm", include: ["**/*.wasm"] },
+      ],
+      compatibilityDate: "2025-01-01",
+      outboundService: (request) => {
+        fetched.push(request.url);
+        return answer(request.url);
+      },
+    });
+    await mf.ready;
+  });
+  after(() => mf?.dispose());
+
+  test("it answers 200 for a good bearer token and 401 with the code otherwise", async () => {
+    const call = async (authorization) => {
+      const response = await mf.dispatchFetch("http://worker/", { headers: authorization === undefined ? {} : { authorization } });
+      return [response.status, await response.json()];
+    };
+    assert.deepEqual(await call(`Bearer ${tokens.valid}`), [200, { hello: "jdoe" }]);
+    assert.deepEqual(fetched, [jwksUrl], "the worker fetched the pool's JWKS from Cognito's URL, once");
+    assert.deepEqual(await call(`Bearer ${tokens.expired}`), [401, { error: "ERR_JWT_EXPIRED" }]);
+    assert.deepEqual(await call(`Bearer ${tokens.otherClient}`), [401, { error: "ERR_JWT_INVALID_CLIENT_ID" }]);
+    assert.deepEqual(await call(undefined), [401, { error: "ERR_JWT_MALFORMED" }]);
+    assert.deepEqual(fetched, [jwksUrl], "no other fetch: the JWKS stayed cached in the isolate");
+  });
+});
