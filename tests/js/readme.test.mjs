@@ -1,10 +1,13 @@
-// The README's quick starts for Node.js and Cloudflare Workers, run as written (the code blocks of
-// the packaged README.md, not copies): the Node one in this process, the worker one in real
+// The README's quick starts for Node.js and Cloudflare Workers (verifying only, and the edge one:
+// bearer checks, introspection, JWKS in KV) and its Errors example, run as written (the code
+// blocks of the packaged README.md, not copies): the Node ones in this process, the workers in real
 // workerd through Miniflare. Only the network is stood in for: the README's user pool
 // (us-east-1_AbCdEf123) has its JWKS served at Cognito's real URL by a stubbed fetch.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Miniflare } from "miniflare";
@@ -39,6 +42,38 @@ before(async () => {
 
 /** What the README's JWKS URL answers: the pool's keys, and 404 for any other URL. */
 const answer = (url) => (url === jwksUrl ? Response.json({ keys: [key.jwk] }) : new Response("not found", { status: 404 }));
+
+/**
+ * Writes the README's worker under `heading` as the module `name`, importing the installed
+ * package's workerd entry by path (as the README says for workerd without a bundler, with a
+ * CompiledWasm rule for the .wasm).
+ */
+function writeWorker(heading, name) {
+  const source = snippet(heading);
+  assert.match(source, /from "cognito-wasm";/);
+  writeFileSync(`${here}${name}`, source.replace(/from "cognito-wasm";/, 'from "./node_modules/cognito-wasm/workerd.js";'));
+}
+
+/** A fresh workerd instance (a new isolate) of the module `name`, its outbound fetches recorded in `fetched` and answered by `answer`. */
+async function startWorker(name, fetched, options = {}) {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: `${here}${name}`,
+    modulesRoot: here,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2025-01-01",
+    outboundService: (request) => {
+      fetched.push(request.url);
+      return answer(request.url);
+    },
+    ...options,
+  });
+  await mf.ready;
+  return mf;
+}
 
 /**
  * Writes `source` as the module `name` beside the installed package and returns `run(token)`,
@@ -91,26 +126,8 @@ describe("the Cloudflare Workers quick start, in workerd", () => {
   let mf;
   const fetched = [];
   before(async () => {
-    // As the README says for workerd without a bundler: the installed package's workerd entry by
-    // path, and a CompiledWasm rule for the .wasm.
-    const source = snippet("### Cloudflare Workers: verifying only (workerd)");
-    assert.match(source, /from "cognito-wasm";/);
-    writeFileSync(`${here}readme-worker.mjs`, source.replace(/from "cognito-wasm";/, 'from "./node_modules/cognito-wasm/workerd.js";'));
-    mf = new Miniflare({
-      modules: true,
-      scriptPath: `${here}readme-worker.mjs`,
-      modulesRoot: here,
-      modulesRules: [
-        { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-        { type: "CompiledWasm", include: ["**/*.wasm"] },
-      ],
-      compatibilityDate: "2025-01-01",
-      outboundService: (request) => {
-        fetched.push(request.url);
-        return answer(request.url);
-      },
-    });
-    await mf.ready;
+    writeWorker("### Cloudflare Workers: verifying only (workerd)", "readme-worker.mjs");
+    mf = await startWorker("readme-worker.mjs", fetched);
   });
   after(() => mf?.dispose());
 
@@ -125,5 +142,68 @@ describe("the Cloudflare Workers quick start, in workerd", () => {
     assert.deepEqual(await call(`Bearer ${tokens.otherClient}`), [401, { error: "ERR_JWT_INVALID_CLIENT_ID" }]);
     assert.deepEqual(await call(undefined), [401, { error: "ERR_JWT_MALFORMED" }]);
     assert.deepEqual(fetched, [jwksUrl], "no other fetch: the JWKS stayed cached in the isolate");
+  });
+});
+
+describe("the edge Worker quick start (bearer checks, introspection, JWKS in KV), in workerd", () => {
+  const fetched = [];
+  const kvDir = mkdtempSync(join(tmpdir(), "readme-kv-"));
+  const introspector = { clientId: "gateway", clientSecret: "gateway-secret" };
+  before(() => writeWorker("### Worker: bearer checks, introspection, JWKS across isolates", "readme-edge.mjs"));
+  after(() => rmSync(kvDir, { recursive: true, force: true }));
+
+  /** A fresh isolate of the snippet, with the env it reads and its KV kept in `kvDir`. */
+  const start = () =>
+    startWorker("readme-edge.mjs", fetched, {
+      bindings: { USER_POOL_ID: pool, CLIENT_ID: client, INTROSPECTION_CLIENTS: JSON.stringify([introspector]) },
+      kvNamespaces: ["JWKS_CACHE"],
+      kvPersist: kvDir,
+    });
+
+  test("bearer checks answer by scope, introspection by client, and a fresh isolate fetches no JWKS", async () => {
+    const withoutScope = await sign(key, claims("access", { iss: issuer, client_id: client, scope: "openid" }));
+    const basic = `Basic ${btoa(`${introspector.clientId}:${introspector.clientSecret}`)}`;
+    const a = await start();
+    try {
+      const get = (authorization) => a.dispatchFetch("http://worker/", { headers: authorization ? { authorization } : {} });
+      const hello = await get(`Bearer ${tokens.valid}`);
+      assert.deepEqual([hello.status, await hello.json()], [200, { hello: "jdoe" }]);
+      assert.deepEqual(fetched, [jwksUrl]);
+      const forbidden = await get(`Bearer ${withoutScope}`);
+      assert.equal(forbidden.status, 403);
+      assert.match(forbidden.headers.get("www-authenticate"), /error="insufficient_scope"/);
+      const anonymous = await get(undefined);
+      assert.deepEqual([anonymous.status, anonymous.headers.get("www-authenticate")], [401, 'Bearer realm="api"']);
+      const introspect = (token, authorization) =>
+        a.dispatchFetch("http://worker/introspect", {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", authorization },
+          body: new URLSearchParams({ token }).toString(),
+        });
+      const active = await introspect(tokens.valid, basic);
+      const body = await active.json();
+      assert.deepEqual([active.status, body.active, body.client_id, body.username], [200, true, client, "jdoe"]);
+      assert.deepEqual(await (await introspect(tokens.expired, basic)).json(), { active: false });
+      const stranger = await introspect(tokens.valid, `Basic ${btoa("gateway:wrong")}`);
+      assert.deepEqual([stranger.status, await stranger.json()], [401, { error: "invalid_client" }]);
+      // ctx.waitUntil(app.jwks.save()) runs after the response: wait for the KV entry
+      const kv = await a.getKVNamespace("JWKS_CACHE");
+      let saved;
+      for (let i = 0; i < 50 && saved === undefined; i += 1) {
+        saved = (await kv.list()).keys[0];
+        if (saved === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(saved, "the JWKS was saved to KV");
+    } finally {
+      await a.dispose();
+    }
+    const b = await start();
+    try {
+      const hello = await b.dispatchFetch("http://worker/", { headers: { authorization: `Bearer ${tokens.valid}` } });
+      assert.deepEqual([hello.status, await hello.json()], [200, { hello: "jdoe" }]);
+      assert.deepEqual(fetched, [jwksUrl], "the second isolate verified with the JWKS from KV, no fetch");
+    } finally {
+      await b.dispose();
+    }
   });
 });
