@@ -1,16 +1,17 @@
-// The README's SPA quick start, run as written (the js block of the packaged README.md) in
-// headless Chromium, with the host names it names: the app at https://app.example.com, the user
-// pool domain myapp.auth.us-east-1.amazoncognito.com and Cognito's JWKS at
-// cognito-idp.us-east-1.amazonaws.com. Playwright routes those hosts: the app's to the page and the
-// packed package, Cognito's to the emulator on loopback (pool us-east-1_AbCdEf123 as the snippet
-// configures it). Nothing in the snippet is changed.
+// The README's SPA quick start and its browser verify-only example, run as written (the code
+// blocks of the packaged README.md) in headless Chromium, with the host names they show: the app at
+// https://app.example.com, the user pool domain myapp.auth.us-east-1.amazoncognito.com, and
+// Cognito's JWKS at cognito-idp.us-east-1.amazonaws.com (and issuer-cognito-idp.…, the pool's
+// newer issuer format). Playwright routes those hosts: the app's to the page and the packed
+// package, Cognito's to the emulator on loopback (pool us-east-1_AbCdEf123 as the snippets
+// configure it). Nothing in the snippets is changed.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 
-import { launchChromium, packageDir, startEmulator } from './support.mjs';
+import { authorizeUrl, emulatorLogin, launchChromium, packageDir, redeemCode, startEmulator } from './support.mjs';
 
 const readme = readFileSync(join(packageDir(), 'README.md'), 'utf8');
 const heading = '### SPA: sign in with the hosted UI (authorization code + PKCE)';
@@ -22,6 +23,7 @@ const CLIENT = '1example23456789abcdefghij';
 const APP = 'https://app.example.com';
 const DOMAIN = 'https://myapp.auth.us-east-1.amazoncognito.com';
 const COGNITO_IDP = 'https://cognito-idp.us-east-1.amazonaws.com';
+const ISSUER_HOST = 'https://issuer-cognito-idp.us-east-1.amazonaws.com'; // the pool's newer issuer format
 const USER = { username: 'jdoe', password: 'Passw0rd!', email: 'jdoe@example.com' };
 
 const config = {
@@ -65,7 +67,13 @@ after(async () => {
   await emulator?.stop();
 });
 
-test('the SPA quick start signs in through the hosted UI, verifies the tokens and calls the API with the access token', async () => {
+/**
+ * A browser context whose hosts are the README's: the app (`html` for any page, the package under
+ * /node_modules/cognito-wasm/, `/api` recorded in `requests.api` and answered 200) and Cognito's
+ * (served by the emulator; redirects go back to the browser, not followed here), every Cognito
+ * request recorded in `requests.cognito`.
+ */
+async function readmeHosts(html) {
   const context = await browser.newContext();
   const requests = { cognito: [], api: [] };
   let apiCalled;
@@ -83,9 +91,8 @@ test('the SPA quick start signs in through the hosted UI, verifies the tokens an
       apiCalled();
       return route.fulfill({ status: 200, body: 'ok' });
     }
-    return route.fulfill({ body: page(), contentType: 'text/html' });
+    return route.fulfill({ body: html, contentType: 'text/html' });
   });
-  // Cognito's hosts, served by the emulator (redirects go back to the browser, not followed here).
   const toEmulator = async (route) => {
     const url = new URL(route.request().url());
     requests.cognito.push(`${url.origin}${url.pathname}`);
@@ -94,6 +101,13 @@ test('the SPA quick start signs in through the hosted UI, verifies the tokens an
   };
   await context.route(`${DOMAIN}/**`, toEmulator);
   await context.route(`${COGNITO_IDP}/**`, toEmulator);
+  await context.route(`${ISSUER_HOST}/**`, toEmulator);
+  return { context, requests, apiCall };
+}
+
+test('the SPA quick start signs in through the hosted UI, verifies the tokens and calls the API with the access token', async () => {
+  const { context, requests, apiCall } = await readmeHosts(page());
+  const files = packageDir();
   const logs = [];
   const tab = await context.newPage();
   tab.on('console', (message) => logs.push(message.text()));
@@ -124,6 +138,36 @@ test('the SPA quick start signs in through the hosted UI, verifies the tokens an
     // The pool's JWKS came from Cognito's own URL, and the domain served authorize, login and token.
     assert.ok(requests.cognito.includes(`${COGNITO_IDP}/${POOL_ID}/.well-known/jwks.json`), requests.cognito.join('\n'));
     for (const path of ['/oauth2/authorize', '/oauth2/token']) assert.ok(requests.cognito.includes(`${DOMAIN}${path}`), `${path}: ${requests.cognito.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the browser verify-only example verifies an ID token with the JWKS fetched from Cognito\'s URL', async () => {
+  const html = /^```html\n([\s\S]*?)^```$/m.exec(readme.slice(readme.indexOf('### Browser: verifying only')))?.[1];
+  assert.ok(html, 'the README has an html block under "### Browser: verifying only"');
+  // an ID token of the README's pool and client, from a browserless sign-in at the emulator
+  const redirectUri = `${APP}/callback`;
+  const { url, verifier } = authorizeUrl(emulator.url, { client_id: CLIENT, redirect_uri: redirectUri, scope: 'openid email', state: 'readme' });
+  const code = new URL(await emulatorLogin(emulator.url, url, USER)).searchParams.get('code');
+  const { id_token: idToken } = await redeemCode(emulator.url, { clientId: CLIENT, code, redirectUri, verifier });
+  const { context, requests } = await readmeHosts(html);
+  try {
+    await context.addInitScript((token) => {
+      window.idToken = token; // the example's free variable
+    }, idToken);
+    const tab = await context.newPage();
+    const logs = [];
+    tab.on('console', (message) => logs.push(message.text()));
+    tab.on('pageerror', (error) => logs.push(`page error: ${error.message}`));
+    tab.on('requestfailed', (request) => logs.push(`failed: ${request.url()}`));
+    await tab.goto(`${APP}/`);
+    await tab.waitForFunction(() => document.body.textContent.startsWith('Hello'), null, { timeout: 30_000 }).catch((error) => {
+      throw new Error(`no greeting; the page logged:\n${logs.join('\n')}`, { cause: error });
+    });
+    assert.equal(await tab.evaluate(() => document.body.textContent), `Hello ${USER.email}`);
+    // hydrate() fetched the JWKS of both issuer formats of the pool, once each; verify() nothing more
+    assert.deepEqual(requests.cognito.sort(), [`${COGNITO_IDP}/${POOL_ID}/.well-known/jwks.json`, `${ISSUER_HOST}/${POOL_ID}/.well-known/jwks.json`]);
   } finally {
     await context.close();
   }
