@@ -39,16 +39,19 @@ const cognitoWasmBaseline = baseline && (await import(pathToFileURL(join(baselin
 const inChromium = (tokenUse) =>
   withBenchPage((page) => page.evaluate((o) => globalThis.bench(o), { ...options, tokenUse }), undefined, baseline);
 
+/** The median-round figure `field` (`us` or `ratio`) of the line `name` in `results`. */
+const figure = (results, field) => (name) => results.find((r) => r.name === name)[field];
+
 /** Node's target: cognito-wasm's median ratio to the floor, beside aws-jwt-verify's (node:crypto). */
 function target(results) {
-  const ratio = (name) => results.find((r) => r.name === name).ratio;
+  const ratio = figure(results, "ratio");
   const [ours, theirs] = [ratio("cognito-wasm"), ratio("aws-jwt-verify")];
   const bound = ratio("  node:crypto.verify + JSON.parse");
   console.log(`  target ≤ 0.45×: cognito-wasm ${ours.toFixed(2)}× (${ours <= 0.45 ? "met" : "not met"}), aws-jwt-verify ${theirs.toFixed(2)}×,` +
     ` node:crypto.verify + JSON.parse ${bound.toFixed(2)}× (median rounds)`);
   // What the target leaves a verifier above the least a node:crypto verifier does (the RSA check
   // and JSON.parse), beside what cognito-wasm adds there: decoding, the JSON pass, the claims.
-  const us = (name) => results.find((r) => r.name === name).us;
+  const us = figure(results, "us");
   const least = us("  node:crypto.verify + JSON.parse");
   const leaves = 0.45 * us("crypto.subtle.verify (floor)") - least;
   console.log(`  above node:crypto.verify + JSON.parse: the target leaves ${leaves.toFixed(1)} µs, cognito-wasm adds ${(us("cognito-wasm") - least).toFixed(1)} µs,` +
@@ -61,7 +64,7 @@ function target(results) {
  * the timed loop).
  */
 function chromiumTarget(results) {
-  const us = (name) => results.find((r) => r.name === name).us;
+  const us = figure(results, "us");
   const ours = us("cognito-wasm");
   const [minimal, parse] = [ours / us("  minimal WebCrypto verifier"), ours / us("  floor + JSON.parse(payload)")];
   console.log(`  target ≤ 1.15× the minimal WebCrypto verifier: cognito-wasm ${minimal.toFixed(2)}× (${minimal <= 1.15 ? "met" : "not met"});` +

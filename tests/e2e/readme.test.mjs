@@ -12,10 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 
 import { authorizeUrl, emulatorLogin, launchChromium, packageDir, redeemCode, startEmulator } from './support.mjs';
+import { readmeBlock } from '../js/readme-blocks.mjs';
 
 const readme = readFileSync(join(packageDir(), 'README.md'), 'utf8');
-const heading = '### SPA: sign in with the hosted UI (authorization code + PKCE)';
-const snippet = /^```js\n([\s\S]*?)^```$/m.exec(readme.slice(readme.indexOf(heading)))?.[1];
+const snippet = readmeBlock(readme, '### SPA: sign in with the hosted UI (authorization code + PKCE)');
 
 // What the snippet names.
 const POOL_ID = 'us-east-1_AbCdEf123';
@@ -57,7 +57,6 @@ let emulator;
 let browser;
 
 before(async () => {
-  assert.ok(snippet, `the README has a js block under ${heading}`);
   emulator = await startEmulator({ config });
   browser = await launchChromium();
 });
@@ -105,13 +104,36 @@ async function readmeHosts(html) {
   return { context, requests, apiCall };
 }
 
+/**
+ * A tab of `context` whose console lines, page errors and failed requests (origin and path only:
+ * a callback URL carries the code) are kept in `logs`, and `within(promise, what)`: the promise,
+ * or a failure after 30 s that says `what` did not happen and what the page logged.
+ */
+async function openTab(context) {
+  const tab = await context.newPage();
+  const logs = [];
+  tab.on('console', (message) => logs.push(message.text()));
+  tab.on('pageerror', (error) => logs.push(`page error: ${error.message}`));
+  tab.on('requestfailed', (request) => {
+    const url = new URL(request.url());
+    logs.push(`failed: ${url.origin}${url.pathname}`);
+  });
+  const within = async (promise, what) => {
+    let timer;
+    const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} in 30 s; the page logged:\n${logs.join('\n')}`)), 30_000)));
+    try {
+      return await Promise.race([promise, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { tab, logs, within };
+}
+
 test('the SPA quick start signs in through the hosted UI, verifies the tokens and calls the API with the access token', async () => {
   const { context, requests, apiCall } = await readmeHosts(page());
   const files = packageDir();
-  const logs = [];
-  const tab = await context.newPage();
-  tab.on('console', (message) => logs.push(message.text()));
-  tab.on('pageerror', (error) => logs.push(`page error: ${error.message}`));
+  const { tab, logs, within } = await openTab(context);
   try {
     await tab.goto(`${APP}/`);
     // signed out: signInWithRedirect took the tab to the hosted UI's login form
@@ -119,10 +141,7 @@ test('the SPA quick start signs in through the hosted UI, verifies the tokens an
     await tab.fill('#signInFormUsername', USER.username);
     await tab.fill('#signInFormPassword', USER.password);
     await tab.click('button[name=signInSubmitButton]');
-    // the snippet's last step; a page that stopped before it fails here, with what it logged
-    let timer;
-    const stopped = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no /api call in 30 s; the page logged:\n${logs.join('\n')}`)), 30_000)));
-    await Promise.race([apiCall, stopped]).finally(() => clearTimeout(timer));
+    await within(apiCall, 'no /api call (the snippet\'s last step)');
     assert.equal(tab.url(), `${APP}/callback`, 'code and state left the URL');
     assert.deepEqual(logs.filter((line) => line === USER.email), [USER.email], 'session.idTokenPayload.email was logged');
     const [authorization] = requests.api;
@@ -130,9 +149,9 @@ test('the SPA quick start signs in through the hosted UI, verifies the tokens an
     // the bearer token verifies in Node too, against the emulator's JWKS
     const { CognitoJwtVerifier } = await import(pathToFileURL(join(files, 'node.js')).href);
     const verifier = CognitoJwtVerifier.create({ userPoolId: POOL_ID, tokenUse: 'access', clientId: CLIENT, jwksUri: `${emulator.url}/${POOL_ID}/.well-known/jwks.json` });
-    const accessToken = await verifier.verify(authorization.slice('Bearer '.length));
+    const payload = await verifier.verify(authorization.slice('Bearer '.length));
     assert.deepEqual(
-      [accessToken.iss, accessToken.token_use, accessToken.client_id, accessToken.username, accessToken.scope.split(' ').sort()],
+      [payload.iss, payload.token_use, payload.client_id, payload.username, payload.scope.split(' ').sort()],
       [`${COGNITO_IDP}/${POOL_ID}`, 'access', CLIENT, USER.username, ['email', 'https://api.example.com/read', 'openid']],
     );
     // The pool's JWKS came from Cognito's own URL, and the domain served authorize, login and token.
@@ -144,8 +163,7 @@ test('the SPA quick start signs in through the hosted UI, verifies the tokens an
 });
 
 test('the browser verify-only example verifies an ID token with the JWKS fetched from Cognito\'s URL', async () => {
-  const html = /^```html\n([\s\S]*?)^```$/m.exec(readme.slice(readme.indexOf('### Browser: verifying only')))?.[1];
-  assert.ok(html, 'the README has an html block under "### Browser: verifying only"');
+  const html = readmeBlock(readme, '### Browser: verifying only (a bundler, or a plain `<script type="module">`)', 'html');
   // an ID token of the README's pool and client, from a browserless sign-in at the emulator
   const redirectUri = `${APP}/callback`;
   const { url, verifier } = authorizeUrl(emulator.url, { client_id: CLIENT, redirect_uri: redirectUri, scope: 'openid email', state: 'readme' });
@@ -156,15 +174,9 @@ test('the browser verify-only example verifies an ID token with the JWKS fetched
     await context.addInitScript((token) => {
       window.idToken = token; // the example's free variable
     }, idToken);
-    const tab = await context.newPage();
-    const logs = [];
-    tab.on('console', (message) => logs.push(message.text()));
-    tab.on('pageerror', (error) => logs.push(`page error: ${error.message}`));
-    tab.on('requestfailed', (request) => logs.push(`failed: ${request.url()}`));
+    const { tab, within } = await openTab(context);
     await tab.goto(`${APP}/`);
-    await tab.waitForFunction(() => document.body.textContent.startsWith('Hello'), null, { timeout: 30_000 }).catch((error) => {
-      throw new Error(`no greeting; the page logged:\n${logs.join('\n')}`, { cause: error });
-    });
+    await within(tab.waitForFunction(() => document.body.textContent.startsWith('Hello'), null, { timeout: 0 }), 'no greeting');
     assert.equal(await tab.evaluate(() => document.body.textContent), `Hello ${USER.email}`);
     // hydrate() fetched the JWKS of both issuer formats of the pool, once each; verify() nothing more
     assert.deepEqual(requests.cognito.sort(), [`${COGNITO_IDP}/${POOL_ID}/.well-known/jwks.json`, `${ISSUER_HOST}/${POOL_ID}/.well-known/jwks.json`]);

@@ -10,11 +10,10 @@ import { after, before, test } from "node:test";
 import { Miniflare } from "miniflare";
 import { BFF, HTML, Jar, SECRET_A, USER, bffEmulatorConfig } from "./bff.mjs";
 import { POOL_ID, startEmulator } from "./helpers.mjs";
+import { forWorkerd, readmeBlock, workerdModules } from "../js/readme-blocks.mjs";
 
 const pkg = process.env.COGNITO_WASM_PKG ?? join(import.meta.dirname, "../../pkg");
 const readme = readFileSync(join(pkg, "README.md"), "utf8");
-const heading = "## Sign-in at the edge (backend-for-frontend)";
-const snippet = /^```js\n([\s\S]*?)^```$/m.exec(readme.slice(readme.indexOf(heading)))?.[1];
 
 const APP = "https://app.example.com";
 const script = join(dirname(pkg), "readme-bff.mjs"); // beside the package, which it imports by path
@@ -25,24 +24,15 @@ const origin = []; // the requests the worker passed to the origin
 const upstream = []; // and those it sent to Cognito's hosts
 
 before(async () => {
-  assert.ok(snippet, `the README has a js block under ${heading}`);
-  assert.match(snippet, /from "cognito-wasm";/);
+  const snippet = readmeBlock(readme, "## Sign-in at the edge (backend-for-frontend)");
   const config = bffEmulatorConfig(0);
   const client = config.UserPoolClients.find((c) => c.ClientId === BFF.id);
   Object.assign(client, { CallbackURLs: [`${APP}/auth/callback`], LogoutURLs: [`${APP}/`] });
   emulator = await startEmulator({ config });
-  // workerd has no package resolution: the installed package's workerd entry by path
-  const root = dirname(pkg);
-  writeFileSync(script, snippet.replace(/from "cognito-wasm";/, `from "./${basename(pkg)}/workerd.js";`));
+  writeFileSync(script, forWorkerd(snippet, `./${basename(pkg)}/workerd.js`));
   mf = new Miniflare({
-    modules: true,
+    ...workerdModules(dirname(pkg)),
     scriptPath: script,
-    modulesRoot: root,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2025-01-01",
     bindings: { USER_POOL_ID: POOL_ID, CLIENT_ID: BFF.id, CLIENT_SECRET: BFF.secret, COOKIE_SECRETS: SECRET_A },
     outboundService: async (request) => {
       const url = new URL(request.url);

@@ -12,19 +12,12 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Miniflare } from "miniflare";
 import { claims, makeKey, now, sign } from "./helpers.mjs";
+import { forWorkerd, readmeBlock, workerdModules } from "./readme-blocks.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const readme = readFileSync(createRequire(import.meta.url).resolve("cognito-wasm/package.json").replace(/package\.json$/, "README.md"), "utf8");
 
-/** The first ```js block under the heading `heading` (a whole line of the README). */
-function snippet(heading) {
-  const at = readme.split("\n").indexOf(heading);
-  assert.ok(at >= 0, `the README has no heading ${heading}`);
-  const rest = readme.split("\n").slice(at + 1).join("\n");
-  const block = /^```js\n([\s\S]*?)^```$/m.exec(rest);
-  assert.ok(block, `no js block under ${heading}`);
-  return block[1];
-}
+const snippet = (heading) => readmeBlock(readme, heading);
 
 // The pool, app client and JWKS URL the quick starts name (Cognito's, not loopback).
 const pool = "us-east-1_AbCdEf123";
@@ -43,28 +36,16 @@ before(async () => {
 /** What the README's JWKS URL answers: the pool's keys, and 404 for any other URL. */
 const answer = (url) => (url === jwksUrl ? Response.json({ keys: [key.jwk] }) : new Response("not found", { status: 404 }));
 
-/**
- * Writes the README's worker under `heading` as the module `name`, importing the installed
- * package's workerd entry by path (as the README says for workerd without a bundler, with a
- * CompiledWasm rule for the .wasm).
- */
+/** Writes the README's worker under `heading` as the module `name`, beside the installed package. */
 function writeWorker(heading, name) {
-  const source = snippet(heading);
-  assert.match(source, /from "cognito-wasm";/);
-  writeFileSync(`${here}${name}`, source.replace(/from "cognito-wasm";/, 'from "./node_modules/cognito-wasm/workerd.js";'));
+  writeFileSync(`${here}${name}`, forWorkerd(snippet(heading), "./node_modules/cognito-wasm/workerd.js"));
 }
 
 /** A fresh workerd instance (a new isolate) of the module `name`, its outbound fetches recorded in `fetched` and answered by `answer`. */
 async function startWorker(name, fetched, options = {}) {
   const mf = new Miniflare({
-    modules: true,
+    ...workerdModules(here),
     scriptPath: `${here}${name}`,
-    modulesRoot: here,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2025-01-01",
     outboundService: (request) => {
       fetched.push(request.url);
       return answer(request.url);

@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { claims, clientId, makeKey, sign, userPoolId } from "./helpers.mjs";
+import { workerdModules } from "./readme-blocks.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 let key;
@@ -36,16 +37,7 @@ export default {
 };
 `,
   );
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: `${here}worker.mjs`,
-    modulesRoot: here,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2025-01-01",
-  });
+  mf = new Miniflare({ ...workerdModules(here), scriptPath: `${here}worker.mjs` });
   await mf.ready;
 });
 after(() => mf?.dispose());
