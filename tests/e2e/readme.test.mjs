@@ -145,7 +145,8 @@ test('the SPA quick start signs in through the hosted UI, verifies the tokens an
     assert.equal(tab.url(), `${APP}/callback`, 'code and state left the URL');
     assert.deepEqual(logs.filter((line) => line === USER.email), [USER.email], 'session.idTokenPayload.email was logged');
     const [authorization] = requests.api;
-    assert.match(authorization ?? '', /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    // (assert.ok, not assert.match: a failure must not print the token)
+    assert.ok(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/.test(authorization ?? ''), '/api got Authorization: Bearer <a JWT>');
     // the bearer token verifies in Node too, against the emulator's JWKS
     const { CognitoJwtVerifier } = await import(pathToFileURL(join(files, 'node.js')).href);
     const verifier = CognitoJwtVerifier.create({ userPoolId: POOL_ID, tokenUse: 'access', clientId: CLIENT, jwksUri: `${emulator.url}/${POOL_ID}/.well-known/jwks.json` });
