@@ -56,7 +56,8 @@ export declare class RawAuth {
   static userInfo(status: number, body: string): any;
 }
 export declare function edgeSessionCookies(name: string, version: number, sealed: Uint8Array | number[]): any[] | undefined;
-export declare function edgeSessionRead(cookieHeader: string, name: string): any;
+export declare function edgeSessionFramed(cookieHeader: string, name: string): string | undefined;
+export declare function edgeSessionUnframe(framed: string): any;
 export declare function edgeSessionChunks(cookieHeader: string, name: string): Uint32Array;
 export declare function edgeSessionStrip(cookieHeader: string, name: string, txName: string): string;
 export declare function isApiIssued(scope: string): boolean;

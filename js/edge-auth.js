@@ -6,7 +6,7 @@
 // is the core's too (src/protocol/edge/edge_session.rs). This file owns WebCrypto, cookies, the
 // in-isolate refresh coordination and the Requests and Responses.
 // @ts-check
-import { RawAuth, TokenCache, edgeSessionChunks, edgeSessionCookies, edgeSessionRead, edgeSessionStrip } from "./cognito_wasm.js";
+import { RawAuth, TokenCache, edgeSessionChunks, edgeSessionCookies, edgeSessionFramed, edgeSessionStrip, edgeSessionUnframe } from "./cognito_wasm.js";
 import { persistJwksCache } from "./edge.js";
 import { EdgeAuthError } from "./errors.js";
 import { fetchText, fromWasmError, invalidOptions, jwksGeneration, poolVerifier, throughCache, wasmCall } from "./verifier.js";
@@ -133,8 +133,13 @@ async function seal(keys, purpose, name, value) {
 /** `{value, current}`: the JSON object sealed in the cookie `name` of `cookieHeader`, and whether
  * the first secret sealed it; or `null` (absent, tampered, sealed with an unknown secret, or not
  * an object). */
-async function open(keys, purpose, name, cookieHeader) {
-  const read = edgeSessionRead(cookieHeader, name);
+function open(keys, purpose, name, cookieHeader) {
+  return openFramed(keys, purpose, name, edgeSessionFramed(cookieHeader, name));
+}
+
+/** `open` of a framed value (`edgeSessionFramed`: the chunks of the cookie `name` joined). */
+async function openFramed(keys, purpose, name, framed) {
+  const read = framed === undefined ? undefined : edgeSessionUnframe(framed);
   if (read === undefined || read.sealed.length < 12 + 16) return null;
   // (two secrets whose 32-bit versions collide are both tried)
   for (const key of keys.filter((k) => k.version === read.version)) {
@@ -535,27 +540,31 @@ class Gateway {
     }
   }
 
-  /** `open` of the session cookie, memoised by the whole Cookie header: AEAD gives one plaintext
-   * per ciphertext under a key, so a hit is what decrypting again would give (frozen; the tokens
-   * in it are still verified, and the refresh decided, on every request). Bounded LRU. */
+  /** `open` of the session cookie, memoised by its framed value (its chunks joined, so other
+   * cookies changing do not miss): AEAD gives one plaintext per ciphertext under a key, so a hit
+   * is what decrypting again would give (frozen; the tokens in it are still verified, and the
+   * refresh decided, on every request). Bounded LRU. */
   async #openSession(keys, cookies) {
-    const hit = this.#opened.get(cookies);
+    const name = this.#o.cookie.name;
+    const framed = edgeSessionFramed(cookies, name);
+    if (framed === undefined) return null;
+    const hit = this.#opened.get(framed);
     if (hit !== undefined) {
-      this.#opened.delete(cookies);
-      this.#opened.set(cookies, hit);
+      this.#opened.delete(framed);
+      this.#opened.set(framed, hit);
       return hit;
     }
-    const opened = await open(keys, "session", this.#o.cookie.name, cookies);
+    const opened = await openFramed(keys, "session", name, framed);
     if (opened === null) return null;
     Object.freeze(opened.value.s);
     Object.freeze(opened.value);
     Object.freeze(opened);
     // UTF-16 key plus a plaintext of about the sealed size
-    const bytes = cookies.length * 3;
+    const bytes = framed.length * 3;
     if (bytes <= MAX_OPENED_BYTES) {
-      // two requests of one Cookie header may both have missed: count the entry once
-      if (!this.#opened.has(cookies)) this.#openedBytes += bytes;
-      this.#opened.set(cookies, opened);
+      // two requests of one session may both have missed: count the entry once
+      if (!this.#opened.has(framed)) this.#openedBytes += bytes;
+      this.#opened.set(framed, opened);
       for (const [k] of this.#opened) {
         if (this.#opened.size <= MAX_OPENED && this.#openedBytes <= MAX_OPENED_BYTES) break;
         this.#opened.delete(k);

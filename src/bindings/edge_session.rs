@@ -3,13 +3,16 @@
 //!
 //! ```text
 //! function edgeSessionCookies(name: string, version: number, sealed: Uint8Array): [string, string][] | undefined
-//! function edgeSessionRead(cookieHeader: string, name: string): {version, sealed: Uint8Array} | undefined
+//! function edgeSessionFramed(cookieHeader: string, name: string): string | undefined
+//! function edgeSessionUnframe(framed: string): {version, sealed: Uint8Array} | undefined
 //! function edgeSessionChunks(cookieHeader: string, name: string): number[]
 //! function edgeSessionStrip(cookieHeader: string, name: string, txName: string): string
 //! ```
 
 use super::error::set;
-use crate::protocol::edge::edge_session::{chunk, chunk_indexes, frame, read, without_chunks};
+use crate::protocol::edge::edge_session::{
+    chunk, chunk_indexes, frame, framed, unframe, without_chunks,
+};
 use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -26,11 +29,17 @@ pub fn edge_session_cookies(name: &str, version: u32, sealed: &[u8]) -> Option<A
     )
 }
 
-/// The key version and sealed bytes of `name` in a `Cookie` header; `undefined` for no session
-/// (absent, malformed, oversized).
-#[wasm_bindgen(js_name = edgeSessionRead)]
-pub fn edge_session_read(cookie_header: &str, name: &str) -> JsValue {
-    let Some((version, sealed)) = read(cookie_header, name) else {
+/// The framed value of the session `name` in a `Cookie` header, its chunks joined; `undefined`
+/// for none (absent, out of order, oversized). Other cookies do not change it.
+#[wasm_bindgen(js_name = edgeSessionFramed)]
+pub fn edge_session_framed(cookie_header: &str, name: &str) -> Option<String> {
+    framed(cookie_header, name)
+}
+
+/// The key version and sealed bytes of a framed value; `undefined` when it is malformed.
+#[wasm_bindgen(js_name = edgeSessionUnframe)]
+pub fn edge_session_unframe(framed: &str) -> JsValue {
+    let Some((version, sealed)) = unframe(framed) else {
         return JsValue::UNDEFINED;
     };
     let out = Object::new();

@@ -24,7 +24,8 @@ pub use auth::{is_api_issued, require_scopes, RawAuth};
 pub use edge::{BearerGuard, Introspector, TokenCache};
 #[cfg(feature = "edge")]
 pub use edge_session::{
-    edge_session_chunks, edge_session_cookies, edge_session_read, edge_session_strip,
+    edge_session_chunks, edge_session_cookies, edge_session_framed, edge_session_strip,
+    edge_session_unframe,
 };
 pub use error::error_catalog;
 pub use verifier::{RawVerification, RawVerifier};

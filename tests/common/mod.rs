@@ -250,7 +250,7 @@ async fn cached_jwks_needs_no_fetch_and_empty_jwks_empties() {
     verifier
         .cache_jwks(
             JSON::parse(r#"{"keys":[]}"#).unwrap(),
-            Some("us-east-1_Fixture01".into()),
+            Some("us-east-1_Fixture01"),
         )
         .unwrap();
     let err = settle(verifier.verify(token("valid access token").into(), JsValue::UNDEFINED))
@@ -520,7 +520,10 @@ fn global_scope_has_webcrypto_and_fetch() {
 /// chunks is refused.
 #[wasm_bindgen_test]
 fn edge_session_cookies_round_trip_through_the_binding() {
-    use cognito_wasm::bindings::{edge_session_cookies, edge_session_read};
+    use cognito_wasm::bindings::{edge_session_cookies, edge_session_framed, edge_session_unframe};
+    let edge_session_read = |header: &str, name: &str| {
+        edge_session_framed(header, name).map_or(JsValue::UNDEFINED, |f| edge_session_unframe(&f))
+    };
     let sealed: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
     let chunks = edge_session_cookies("s", 42, &sealed).expect("fits");
     assert_eq!(chunks.length(), 2);

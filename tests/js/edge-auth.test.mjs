@@ -290,3 +290,31 @@ test("a sign-in transaction older than EDGE_AUTH_TRANSACTION_SECONDS is no trans
   assert.ok(response.headers.getSetCookie().some((c) => /^s-tx\.0=; .*Max-Age=0$/.test(c)));
   assert.equal(calls.length, 0, "no code exchange");
 });
+
+test("an opened session is memoised by its own cookies: a changing analytics cookie does not decrypt it again", async () => {
+  const answer = {};
+  const { edge } = gateway(() => Response.json(answer.tokens));
+  const { params, cookie } = await start(edge);
+  answer.tokens = await tokens(params);
+  const signedIn = cookieHeader(await callback(edge, params, cookie));
+  const sub = JSON.parse(Buffer.from(answer.tokens.access_token.split(".")[1], "base64url")).sub;
+  const subtle = globalThis.crypto.subtle;
+  const decrypt = subtle.decrypt;
+  let decrypts = 0;
+  subtle.decrypt = function (...args) {
+    decrypts++;
+    return decrypt.apply(this, args);
+  };
+  try {
+    const seen = [];
+    for (const i of [1, 2, 3]) {
+      const response = await edge(new Request(`${APP}/app/page`, { headers: { cookie: `_ga=GA1.1.${i}; ${signedIn}; theme=t${i}` } }));
+      assert.equal(response.status, 200);
+      seen.push((await response.json())["x-sub"]);
+    }
+    assert.deepEqual(seen, [sub, sub, sub]);
+    assert.equal(decrypts, 1, "one AES-GCM open for three requests of one session");
+  } finally {
+    subtle.decrypt = decrypt;
+  }
+});

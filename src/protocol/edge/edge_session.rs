@@ -78,10 +78,11 @@ pub fn without_chunks(cookie_header: &str, names: &[&str]) -> String {
     kept.join("; ")
 }
 
-/// Reassembles the chunks of `name` from a `Cookie` header and unframes them: the key version
-/// and the sealed bytes. Missing, out-of-order, duplicated or oversized chunks give `None`;
+/// Reassembles the chunks of `name` from a `Cookie` header: the framed value, what
+/// [`unframe`] reads (and what the edge memoises an opened session by, so that other cookies
+/// changing do not miss it). Missing, out-of-order, duplicated or oversized chunks give `None`;
 /// cookies that are not chunks of `name` are ignored.
-pub fn read(cookie_header: &str, name: &str) -> Option<(u32, Vec<u8>)> {
+pub fn framed(cookie_header: &str, name: &str) -> Option<String> {
     let mut chunks: [Option<&str>; MAX_CHUNKS] = [None; MAX_CHUNKS];
     let mut count = 0;
     for (key, value) in pairs(cookie_header) {
@@ -100,6 +101,11 @@ pub fn read(cookie_header: &str, name: &str) -> Option<(u32, Vec<u8>)> {
     for part in &chunks[..count] {
         framed.push_str((*part)?);
     }
+    (!framed.is_empty()).then_some(framed)
+}
+
+/// The key version and the sealed bytes of a framed value; `None` when it is malformed.
+pub fn unframe(framed: &str) -> Option<(u32, Vec<u8>)> {
     let rest = framed.strip_prefix('v')?;
     let (version, body) = rest.split_once('.')?;
     if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
@@ -111,6 +117,10 @@ pub fn read(cookie_header: &str, name: &str) -> Option<(u32, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(cookie_header: &str, name: &str) -> Option<(u32, Vec<u8>)> {
+        unframe(&framed(cookie_header, name)?)
+    }
 
     #[test]
     fn finds_and_strips_only_the_chunks_of_a_name() {
@@ -174,5 +184,15 @@ mod tests {
     fn other_cookies_under_the_same_prefix_are_ignored() {
         let got = read("s.sig=x; s.0=v1.AQID; s.00=y; s.legacy=z", "s");
         assert_eq!(got, Some((1, vec![1, 2, 3])));
+    }
+
+    #[test]
+    fn the_framed_value_does_not_depend_on_other_cookies() {
+        let chunks = chunk("s", &frame(3, &[9; 5000])).unwrap();
+        let alone = framed(&header(&chunks), "s").unwrap();
+        let among = format!("_ga=GA1.1.{}; {}; theme=dark", 12345, header(&chunks));
+        assert_eq!(framed(&among, "s").as_deref(), Some(alone.as_str()));
+        assert_eq!(alone, frame(3, &[9; 5000]));
+        assert_eq!(framed("other=1; s.sig=x", "s"), None);
     }
 }
