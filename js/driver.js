@@ -129,13 +129,26 @@ async function done(host, v, customJwtCheck) {
   return payload;
 }
 
-/** Fetches the JWKS of every configured issuer (`hydrate()`); rejects with the first failure. */
+/**
+ * Fetches the JWKS of every configured issuer at once (`hydrate()`). Settles when all are over:
+ * resolves when each pool has at least one JWKS loaded (a Cognito pool has two issuer hosts, and a
+ * network may let only one through), else rejects with the first failure of the first pool that
+ * has none.
+ */
 export async function hydrate(host) {
-  const { raw } = host;
-  for (const config of raw.jwksTargets()) {
-    const outcome = raw.startFetch(config) ? await fetchJwks(host, config) : await host.inFlight.get(raw.fetchPlan(config).uri);
-    if (outcome !== undefined) throw outcome;
+  const { raw, inFlight } = host;
+  const fetches = Array.from(raw.jwksTargets(), (config) => {
+    const { pool, uri } = raw.fetchPlan(config);
+    return { pool, outcome: raw.startFetch(config) ? fetchJwks(host, config) : inFlight.get(uri) };
+  });
+  const failures = new Map();
+  const loaded = new Set();
+  for (const { pool, outcome } of fetches) {
+    const error = await outcome;
+    if (error === undefined) loaded.add(pool);
+    else if (!failures.has(pool)) failures.set(pool, error);
   }
+  for (const [pool, error] of failures) if (!loaded.has(pool)) throw error;
 }
 
 /**

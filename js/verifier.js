@@ -460,8 +460,10 @@ class Verifier {
   }
 
   /**
-   * Fetches every configured JWKS now (a Cognito verifier: of every configured pool, both issuer
-   * formats unless `jwksUri` is set), so the first `verify` does not wait.
+   * Fetches every configured JWKS now, all at once (a Cognito verifier: of every configured pool,
+   * both issuer formats unless `jwksUri` is set), so the first `verify` does not wait. Resolves
+   * when each pool has at least one key set loaded; rejects with a `FetchError` when a pool has
+   * none.
    * @returns {Promise<void>}
    */
   async hydrate() {

@@ -103,6 +103,39 @@ describe("valid tokens", () => {
     assert.equal(server.state.hits - before, 1);
   });
 
+  test("hydrate() resolves when one of a pool's two issuer hosts is unreachable, and rejects when both are", async () => {
+    const requested = [];
+    /** Serves keys.a for the pools in `serving` on the original issuer host; every other URL fails. */
+    const fetchFor = (serving) => async (url) => {
+      requested.push(String(url));
+      const pool = serving.find((id) => String(url) === `https://cognito-idp.${id.split("_")[0]}.amazonaws.com/${id}/.well-known/jwks.json`);
+      if (pool === undefined) throw new TypeError("egress denied");
+      return new Response(JSON.stringify({ keys: [keys.a.jwk] }));
+    };
+    const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, fetch: fetchFor([userPoolId]) });
+    await verifier.hydrate();
+    assert.deepEqual(requested.sort(), [`${issuer}/.well-known/jwks.json`, `${issuer.replace("//cognito-idp.", "//issuer-cognito-idp.")}/.well-known/jwks.json`]);
+    const payload = claims("access");
+    assert.deepEqual(await verifier.verify(await sign(keys.a, payload)), payload);
+    assert.equal(requested.length, 2);
+
+    const blocked = await rejection(CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, fetch: fetchFor([]) }).hydrate());
+    assert.ok(blocked instanceof FetchError);
+    assert.equal(blocked.code, "ERR_FETCH");
+    assert.equal(blocked.cause.message, "egress denied");
+
+    // several pools: each needs one of its key sets; a pool with none fails hydrate()
+    const other = "eu-west-1_OtherPool2";
+    const pools = (serving) =>
+      CognitoJwtVerifier.create(
+        [userPoolId, other].map((id) => ({ userPoolId: id, tokenUse: "access", clientId, fetch: fetchFor(serving) })),
+      );
+    await pools([userPoolId, other]).hydrate();
+    const half = await rejection(pools([userPoolId]).hydrate());
+    assert.ok(half instanceof FetchError);
+    assert.equal(half.code, "ERR_FETCH");
+  });
+
   test("cacheJwks() preloads keys: no fetch at all", async () => {
     const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, jwksUri: "http://127.0.0.1:9/unused" });
     verifier.cacheJwks({ keys: [keys.b.jwk] });
