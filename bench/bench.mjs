@@ -2,8 +2,9 @@
 // package next to this file first. Runs core.mjs in Node, then in headless Chromium (a page served
 // on loopback, driven by playwright-core with the system Chromium), for an access token and a
 // ~4 KB ID token, and prints µs per verify, the ratio to the floor (crypto.subtle.verify with a
-// cached CryptoKey) with the Node target (issue 13), the cold start in Node (fresh processes) and in
-// workerd (fresh Miniflare instances, cold-workerd.mjs), and
+// cached CryptoKey) with the Node target (issue 13); the same in workerd (verify-workerd.mjs, for
+// the contenders that need only WebCrypto); the cold start in Node (fresh processes) and in
+// workerd (fresh Miniflare instances, cold-workerd.mjs); and
 // the gzip -9 size of what a browser loads.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -17,6 +18,7 @@ import * as nodeCrypto from "node:crypto";
 import { makeToken, median, runBench } from "./core.mjs";
 import { entryDir, withBenchPage } from "./browser.mjs";
 import { coldStartWorkerd } from "./cold-workerd.mjs";
+import { verifyWorkerd } from "./verify-workerd.mjs";
 // bench/out/ (where scripts/bench.sh runs this) is two levels below the repository
 import { loadedFiles } from "../../scripts/loaded-files.mjs";
 
@@ -59,11 +61,11 @@ function target(results) {
 }
 
 /**
- * Chromium's target (issue 13): cognito-wasm's median ratio to the minimal WebCrypto verifier, and to
- * the stricter floor + JSON.parse line (base64url decoding and the signing input done once, outside
- * the timed loop).
+ * Chromium's and workerd's target (issue 13): cognito-wasm's median ratio to the minimal WebCrypto
+ * verifier, and to the stricter floor + JSON.parse line (base64url decoding and the signing input
+ * done once, outside the timed loop).
  */
-function chromiumTarget(results) {
+function webCryptoTarget(results) {
   const us = figure(results, "us");
   const ours = us("cognito-wasm");
   const [minimal, parse] = [ours / us("  minimal WebCrypto verifier"), ours / us("  floor + JSON.parse(payload)")];
@@ -119,7 +121,12 @@ for (const [tokenUse, what] of Object.entries(tokens)) {
 for (const [tokenUse, what] of Object.entries(tokens)) {
   const results = await inChromium(tokenUse);
   print(`Chromium (headless), ${what}`, results);
-  chromiumTarget(results);
+  webCryptoTarget(results);
+}
+for (const [tokenUse, what] of Object.entries(tokens)) {
+  const results = await verifyWorkerd({ packageDir: pkg, tokenUse, ...options });
+  print(`workerd (Miniflare), ${what}, timed from outside the isolate`, results);
+  webCryptoTarget(results);
 }
 await coldStart();
 await coldStartWorkerd({ ...(await makeToken()), packageDir: pkg });
