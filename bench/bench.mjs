@@ -76,7 +76,8 @@ function webCryptoTarget(results) {
 /** Cold start in Node: fresh processes, interleaved, import → first verified token with a cached JWKS. */
 async function coldStart(samples = Number(process.env.BENCH_COLD_SAMPLES ?? 11)) {
   const { token, jwks } = await makeToken();
-  const libraries = ["cognito-wasm", "aws-jwt-verify"];
+  // cognito-wasm/verify: the verify-only module (what a verify-only server needs, like aws-jwt-verify)
+  const libraries = ["cognito-wasm", "cognito-wasm/verify", "aws-jwt-verify"];
   const runs = Object.fromEntries(libraries.map((library) => [library, []]));
   for (let i = 0; i < samples; i += 1) {
     for (const library of i % 2 ? [...libraries].reverse() : libraries) {
