@@ -522,8 +522,7 @@ fn update_user_attributes(ctx: &Ctx, body: &JsonObject) -> Result<Value, ApiErro
         if !known {
             invalid(name, "Attribute does not exist in the schema.")?;
         }
-        let max = custom.map_or(crate::config::MAX_ATTRIBUTE_LENGTH, |a| a.max_length());
-        if value.chars().count() > max {
+        if !ctx.config.attribute_fits(name, value) {
             return err("InvalidParameterException", crate::user::ATTRIBUTE_TOO_LONG);
         }
         if client.is_some_and(|c| {

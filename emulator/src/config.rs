@@ -613,6 +613,15 @@ impl Config {
         self.user_pool.schema.iter().find(|a| a.name == name)
     }
 
+    /// Whether `value` fits attribute `claim_name`: its `MaxLength` for a custom attribute, else
+    /// Cognito's 2,048 characters for every string attribute.
+    pub fn attribute_fits(&self, claim_name: &str, value: &str) -> bool {
+        let max = self
+            .custom_attribute(claim_name)
+            .map_or(MAX_ATTRIBUTE_LENGTH, SchemaAttribute::max_length);
+        value.chars().count() <= max.min(MAX_ATTRIBUTE_LENGTH)
+    }
+
     pub fn group(&self, name: &str) -> Option<&Group> {
         self.user_pool.groups.iter().find(|g| g.group_name == name)
     }

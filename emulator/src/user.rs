@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::config::{Config, IdentityProvider, JsonObject, UserConfig, MAX_ATTRIBUTE_LENGTH};
+use crate::config::{Config, IdentityProvider, JsonObject, UserConfig};
 use crate::http::format_uuid;
 
 /// The exact error Cognito gives when an attribute value is too long
@@ -259,10 +259,7 @@ pub fn plan_federated_user(
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        let limit = config
-            .custom_attribute(attribute)
-            .map_or(MAX_ATTRIBUTE_LENGTH, |a| a.max_length());
-        if value.chars().count() > limit.min(MAX_ATTRIBUTE_LENGTH) {
+        if !config.attribute_fits(attribute, &value) {
             return Err(FederationUserError(ATTRIBUTE_TOO_LONG.into()));
         }
         let immutable = config
