@@ -1,8 +1,8 @@
 // Verify cost in workerd (run by bench.mjs; figures, not a test): core.mjs's contenders that need
 // nothing but WebCrypto (the floor, the reference lines, the minimal WebCrypto verifier) and
 // cognito-wasm's workerd entry, in one Miniflare isolate. workerd freezes its clocks while code
-// runs, so each batch is one request timed from outside, less the same request running an empty
-// loop of the same length (the HTTP round trip and the loop itself).
+// runs, so each batch is one request timed from outside, less the least time the same request
+// took running an empty loop of the same length (the HTTP round trip and the loop itself).
 //
 //   verifyWorkerd({ packageDir, tokenUse, rounds, batchMs })
 import { readFileSync } from "node:fs";
@@ -53,9 +53,13 @@ export async function verifyWorkerd({ packageDir, tokenUse = "access", ...option
       return performance.now() - start;
     };
     const names = JSON.parse(await ask({}));
+    // The empty loop's least time for each batch size so far: one stalled empty request must not
+    // make the batch before it look faster (it would if each batch had its own subtrahend).
+    const empty = new Map();
     const time = async (name, count) => {
       const ms = await batch({ name, count });
-      return Math.max(0, ms - (await batch({ name: "", count })));
+      empty.set(count, Math.min(empty.get(count) ?? Infinity, await batch({ name: "", count })));
+      return Math.max(0, ms - empty.get(count));
     };
     return await timeRounds(names, time, { probe: 1000, ...options });
   } finally {
