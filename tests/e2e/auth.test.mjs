@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   advanceEmulatorClock,
   authorizeUrl,
+  cognitoProvider,
   countRequests,
   emulatorLogin,
   launchChromium,
@@ -17,6 +18,7 @@ import {
   startEmulator,
   startIdp,
   startStatic,
+  TOKEN_ATTRIBUTES,
 } from './support.mjs';
 
 const POOL_ID = 'us-east-1_E2ePool01';
@@ -48,10 +50,7 @@ function poolConfig(poolId, app, idpIssuer) {
     UserPool: {
       UserPoolId: poolId,
       FeaturePlan: 'ESSENTIALS',
-      Schema: [
-        { Name: 'id_token', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MaxLength: '2048' } },
-        { Name: 'access_token', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MaxLength: '2048' } },
-      ],
+      Schema: TOKEN_ATTRIBUTES,
       ResourceServers: [{
         Identifier: 'https://api.example.com',
         Name: 'API',
@@ -80,19 +79,7 @@ function poolConfig(poolId, app, idpIssuer) {
         { Name: 'name', Value: 'Jane Doe' },
       ],
     }],
-    IdentityProviders: [{
-      ProviderName: 'Corp',
-      ProviderType: 'OIDC',
-      ProviderDetails: {
-        client_id: IDP_CLIENT.client_id,
-        client_secret: IDP_CLIENT.client_secret,
-        authorize_scopes: 'openid email profile',
-        oidc_issuer: idpIssuer,
-        attributes_request_method: 'GET',
-      },
-      AttributeMapping: { username: 'sub', email: 'email', 'custom:id_token': 'id_token', 'custom:access_token': 'access_token' },
-      IdpIdentifiers: ['corp.example.com'],
-    }],
+    IdentityProviders: [cognitoProvider('Corp', idpIssuer, IDP_CLIENT, { identifiers: ['corp.example.com'] })],
   };
 }
 

@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 import { REPO_ROOT } from '../emulator/harness.mjs';
 
 export { startEmulator, REPO_ROOT, postForm, authorizeUrl, redeemCode, decodePayload } from '../emulator/harness.mjs';
-export { startIdp } from '../idp/server.mjs';
+export { cognitoProvider, startIdp, TOKEN_ATTRIBUTES } from '../idp/server.mjs';
 
 /** Chromium flags that keep it quiet on a closed network (shared/docs/toolchain.md). */
 export const CHROMIUM_ARGS = [

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 
 import { createLocalJWKSet, jwtVerify } from 'jose';
 
-import { startIdp } from '../idp/server.mjs';
+import { cognitoProvider, startIdp, TOKEN_ATTRIBUTES } from '../idp/server.mjs';
 import { authorizeUrl, decodePayload, redeemCode, startEmulator } from './harness.mjs';
 
 const POOL_ID = 'us-east-1_FedPool1';
@@ -20,11 +20,7 @@ function config(idpIssuer) {
   return {
     UserPool: {
       UserPoolId: POOL_ID,
-      Schema: [
-        { Name: 'id_token', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MaxLength: '2048' } },
-        { Name: 'access_token', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MaxLength: '2048' } },
-        { Name: 'first_name', AttributeDataType: 'String', Mutable: false },
-      ],
+      Schema: [...TOKEN_ATTRIBUTES, { Name: 'first_name', AttributeDataType: 'String', Mutable: false }],
     },
     UserPoolClients: [{
       ClientId: CLIENT_ID,
@@ -34,16 +30,8 @@ function config(idpIssuer) {
       SupportedIdentityProviders: ['COGNITO', 'Corp', 'CorpPost', 'Down'],
     }],
     IdentityProviders: [
-      {
-        ProviderName: 'Corp',
-        ProviderDetails: {
-          client_id: IDP_CLIENT.client_id,
-          client_secret: IDP_CLIENT.client_secret,
-          authorize_scopes: 'openid email profile',
-          oidc_issuer: idpIssuer,
-          attributes_request_method: 'GET',
-        },
-        AttributeMapping: {
+      cognitoProvider('Corp', idpIssuer, IDP_CLIENT, {
+        mapping: {
           username: 'sub',
           email: 'email',
           email_verified: 'email_verified',
@@ -52,20 +40,10 @@ function config(idpIssuer) {
           'custom:id_token': 'id_token',
           'custom:access_token': 'access_token',
         },
-        IdpIdentifiers: ['corp.example.com'],
-      },
-      {
-        // The same IdP, userInfo read with POST.
-        ProviderName: 'CorpPost',
-        ProviderDetails: {
-          client_id: IDP_CLIENT.client_id,
-          client_secret: IDP_CLIENT.client_secret,
-          authorize_scopes: 'openid email',
-          oidc_issuer: idpIssuer,
-          attributes_request_method: 'POST',
-        },
-        AttributeMapping: { email: 'email' },
-      },
+        identifiers: ['corp.example.com'],
+      }),
+      // The same IdP, userInfo read with POST.
+      cognitoProvider('CorpPost', idpIssuer, IDP_CLIENT, { scopes: 'openid email', method: 'POST', mapping: { email: 'email' } }),
       {
         // Nothing listens here: discovery fails.
         ProviderName: 'Down',

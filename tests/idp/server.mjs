@@ -45,6 +45,35 @@ export const DEFAULT_CLIENT = {
   redirect_uris: ['http://127.0.0.1/oauth2/idpresponse'],
 };
 
+/** The pool's custom attributes that hold this IdP's tokens (`custom:id_token`, `custom:access_token`). */
+export const TOKEN_ATTRIBUTES = ['id_token', 'access_token'].map((Name) => ({
+  Name,
+  AttributeDataType: 'String',
+  Mutable: true,
+  StringAttributeConstraints: { MaxLength: '2048' },
+}));
+
+/**
+ * The emulator's `IdentityProviders` entry (Cognito's shape) for this IdP as `client`, at `issuer`:
+ * an OIDC provider read with `method`, mapping `mapping` and, unless `mapping` is given, the
+ * username, email and both tokens.
+ */
+export function cognitoProvider(name, issuer, client, { scopes = 'openid email profile', method = 'GET', mapping, identifiers } = {}) {
+  return {
+    ProviderName: name,
+    ProviderType: 'OIDC',
+    ProviderDetails: {
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      authorize_scopes: scopes,
+      oidc_issuer: issuer,
+      attributes_request_method: method,
+    },
+    AttributeMapping: mapping ?? { username: 'sub', email: 'email', 'custom:id_token': 'id_token', 'custom:access_token': 'access_token' },
+    ...(identifiers && { IdpIdentifiers: identifiers }),
+  };
+}
+
 const SCOPE_CLAIMS = {
   openid: ['sub', PADDING_CLAIM],
   email: ['email', 'email_verified'],
