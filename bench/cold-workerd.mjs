@@ -7,6 +7,8 @@
 //
 //   coldStartWorkerd({ token, jwks, packageDir, samples })
 import { build } from "esbuild";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { clientId, median, userPoolId } from "./core.mjs";
@@ -28,10 +30,15 @@ export default {
   },
 };`;
 
-/** The modules of each worker: cognito-wasm's workerd entry and files as wrangler would load them,
+/** The modules of each worker: cognito-wasm's workerd entry and files as wrangler would load them
+ * (the whole package, and the verify-only module with the package's errors.js it re-exports),
  * aws-jwt-verify bundled by esbuild for the browser (its WebCrypto build), and no library at all. */
 async function workers(packageDir) {
   const pkgModules = packageModules(packageDir, "/w");
+  const verifyModules = [
+    ...packageModules(join(packageDir, "verify"), "/w/verify"),
+    { type: "ESModule", path: "/w/errors.js", contents: readFileSync(join(packageDir, "errors.js")) },
+  ];
   const bundled = await build({
     stdin: { contents: worker("aws-jwt-verify"), resolveDir: fileURLToPath(new URL(".", import.meta.url)) },
     bundle: true,
@@ -43,6 +50,7 @@ async function workers(packageDir) {
   return {
     "no library (the runtime)": [{ type: "ESModule", path: "/w/worker.js", contents: worker(null) }],
     "cognito-wasm": [{ type: "ESModule", path: "/w/worker.js", contents: worker("cognito-wasm") }, ...pkgModules],
+    "cognito-wasm/verify": [{ type: "ESModule", path: "/w/worker.js", contents: worker("./verify/cognito-wasm") }, ...verifyModules],
     "aws-jwt-verify": [{ type: "ESModule", path: "/w/worker.js", contents: bundled.outputFiles[0].text }],
   };
 }
