@@ -1,10 +1,11 @@
 // Benchmark runner (not a test): `npm run bench` / scripts/bench.sh, which installs the packed
 // package next to this file first. Runs core.mjs in Node, then in headless Chromium (a page served
-// on loopback, driven by playwright-core with the system Chromium), for an access token and a
+// on loopback, driven by playwright-core with the system Chromium), then in workerd (Miniflare,
+// verify-workerd.mjs), for an access token and a
 // ~4 KB ID token, and prints µs per verify, the ratio to the floor (crypto.subtle.verify with a
-// cached CryptoKey) with the Node target (issue 13); the same in workerd (verify-workerd.mjs, for
-// the contenders that need only WebCrypto); the cold start in Node (fresh processes) and in
-// workerd (fresh Miniflare instances, cold-workerd.mjs); and
+// cached CryptoKey) with the targets of issue 13 (in workerd for the contenders that need only
+// WebCrypto); the cold start in Node (fresh processes) and in workerd (fresh Miniflare
+// instances, cold-workerd.mjs); and
 // the gzip -9 size of what a browser loads.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark (not a test; `npm run bench` runs this): builds pkg/, installs the packed package into
-# bench/out/ and runs bench/bench.mjs there (Node.js, then headless Chromium). About two minutes.
+# bench/out/ and runs bench/bench.mjs there (Node.js, headless Chromium, then workerd). About two minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
