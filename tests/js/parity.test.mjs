@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as ours from "cognito-wasm";
 import * as theirs from "aws-jwt-verify";
+import * as theirsJwk from "aws-jwt-verify/jwk";
 import { claims, clientId, jwksServer, makeKey, rejection, sign, userPoolId } from "./helpers.mjs";
 
 let key;
@@ -82,4 +83,28 @@ test("a token naming another pool's issuer: JwtInvalidIssuerError here, Paramete
   const error = await rejection(a.verify(token));
   assert.ok(error instanceof ours.JwtInvalidIssuerError, error.name);
   assert.deepEqual([error.code, error.failedAssertion.actual], ["ERR_JWT_INVALID_ISSUER", foreign]);
+});
+
+// The README's note on hydrate() beside its "Where we deliberately differ" table: two pools, the
+// second one's key sets unreachable on both issuer hosts. aws-jwt-verify resolves (one issuer of
+// all loaded); here each pool needs one key set, so hydrate() rejects.
+test("hydrate() of two pools, one unreachable: rejects here, resolves in aws-jwt-verify", async () => {
+  const body = JSON.stringify({ keys: [key.jwk] });
+  const reachable = (uri) => String(uri).endsWith(`/${userPoolId}/.well-known/jwks.json`);
+  const pools = [userPoolId, "eu-west-1_OtherPool2"].map((id) => ({ userPoolId: id, tokenUse: "access", clientId }));
+  const requested = [];
+  const fetcher = {
+    fetch: async (uri) => {
+      requested.push(uri);
+      if (!reachable(uri)) throw new Error("unreachable");
+      return new TextEncoder().encode(body).buffer;
+    },
+  };
+  const theirVerifier = theirs.CognitoJwtVerifier.create(pools, { jwksCache: new theirsJwk.SimpleJwksCache({ fetcher }) });
+  await theirVerifier.hydrate();
+  assert.equal(requested.length, 4, "aws-jwt-verify asked both issuer hosts of both pools");
+  const fetch = async (url) => (reachable(url) ? new Response(body) : Promise.reject(new TypeError("unreachable")));
+  const error = await rejection(ours.CognitoJwtVerifier.create(pools.map((pool) => ({ ...pool, fetch }))).hydrate());
+  assert.ok(error instanceof ours.FetchError, error.name);
+  assert.equal(error.code, "ERR_FETCH");
 });
