@@ -613,13 +613,17 @@ impl Config {
         self.user_pool.schema.iter().find(|a| a.name == name)
     }
 
-    /// Whether `value` fits attribute `claim_name`: its `MaxLength` for a custom attribute, else
-    /// Cognito's 2,048 characters for every string attribute.
+    /// The most characters attribute `claim_name` takes: its `MaxLength` for a custom attribute,
+    /// else Cognito's 2,048 for every string attribute.
+    pub fn attribute_max_length(&self, claim_name: &str) -> usize {
+        self.custom_attribute(claim_name)
+            .map_or(MAX_ATTRIBUTE_LENGTH, SchemaAttribute::max_length)
+            .min(MAX_ATTRIBUTE_LENGTH)
+    }
+
+    /// Whether `value` fits attribute `claim_name` ([`Config::attribute_max_length`]).
     pub fn attribute_fits(&self, claim_name: &str, value: &str) -> bool {
-        let max = self
-            .custom_attribute(claim_name)
-            .map_or(MAX_ATTRIBUTE_LENGTH, SchemaAttribute::max_length);
-        value.chars().count() <= max.min(MAX_ATTRIBUTE_LENGTH)
+        value.chars().count() <= self.attribute_max_length(claim_name)
     }
 
     pub fn group(&self, name: &str) -> Option<&Group> {
@@ -825,10 +829,12 @@ impl Config {
         }
         for attribute in &user.user_attributes {
             self.check_attribute_name(&attribute.name)?;
-            if attribute.value.chars().count() > MAX_ATTRIBUTE_LENGTH {
+            if !self.attribute_fits(&attribute.name, &attribute.value) {
                 return fail(format!(
-                    "user {}: String attributes cannot have a length of more than 2048",
-                    user.username
+                    "user {}: {} is longer than {} characters",
+                    user.username,
+                    attribute.name,
+                    self.attribute_max_length(&attribute.name)
                 ));
             }
         }
@@ -937,6 +943,31 @@ mod tests {
             .unwrap_err()
             .0
             .contains("AccessTokenValidity"));
+    }
+
+    #[test]
+    fn seeded_attributes_fit_their_max_length() {
+        let config = |value: &str| {
+            Config::from_json(&format!(
+                r#"{{"UserPool":{{"UserPoolId":"us-east-1_A","Schema":[{{"Name":"tenant",
+                "StringAttributeConstraints":{{"MaxLength":"3"}}}}]}},
+                "Users":[{{"Username":"u","UserAttributes":[{{"Name":"custom:tenant","Value":"{value}"}}]}}]}}"#
+            ))
+        };
+        assert!(config("123").is_ok());
+        assert_eq!(
+            config("1234").unwrap_err().0,
+            "user u: custom:tenant is longer than 3 characters"
+        );
+        let long = "x".repeat(2049);
+        let standard = format!(
+            r#"{{"UserPool":{{"UserPoolId":"us-east-1_A"}},
+            "Users":[{{"Username":"u","UserAttributes":[{{"Name":"name","Value":"{long}"}}]}}]}}"#
+        );
+        assert_eq!(
+            Config::from_json(&standard).unwrap_err().0,
+            "user u: name is longer than 2048 characters"
+        );
     }
 
     #[test]
